@@ -1,0 +1,57 @@
+#pragma once
+// CredentialStore: where a profile's secret lives. One item per profile (security.md rule 9):
+// its non-secret attributes are the profile name and the auth kind; the secret value carries
+// everything secret (the API key, the Basic password, or the OAuth JSON blob).
+//
+// Implementations: SecretServiceStore (libsecret; the only file that includes
+// <libsecret/secret.h>) and MemoryStore (credential_store = memory: RAM only, said in status).
+// There is no plaintext fallback.
+//
+// Every call is bounded in time and may be made from any thread. Failures are values:
+//   KeyringUnavailable — no Secret Service on the bus, or the call timed out
+//   KeyringLocked      — the collection is locked (a locked lookup is told apart from
+//                        "not found" by asking the collection, not trusted as empty)
+// load() returns an empty optional when the profile has no item.
+
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "common/secret.h"
+
+namespace wpe {
+
+struct StoredCredential {
+  std::string kind;  // "api_key" | "basic" | "oauth"
+  Secret value;
+};
+
+enum class StoreState {
+  Ready,        // the Secret Service answered and the collection is unlocked
+  Memory,       // credential_store = memory: secrets in RAM only, lost on restart
+  Unavailable,  // no Secret Service (no session bus, or nobody owns org.freedesktop.secrets)
+  Locked,       // the collection exists but is locked
+};
+
+struct StoreStatus {
+  StoreState state = StoreState::Unavailable;
+  std::string detail;  // one line for `wpectl status`: what is wrong and what to do next
+};
+
+const char* storeStateName(StoreState state);  // "ready" | "memory" | "unavailable" | "locked"
+
+class CredentialStore {
+ public:
+  virtual ~CredentialStore() = default;
+
+  virtual Result<std::optional<StoredCredential>> load(const std::string& profile) = 0;
+  // Replaces the profile's item in place. If the kind changed, the old item is removed only
+  // after the new one was stored, so a failure never loses the previous credential.
+  virtual Status save(const std::string& profile, const StoredCredential& credential) = 0;
+  // Removes the profile's item; succeeds when there was none.
+  virtual Status erase(const std::string& profile) = 0;
+  // Probes the backend (bounded in time) and says which state it is in.
+  virtual StoreStatus probe() = 0;
+};
+
+}  // namespace wpe

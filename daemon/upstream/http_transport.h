@@ -1,0 +1,55 @@
+#pragma once
+// HttpTransport: one HTTP exchange with the outside world, nothing more (no retries, no
+// auth logic). The real one is PocoHttpTransport (NetSSL, VERIFY_STRICT, the system CA store
+// or the profile's ca_file, connections reused per host); tests substitute a fake.
+// Redirects are never followed. Thread-safe: concurrent send() calls use separate connections.
+//
+// Errors: UpstreamUnreachable for DNS/connect/TLS/read failures and timeouts (the message
+// names the host and, for TLS, says to check ca_file); a response with any status is a value.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "common/secret.h"
+
+namespace wpe {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;  // absolute: https://host[:port]/path?query
+  HeaderList headers;
+  std::optional<Secret> authorization;  // the whole Authorization value; never logged
+  std::string body;
+  std::string contentType;  // empty: no body / no Content-Type
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string reason;
+  HeaderList headers;
+  std::string body;
+
+  // First header with this name (case-insensitive), or "".
+  std::string header(const std::string& name) const;
+};
+
+struct TransportOptions {
+  std::chrono::milliseconds connectTimeout{10000};
+  std::chrono::milliseconds readTimeout{30000};
+  std::size_t maxBodyBytes = 64u << 20;  // a larger response is an error, not an OOM
+  std::string caFile;                    // empty: the system CA store
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  virtual Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options) = 0;
+};
+
+}  // namespace wpe
