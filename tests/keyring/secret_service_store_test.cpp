@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -51,7 +52,7 @@ std::string uniqueProfile(const std::string& base) {
 
 // `secret-tool search --all profile NAME` (the profile names here are plain [a-z0-9-]).
 std::string searchItems(const std::string& profile) {
-  const std::string command = "secret-tool search --all profile " + profile + " 2>/dev/null";
+  const std::string command = "secret-tool search --all profile " + profile + " 2>&1";  // attributes go to stderr
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
   REQUIRE(pipe);
   std::string out;
@@ -295,4 +296,25 @@ TEST_CASE("makeCredentialStore: builds the store the config asks for", "[no_bus]
   CHECK(memory->probe().state == StoreState::Memory);
   auto keyring = wpe::makeCredentialStore(wpe::CredentialStoreKind::Keyring, logger);
   CHECK(keyring->probe().state == StoreState::Unavailable);  // started: it answers
+}
+
+TEST_CASE("SecretServiceStore: a keyring locked while wped runs is noticed",
+          "[lock_transition]") {
+  auto store = startedStore();
+  const auto profile = uniqueProfile("transition");
+  REQUIRE(store->save(profile, {"api_key", Secret("k")}));
+  REQUIRE(store->load(profile)->has_value());
+  REQUIRE(store->probe().state == StoreState::Ready);
+  const std::string lock =
+      "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets "
+      "org.freedesktop.Secret.Service.Lock "
+      "array:objpath:/org/freedesktop/secrets/collection/login >/dev/null";
+  REQUIRE(std::system(lock.c_str()) == 0);
+  auto loaded = store->load(profile);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().code == ErrorCode::KeyringLocked);
+  CHECK(store->probe().state == StoreState::Locked);
+  auto saved = store->save(profile, {"api_key", Secret("k2")});
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().code == ErrorCode::KeyringLocked);
 }
