@@ -313,7 +313,9 @@ void SecretServiceStore::noteState(StoreState state, const std::string& detail) 
 Result<std::optional<StoredCredential>> SecretServiceStore::load(const std::string& profile) {
   auto result = call<std::optional<StoredCredential>>(
       [profile](GCancellable* c) { return loadJob(profile, c); });
-  if (result) noteState(StoreState::Ready, kReady);
+  // Only a found item proves the keyring ready: "not found" is also the answer when there is
+  // no default collection at all (probe() tells that apart).
+  if (result && result->has_value()) noteState(StoreState::Ready, kReady);
   return result;
 }
 

@@ -19,6 +19,7 @@ CASES = [
     ("no_service", "[no_service]"),
     ("no_bus", "[no_bus]"),
     ("hung", "[hung]"),
+    ("no_login", "[no_default]"),
 ]
 
 

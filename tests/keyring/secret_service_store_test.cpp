@@ -318,3 +318,17 @@ TEST_CASE("SecretServiceStore: a keyring locked while wped runs is noticed",
   REQUIRE_FALSE(saved);
   CHECK(saved.error().code == ErrorCode::KeyringLocked);
 }
+
+TEST_CASE("SecretServiceStore: a Secret Service without a default keyring", "[no_default]") {
+  auto store = startedStore();
+  auto status = store->probe();
+  CHECK(status.state == StoreState::Unavailable);
+  CHECK(status.detail.find("no default keyring") != std::string::npos);
+  auto saved = store->save(uniqueProfile("nodefault"), {"api_key", Secret("k")});
+  REQUIRE_FALSE(saved);
+  CHECK(saved.error().code == ErrorCode::KeyringUnavailable);
+  CHECK(saved.error().message == status.detail);
+  auto loaded = store->load(uniqueProfile("nodefault"));  // nothing can be stored anywhere
+  REQUIRE(loaded);
+  CHECK_FALSE(loaded->has_value());
+}

@@ -11,6 +11,8 @@ Modes:
   no_service  a bus on which nobody provides org.freedesktop.secrets (and nothing can be
               auto-activated: the bus config lists no service directories)
   no_bus      no bus at all: env() carries no DBUS_SESSION_BUS_ADDRESS
+  no_login    gnome-keyring runs but was never given a password: no login keyring, no
+              default collection
   hung        gnome-keyring owns the name but is stopped (SIGSTOP): calls get no answer
 
 The test keyring password is not secret: it protects a throwaway login keyring in `home`.
@@ -24,7 +26,7 @@ import tempfile
 
 from . import wait_for
 
-MODES = ("unlocked", "locked", "no_service", "no_bus", "hung")
+MODES = ("unlocked", "locked", "no_service", "no_bus", "hung", "no_login")
 SECRETS = "org.freedesktop.secrets"
 LOGIN = "/org/freedesktop/secrets/collection/login"
 PASSWORD = b"wped-test-keyring"
@@ -74,6 +76,8 @@ class Keyring:
             self._start_keyring()
         if mode == "locked":
             self._lock_login()
+        if mode == "no_login":
+            self._start_keyring(unlock=False)
         if mode == "hung":
             self._keyring.send_signal(signal.SIGSTOP)
         return self
@@ -162,19 +166,23 @@ class Keyring:
                                    "org.freedesktop.DBus.GetId").returncode == 0,
                  timeout=10, what="the private dbus-daemon to answer")
 
-    def _start_keyring(self):
+    def _start_keyring(self, unlock=True):
         # Nothing has touched org.freedesktop.secrets yet (no auto-activation on this bus), so
         # this daemon is the first and creates + unlocks the login keyring with PASSWORD.
         self._keyring = subprocess.Popen(
-            ["gnome-keyring-daemon", "--unlock", "--components=secrets", "--foreground"],
+            ["gnome-keyring-daemon", *(["--unlock"] if unlock else []), "--components=secrets",
+             "--foreground"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             env=self._base_env())
-        self._keyring.stdin.write(PASSWORD)
+        if unlock:
+            self._keyring.stdin.write(PASSWORD)
         self._keyring.stdin.close()
         wait_for(lambda: self._keyring.poll() is not None or self.name_has_owner(),
                  timeout=15, what="gnome-keyring to own org.freedesktop.secrets")
         if self._keyring.poll() is not None:
             raise AssertionError(f"gnome-keyring-daemon exited with {self._keyring.returncode}")
+        if not unlock:
+            return
         wait_for(lambda: self.login_locked() is False, timeout=15,
                  what="the login keyring to exist and be unlocked")
 
