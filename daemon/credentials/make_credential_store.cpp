@@ -7,8 +7,7 @@
 
 namespace wpe {
 
-std::unique_ptr<CredentialStore> makeCredentialStore(CredentialStoreKind kind,
-                                                     Poco::Logger& logger,
+std::unique_ptr<CredentialStore> makeCredentialStore(CredentialStoreKind kind, Poco::Logger& logger,
                                                      std::chrono::milliseconds deadline) {
   if (kind == CredentialStoreKind::Memory) {
     logger.warning(std::string("credential store: ") + MemoryStore::kDetail);

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 #include <libsecret/secret.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <memory>
@@ -96,7 +97,20 @@ Error classify(const GError* e) {
 
 // Connects to the session bus and the Secret Service. Also turns off GLib's default of
 // raising SIGTERM in the whole process when the session bus connection closes.
+// Whether GLib could find a session bus without autolaunching one: with DISPLAY set and no
+// address, GLib would spawn dbus-launch — a private bus nobody's keyring is on.
+bool sessionBusConfigured() {
+  const char* address = std::getenv("DBUS_SESSION_BUS_ADDRESS");
+  if (address && *address) return true;
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  if (!runtime || !*runtime) return false;
+  struct stat st {};
+  const std::string socketPath = std::string(runtime) + "/bus";  // GLib's fallback address
+  return ::stat(socketPath.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 Result<ObjectPtr<SecretService>> connectService(GCancellable* cancellable) {
+  if (!sessionBusConfigured()) return Error(ErrorCode::KeyringUnavailable, kNoBus);
   GError* raw = nullptr;
   ObjectPtr<GDBusConnection> bus(g_bus_get_sync(G_BUS_TYPE_SESSION, cancellable, &raw));
   if (!bus) {
@@ -109,8 +123,7 @@ Result<ObjectPtr<SecretService>> connectService(GCancellable* cancellable) {
   }
   g_dbus_connection_set_exit_on_close(bus.get(), FALSE);
   if (g_dbus_connection_is_closed(bus.get())) secret_service_disconnect();
-  ObjectPtr<SecretService> service(
-      secret_service_get_sync(SECRET_SERVICE_NONE, cancellable, &raw));
+  ObjectPtr<SecretService> service(secret_service_get_sync(SECRET_SERVICE_NONE, cancellable, &raw));
   if (!service) return classify(ErrorPtr(raw).get());
   return service;
 }
@@ -143,19 +156,22 @@ Result<ObjectPtr<SecretService>> readyService(GCancellable* cancellable) {
   auto status = diagnose(service->get(), cancellable);
   if (!status) return status.error();
   switch (status->state) {
-    case StoreState::Ready: return std::move(service).value();
-    case StoreState::Locked: return Error(ErrorCode::KeyringLocked, kLocked);
-    default: return Error(ErrorCode::KeyringUnavailable, status->detail);
+    case StoreState::Ready:
+      return std::move(service).value();
+    case StoreState::Locked:
+      return Error(ErrorCode::KeyringLocked, kLocked);
+    default:
+      return Error(ErrorCode::KeyringUnavailable, status->detail);
   }
 }
 
-Result<ItemList> search(SecretService* service, const std::string& profile,
-                        SecretSearchFlags flags, GCancellable* cancellable) {
+Result<ItemList> search(SecretService* service, const std::string& profile, SecretSearchFlags flags,
+                        GCancellable* cancellable) {
   GError* raw = nullptr;
   HashPtr attrs = attributes(profile);
-  ItemList items(secret_service_search_sync(service, credentialSchema(), attrs.get(),
-                                            static_cast<SecretSearchFlags>(SECRET_SEARCH_ALL | flags),
-                                            cancellable, &raw));
+  ItemList items(secret_service_search_sync(
+      service, credentialSchema(), attrs.get(),
+      static_cast<SecretSearchFlags>(SECRET_SEARCH_ALL | flags), cancellable, &raw));
   if (raw) return classify(ErrorPtr(raw).get());
   return items;
 }
@@ -202,8 +218,8 @@ Result<std::string> saveJob(const std::string& profile, const StoredCredential& 
   HashPtr attrs = attributes(profile, &credential.kind);
   const std::string label = "wped: WP Engine credential (profile " + profile + ")";
   const std::string& bytes = credential.value.reveal();  // to the keyring, its one destination
-  SecretValue* value = secret_value_new(bytes.data(), static_cast<gssize>(bytes.size()),
-                                        "text/plain");
+  SecretValue* value =
+      secret_value_new(bytes.data(), static_cast<gssize>(bytes.size()), "text/plain");
   // Same attributes → the service replaces the item in place.
   const gboolean stored =
       secret_service_store_sync(service->get(), credentialSchema(), attrs.get(),
@@ -264,9 +280,8 @@ template <typename T, typename Fn>
 Result<T> SecretServiceStore::call(Fn fn) {
   // The job may outlive this call (timeout), so its result lives in shared storage.
   auto slot = std::make_shared<std::optional<Result<T>>>();
-  const auto outcome = worker_.run([slot, fn = std::move(fn)](GCancellable* c) {
-    slot->emplace(fn(c));
-  });
+  const auto outcome =
+      worker_.run([slot, fn = std::move(fn)](GCancellable* c) { slot->emplace(fn(c)); });
   if (outcome != GlibWorker::Outcome::Done || !slot->has_value()) {
     Error e = workerError(outcome);
     noteError(e);
@@ -281,7 +296,8 @@ Error SecretServiceStore::workerError(GlibWorker::Outcome outcome) const {
   const std::string late =
       "the Secret Service did not answer within " + formatDeadline(worker_.deadline());
   switch (outcome) {
-    case GlibWorker::Outcome::TimedOut: return {ErrorCode::KeyringUnavailable, late};
+    case GlibWorker::Outcome::TimedOut:
+      return {ErrorCode::KeyringUnavailable, late};
     case GlibWorker::Outcome::Busy:
       return {ErrorCode::KeyringUnavailable, late + " (an earlier request is still pending)"};
     default:
@@ -302,7 +318,8 @@ void SecretServiceStore::noteState(StoreState state, const std::string& detail) 
   if (stateKnown_ && state == lastState_) return;
   stateKnown_ = true;
   lastState_ = state;
-  const std::string line = std::string("credential store: ") + storeStateName(state) + ": " + detail;
+  const std::string line =
+      std::string("credential store: ") + storeStateName(state) + ": " + detail;
   if (state == StoreState::Ready) {
     logger_.information(line);
   } else {

@@ -3,14 +3,17 @@
 // bus, [locked] the same keyring locked, [no_service] a bus nobody serves secrets on,
 // [no_bus] no DBUS_SESSION_BUS_ADDRESS, [hung] a Secret Service that never answers.
 
+#include "daemon/credentials/secret_service_store.h"
+
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/Logger.h>
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,11 +21,9 @@
 #include <memory>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "daemon/credentials/make_credential_store.h"
-#include "daemon/credentials/secret_service_store.h"
 
 using namespace std::chrono_literals;
 using wpe::ErrorCode;
@@ -52,13 +53,15 @@ std::string uniqueProfile(const std::string& base) {
 
 // `secret-tool search --all profile NAME` (the profile names here are plain [a-z0-9-]).
 std::string searchItems(const std::string& profile) {
-  const std::string command = "secret-tool search --all profile " + profile + " 2>&1";  // attributes go to stderr
+  const std::string command =
+      "secret-tool search --all profile " + profile + " 2>&1";  // attributes go to stderr
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
   REQUIRE(pipe);
   std::string out;
   std::array<char, 4096> buffer{};
   std::size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0)
+    out.append(buffer.data(), n);
   return out;
 }
 
@@ -76,9 +79,8 @@ std::vector<std::string> lines(const std::string& text) {
 
 int itemCount(const std::string& profile) {
   const auto all = lines(searchItems(profile));
-  return static_cast<int>(std::count_if(all.begin(), all.end(), [](const std::string& l) {
-    return l.rfind("[/", 0) == 0;
-  }));
+  return static_cast<int>(std::count_if(
+      all.begin(), all.end(), [](const std::string& l) { return l.rfind("[/", 0) == 0; }));
 }
 
 std::vector<std::string> attributeLines(const std::string& profile) {
@@ -130,8 +132,7 @@ TEST_CASE("SecretServiceStore: a kind change leaves one item of the new kind", "
   REQUIRE(store->erase(profile));
 }
 
-TEST_CASE("SecretServiceStore: erase removes the item and succeeds when there is none",
-          "[ready]") {
+TEST_CASE("SecretServiceStore: erase removes the item and succeeds when there is none", "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("erase");
   REQUIRE(store->save(profile, {"basic", Secret("pw")}));
@@ -178,7 +179,8 @@ TEST_CASE("SecretServiceStore: concurrent callers are all served", "[ready]") {
       for (int i = 0; i < 5; ++i) {
         if (!store->save(profile, {"api_key", Secret(std::to_string(i))})) ++failures;
         auto loaded = store->load(profile);
-        if (!loaded || !loaded->has_value() || (*loaded)->value.reveal() != std::to_string(i)) ++failures;
+        if (!loaded || !loaded->has_value() || (*loaded)->value.reveal() != std::to_string(i))
+          ++failures;
       }
       if (!store->erase(profile)) ++failures;
     });
@@ -205,15 +207,13 @@ TEST_CASE("SecretServiceStore: store and lookup latency", "[ready][latency]") {
   auto report = [](const char* what, std::vector<double> v) {
     std::sort(v.begin(), v.end());
     std::cout << "latency " << what << ": median " << v[v.size() / 2] << " ms, p90 "
-              << v[v.size() * 9 / 10] << " ms, max " << v.back() << " ms (n=" << v.size()
-              << ")\n";
+              << v[v.size() * 9 / 10] << " ms, max " << v.back() << " ms (n=" << v.size() << ")\n";
   };
   report("save", saves);
   report("load", loads);
 }
 
-TEST_CASE("SecretServiceStore: a locked keyring is reported, not mistaken for empty",
-          "[locked]") {
+TEST_CASE("SecretServiceStore: a locked keyring is reported, not mistaken for empty", "[locked]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("locked");
   SECTION("load") {
@@ -243,8 +243,7 @@ TEST_CASE("SecretServiceStore: a locked keyring is reported, not mistaken for em
   }
 }
 
-TEST_CASE("SecretServiceStore: no Secret Service on the bus is reported quickly",
-          "[no_service]") {
+TEST_CASE("SecretServiceStore: no Secret Service on the bus is reported quickly", "[no_service]") {
   auto store = startedStore();
   auto t0 = Steady::now();
   auto status = store->probe();
@@ -272,8 +271,7 @@ TEST_CASE("SecretServiceStore: no session bus is reported with what to do", "[no
   CHECK(loaded.error().message == status.detail);
 }
 
-TEST_CASE("SecretServiceStore: a Secret Service that never answers costs one deadline",
-          "[hung]") {
+TEST_CASE("SecretServiceStore: a Secret Service that never answers costs one deadline", "[hung]") {
   auto store = startedStore(500ms);
   for (int i = 0; i < 2; ++i) {
     auto t0 = Steady::now();
@@ -298,8 +296,7 @@ TEST_CASE("makeCredentialStore: builds the store the config asks for", "[no_bus]
   CHECK(keyring->probe().state == StoreState::Unavailable);  // started: it answers
 }
 
-TEST_CASE("SecretServiceStore: a keyring locked while wped runs is noticed",
-          "[lock_transition]") {
+TEST_CASE("SecretServiceStore: a keyring locked while wped runs is noticed", "[lock_transition]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("transition");
   REQUIRE(store->save(profile, {"api_key", Secret("k")}));

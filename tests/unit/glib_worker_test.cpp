@@ -1,13 +1,13 @@
-#include <catch2/catch.hpp>
+#include "daemon/credentials/glib_worker.h"
+
 #include <gio/gio.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
-
-#include "daemon/credentials/glib_worker.h"
 
 using namespace std::chrono_literals;
 using wpe::GlibWorker;
@@ -33,8 +33,7 @@ struct Gate {
 
 }  // namespace
 
-TEST_CASE("GlibWorker: jobs run on one thread with its own default main context",
-          "[glib_worker]") {
+TEST_CASE("GlibWorker: jobs run on one thread with its own default main context", "[glib_worker]") {
   GlibWorker worker(2000ms);
   REQUIRE(worker.start());
   std::thread::id first, second;
@@ -95,8 +94,7 @@ TEST_CASE("GlibWorker: a slow job costs the caller one deadline and is cancelled
   }
 }
 
-TEST_CASE("GlibWorker: destruction with a stuck job takes at most the deadline",
-          "[glib_worker]") {
+TEST_CASE("GlibWorker: destruction with a stuck job takes at most the deadline", "[glib_worker]") {
   auto gate = std::make_shared<Gate>();
   auto t0 = Steady::now();
   {

@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "daemon/credentials/memory_store.h"
 
+#include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
-
-#include "daemon/credentials/memory_store.h"
 
 using wpe::MemoryStore;
 using wpe::Secret;
@@ -50,8 +49,7 @@ TEST_CASE("MemoryStore: profiles are independent", "[memory_store]") {
   CHECK((*store.load("b"))->value.reveal() == "kb");
 }
 
-TEST_CASE("MemoryStore: erase removes the item and succeeds when there is none",
-          "[memory_store]") {
+TEST_CASE("MemoryStore: erase removes the item and succeeds when there is none", "[memory_store]") {
   MemoryStore store;
   REQUIRE(store.save("p", {"basic", Secret("pw")}));
   REQUIRE(store.erase("p"));
