@@ -95,8 +95,6 @@ Error classify(const GError* e) {
   return {ErrorCode::KeyringUnavailable, "the Secret Service failed: " + text};
 }
 
-// Connects to the session bus and the Secret Service. Also turns off GLib's default of
-// raising SIGTERM in the whole process when the session bus connection closes.
 // Whether GLib could find a session bus without autolaunching one: with DISPLAY set and no
 // address, GLib would spawn dbus-launch — a private bus nobody's keyring is on.
 bool sessionBusConfigured() {
@@ -109,6 +107,8 @@ bool sessionBusConfigured() {
   return ::stat(socketPath.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+// Connects to the session bus and the Secret Service. Also turns off GLib's default of
+// raising SIGTERM in the whole process when the session bus connection closes.
 Result<ObjectPtr<SecretService>> connectService(GCancellable* cancellable) {
   if (!sessionBusConfigured()) return Error(ErrorCode::KeyringUnavailable, kNoBus);
   GError* raw = nullptr;

@@ -20,6 +20,7 @@ CASES = [
     ("no_bus", "[no_bus]"),
     ("hung", "[hung]"),
     ("no_login", "[no_default]"),
+    ("unlocked", "[bus_dies]"),
 ]
 
 
@@ -29,7 +30,10 @@ def test_secret_service_store(tmp_path, mode, tag):
         pytest.fail(f"{KEYRING_TESTS} is not built (cmake --build build --target wped_keyring_tests)")
     with Keyring() as keyring:
         keyring.start(str(tmp_path / "home"), mode)
-        result = subprocess.run([KEYRING_TESTS, tag], env=keyring.full_env(),
+        env = keyring.full_env()
+        if tag == "[bus_dies]":
+            env["WPED_TEST_BUS_PID"] = str(keyring.bus_pid())
+        result = subprocess.run([KEYRING_TESTS, tag], env=env,
                                 capture_output=True, text=True, timeout=120)
     print(result.stdout)
     assert result.returncode == 0, f"{tag} in mode {mode}:\n{result.stdout}\n{result.stderr}"

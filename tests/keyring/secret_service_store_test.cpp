@@ -8,6 +8,8 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/Logger.h>
+#include <csignal>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -328,4 +330,24 @@ TEST_CASE("SecretServiceStore: a Secret Service without a default keyring", "[no
   auto loaded = store->load(uniqueProfile("nodefault"));  // nothing can be stored anywhere
   REQUIRE(loaded);
   CHECK_FALSE(loaded->has_value());
+}
+
+// WPED_TEST_BUS_PID: the private dbus-daemon, set by test_keyring_store.py for this case only.
+TEST_CASE("SecretServiceStore: losing the session bus is an error, not the end of wped",
+          "[bus_dies]") {
+  const char* busPid = std::getenv("WPED_TEST_BUS_PID");
+  REQUIRE(busPid);
+  auto store = startedStore(2000ms);
+  const auto profile = uniqueProfile("busdies");
+  REQUIRE(store->save(profile, {"api_key", Secret("k")}));
+  REQUIRE(::kill(static_cast<pid_t>(std::stol(busPid)), SIGTERM) == 0);
+  // GLib's default would raise SIGTERM in this process when the bus connection closes; the
+  // store turns that off, so reaching the checks below is the test.
+  auto t0 = Steady::now();
+  StoreState state = StoreState::Ready;
+  while (state == StoreState::Ready && Steady::now() - t0 < 5s) state = store->probe().state;
+  CHECK(state == StoreState::Unavailable);
+  auto loaded = store->load(profile);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().code == ErrorCode::KeyringUnavailable);
 }

@@ -95,6 +95,10 @@ class Keyring:
         env.update(self.env())
         return env
 
+    def bus_pid(self):
+        """The private dbus-daemon's pid (for tests that take the bus away)."""
+        return self._bus.pid if self._bus else None
+
     def stop(self):
         for proc in (self._keyring, self._bus):
             if proc is None:
