@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -280,8 +281,14 @@ template <typename T, typename Fn>
 Result<T> SecretServiceStore::call(Fn fn) {
   // The job may outlive this call (timeout), so its result lives in shared storage.
   auto slot = std::make_shared<std::optional<Result<T>>>();
-  const auto outcome =
-      worker_.run([slot, fn = std::move(fn)](GCancellable* c) { slot->emplace(fn(c)); });
+  const auto outcome = worker_.run([slot, fn = std::move(fn)](GCancellable* c) {
+    // An exception must not escape into the worker thread (std::terminate).
+    try {
+      slot->emplace(fn(c));
+    } catch (const std::exception& e) {
+      slot->emplace(Error(ErrorCode::Internal, std::string("keyring job failed: ") + e.what()));
+    }
+  });
   if (outcome != GlibWorker::Outcome::Done || !slot->has_value()) {
     Error e = workerError(outcome);
     noteError(e);
