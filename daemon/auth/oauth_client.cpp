@@ -84,6 +84,8 @@ std::optional<std::chrono::seconds> OAuthClient::parseRetryAfter(const std::stri
     if (v.size() > 9) return kMaxRetryAfter;
     return std::min(std::chrono::seconds(std::stol(v)), kMaxRetryAfter);
   }
+  // Poco's parser is lenient; an IMF-fixdate always ends in "GMT" (RFC 9110 §5.6.7).
+  if (v.size() < 20 || v.compare(v.size() - 3, 3, "GMT") != 0) return std::nullopt;
   Poco::DateTime when;
   int tz = 0;
   if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, v, when, tz)) {
