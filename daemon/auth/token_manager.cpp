@@ -291,11 +291,11 @@ Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
   for (;;) {
     if (loginRequired_ || !grant_) return unusableError();
     const BootTime now = clock_.boottime();
-    const bool enough = expiryDeadline_ - now >= minValid;
-    const bool due = now >= refreshDeadline_;
+    // Enough validity left: serve it, even past the refresh deadline — tick() refreshes on
+    // schedule, and callers need not wait on the network for a token that still works.
+    if (expiryDeadline_ - now >= minValid) return infoLocked();
     const bool canRefresh = grant_->refreshToken && !finalError_ && now >= nextAttempt_;
-    if (enough && (!due || !canRefresh || attempted)) return infoLocked();
-    if (!enough && (attempted || !canRefresh)) {
+    if (attempted || !canRefresh) {
       if (!grant_->refreshToken) {
         return Error(ErrorCode::LoginRequired,
                      "the access token expires and there is no refresh token; run `wpectl "
@@ -308,7 +308,6 @@ Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
       return unusableError();
     }
     if (!refreshOnce(lock)) {
-      if (enough) return infoLocked();
       return Error(ErrorCode::Unavailable, "the token refresh is taking too long; try again");
     }
     attempted = true;
@@ -390,7 +389,7 @@ TokenSnapshot TokenManager::snapshot() const {
     s.expiresAt = grant_->expiresAt;
     if (refreshing_) {
       s.state = TokenState::Refreshing;
-    } else if (finalError_ || (lastError_ && bootNow >= expiryDeadline_ && !persistencePending_)) {
+    } else if (finalError_ || (failures_ > 0 && bootNow >= expiryDeadline_)) {
       s.state = TokenState::Error;
     } else {
       s.state = TokenState::Valid;

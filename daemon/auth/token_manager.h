@@ -7,8 +7,9 @@
 //    converted on load: deadline = boottime_now + (expires_at − wall_now).
 //  - The refresh is due at expiry − RefreshPolicy::refreshLead(lifetime). tick() performs due
 //    refreshes; token()/authorization() refresh first when less than minValid (at least
-//    kMinValidFloor) remains or the refresh is due — single flight: concurrent callers wait
-//    (at most kMaxWait) for the one request in flight and all get its result.
+//    kMinValidFloor) remains (otherwise they get the current token, also past the refresh
+//    deadline: tick() refreshes on schedule) — single flight: concurrent callers wait (at
+//    most kMaxWait) for the one request in flight and all get its result.
 //  - Transient failures back off (full jitter, Retry-After as a floor); the backoff applies to
 //    callers too, so a 429 is never answered with an earlier request.
 //  - A response is persisted before its access token is handed out. If the store fails the

@@ -97,6 +97,14 @@ TEST_CASE("TokenManager: refresh schedule", "[token_manager]") {
     REQUIRE(f.transport.requestCount() == 1);
     REQUIRE(f.authz() == "Bearer canary-AT-1");
   }
+  SECTION("past the refresh deadline a still-valid token is served without waiting") {
+    REQUIRE(f.manager.install(f.grant(300s)));
+    f.clock.advance(250s);
+    REQUIRE(f.authz() == "Bearer canary-AT-0");
+    REQUIRE(f.transport.requestCount() == 0);
+    REQUIRE(f.authz(55s) == "Bearer canary-AT-1");  // 50 s left < 55 s: refreshed first
+    REQUIRE(f.transport.requestCount() == 1);
+  }
   SECTION("1 h token refreshes at 54 min") {
     REQUIRE(f.manager.install(f.grant(3600s)));
     f.clock.advance(54min - 1s);
