@@ -39,6 +39,7 @@ Status TokenManager::load() {
     return loaded.error();
   }
   loadPending_ = false;
+  lastError_.reset();
   if (!loaded.value() || loaded.value()->kind != kKind) return {};
   auto grant = OAuthGrant::fromJson(loaded.value()->value);
   if (!grant) {
@@ -301,7 +302,8 @@ Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
                      "the access token expires and there is no refresh token; run `wpectl "
                      "login --profile " + profile_ + "`");
       }
-      if (attempted && !lastError_) {
+      if (attempted && failures_ == 0 && !finalError_ && expiryDeadline_ > now) {
+        // The refresh worked; the server just issues shorter-lived tokens than asked for.
         return Error(ErrorCode::BadRequest, "tokens of this profile do not live long enough for "
                                             "the requested min_valid");
       }

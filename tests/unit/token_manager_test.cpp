@@ -383,3 +383,80 @@ TEST_CASE("TokenManager: no secret reaches the log", "[token_manager]") {
   REQUIRE(log.find("canary") == std::string::npos);
   REQUIRE(f.manager.snapshot().lastError.find("canary") == std::string::npos);
 }
+
+TEST_CASE("TokenManager: many 401s for the same token cause one refresh", "[token_manager]") {
+  Fixture f;
+  REQUIRE(f.manager.install(f.grant(3600s)));
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  f.transport.setHandler([released](const wpe::HttpRequest&) {
+    released.wait();
+    return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-10", 3600)));
+  });
+  std::vector<std::future<wpe::Result<Secret>>> results;
+  for (int i = 0; i < 10; ++i) {
+    results.push_back(std::async(std::launch::async, [&] {
+      return f.manager.afterUnauthorized(Secret("Bearer canary-AT-0"));
+    }));
+  }
+  while (f.transport.requestCount() == 0) std::this_thread::yield();
+  release.set_value();
+  for (auto& r : results) REQUIRE(r.get()->reveal() == "Bearer canary-AT-10");
+  REQUIRE(f.transport.requestCount() == 1);
+}
+
+TEST_CASE("TokenManager: a final refresh error stops automatic refreshes", "[token_manager]") {
+  Fixture f;
+  REQUIRE(f.manager.install(f.grant(300s)));
+  f.transport.enqueue(FakeTransport::json(401, R"({"error":"invalid_client"})"));
+  f.clock.advance(240s);
+  f.manager.tick();
+  REQUIRE(f.transport.requestCount() == 1);
+  REQUIRE(f.authz() == "Bearer canary-AT-0");  // still valid for a minute
+  for (int i = 0; i < 10; ++i) {
+    f.clock.advance(30s);
+    f.manager.tick();
+  }
+  REQUIRE(f.transport.requestCount() == 1);
+  REQUIRE(f.authz() == "error:upstream_error");
+  REQUIRE(f.manager.snapshot().state == TokenState::Error);
+  REQUIRE(f.manager.snapshot().lastError.find("invalid_client") != std::string::npos);
+  REQUIRE(f.hookCalls == 0);
+}
+
+TEST_CASE("TokenManager: min_valid longer than the token lifetime is a clear error",
+          "[token_manager]") {
+  Fixture f;
+  REQUIRE(f.manager.install(f.grant(300s)));
+  f.transport.setHandler([](const wpe::HttpRequest&) {
+    return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-11", 300)));
+  });
+  auto r = f.manager.authorization(1h);
+  REQUIRE(r.error().code == ErrorCode::BadRequest);
+  REQUIRE(f.transport.requestCount() == 1);
+}
+
+TEST_CASE("TokenManager: a locked keyring at start is retried by tick", "[token_manager]") {
+  Fixture f;
+  REQUIRE(f.manager.install(f.grant(600s)));
+  f.store.failLoadsWith(wpe::Error(ErrorCode::KeyringLocked, "the login keyring is locked"));
+  wpe::TokenManager restarted("work", f.clock, f.store, f.client, f.logger, [] { return 0.0; }, {});
+  REQUIRE(restarted.load().error().code == ErrorCode::KeyringLocked);
+  REQUIRE(restarted.authorization(0s).error().code == ErrorCode::KeyringLocked);
+  f.store.failLoadsWith(std::nullopt);
+  restarted.tick();
+  REQUIRE(restarted.authorization(0s)->reveal() == "Bearer canary-AT-0");
+}
+
+TEST_CASE("TokenManager: install with a failing keyring serves from memory", "[token_manager]") {
+  Fixture f;
+  f.store.failSavesWith(wpe::Error(ErrorCode::KeyringUnavailable, "no Secret Service"));
+  REQUIRE(f.manager.install(f.grant(600s)));
+  REQUIRE(f.manager.snapshot().persistencePending);
+  REQUIRE(f.authz() == "Bearer canary-AT-0");
+  REQUIRE_FALSE(f.store.item("work"));
+  f.store.failSavesWith(std::nullopt);
+  f.manager.tick();
+  REQUIRE_FALSE(f.manager.snapshot().persistencePending);
+  REQUIRE(f.storedRefreshToken() == "canary-RT-0");
+}
