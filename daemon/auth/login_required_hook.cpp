@@ -62,7 +62,9 @@ bool waitWithLimit(pid_t pid, std::chrono::milliseconds limit, int& status) {
 
 LoginRequiredHook::LoginRequiredHook(std::vector<std::string> argv, Poco::Logger& logger,
                                      std::chrono::milliseconds killAfter)
-    : argv_(std::move(argv)), logger_(logger), killAfter_(killAfter),
+    : argv_(std::move(argv)),
+      logger_(logger),
+      killAfter_(killAfter),
       state_(std::make_shared<Shared>()) {}
 
 void LoginRequiredHook::run(const std::string& profile) {
@@ -84,12 +86,14 @@ void LoginRequiredHook::run(const std::string& profile) {
   sigaddset(&defaults, SIGPIPE);  // the daemon ignores SIGPIPE; the child should not
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
 
   pid_t pid = 0;
   const bool hasSlash = args[0].find('/') != std::string::npos;
-  const int rc = hasSlash ? posix_spawn(&pid, args[0].c_str(), &actions, &attr, argvp.data(), envp.data())
-                          : posix_spawnp(&pid, args[0].c_str(), &actions, &attr, argvp.data(), envp.data());
+  const int rc =
+      hasSlash ? posix_spawn(&pid, args[0].c_str(), &actions, &attr, argvp.data(), envp.data())
+               : posix_spawnp(&pid, args[0].c_str(), &actions, &attr, argvp.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   const std::string program = escapeForLog(args[0], 120);

@@ -8,13 +8,13 @@
 // run() never blocks: the child is reaped by a detached thread which owns what it uses.
 // Thread-safe. An empty argv makes run() a no-op.
 
+#include <Poco/Logger.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <Poco/Logger.h>
 
 namespace wpe {
 

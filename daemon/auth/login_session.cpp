@@ -18,21 +18,32 @@ std::string htmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 LoopbackReply page(int status, const std::string& title, const std::string& text) {
-  return {status, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" +
-                      htmlEscape(title) + "</title></head><body><h1>" + htmlEscape(title) +
-                      "</h1><p>" + htmlEscape(text) + "</p></body></html>"};
+  return {status, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + htmlEscape(title) +
+                      "</title></head><body><h1>" + htmlEscape(title) + "</h1><p>" +
+                      htmlEscape(text) + "</p></body></html>"};
 }
 
 // Parameters of a query string; nullopt when one appears twice (RFC 6749 §3.1: MUST NOT).
@@ -59,9 +70,12 @@ std::optional<std::map<std::string, std::string>> parseQuery(const std::string& 
 
 const char* loginStateName(LoginState state) {
   switch (state) {
-    case LoginState::Pending: return "pending";
-    case LoginState::Succeeded: return "succeeded";
-    case LoginState::Failed: return "failed";
+    case LoginState::Pending:
+      return "pending";
+    case LoginState::Succeeded:
+      return "succeeded";
+    case LoginState::Failed:
+      return "failed";
   }
   return "failed";
 }
@@ -69,9 +83,14 @@ const char* loginStateName(LoginState state) {
 LoginSession::LoginSession(ProfileConfig profile, TokenEndpoint& endpoint, const Clock& clock,
                            Poco::Logger& logger, std::optional<Secret> clientSecret,
                            Completion onComplete, std::chrono::milliseconds timeout)
-    : profile_(std::move(profile)), endpoint_(endpoint), clock_(clock), logger_(logger),
-      clientSecret_(std::move(clientSecret)), onComplete_(std::move(onComplete)),
-      timeout_(timeout), listener_(logger) {}
+    : profile_(std::move(profile)),
+      endpoint_(endpoint),
+      clock_(clock),
+      logger_(logger),
+      clientSecret_(std::move(clientSecret)),
+      onComplete_(std::move(onComplete)),
+      timeout_(timeout),
+      listener_(logger) {}
 
 LoginSession::~LoginSession() {
   cancel("the login was abandoned");
@@ -96,10 +115,10 @@ Status LoginSession::start() {
     return pkce.error();
   }
   pkce_ = std::move(pkce).value();
-  auto port = listener_.start(profile_.redirectPort, [this](const std::string& path,
-                                                            const std::string& query) {
-    return handleCallback(path, query);
-  });
+  auto port = listener_.start(profile_.redirectPort,
+                              [this](const std::string& path, const std::string& query) {
+                                return handleCallback(path, query);
+                              });
   if (!port) {
     std::lock_guard lock(mutex_);
     outcome_ = published_ = LoginStatus{LoginState::Failed, port.error()};
@@ -107,12 +126,12 @@ Status LoginSession::start() {
   }
   redirectUri_ = "http://127.0.0.1:" + std::to_string(port.value()) + "/callback";
   const char sep = profile_.authorizeUrl.find('?') == std::string::npos ? '?' : '&';
-  authorizeUrl_ = profile_.authorizeUrl + sep + "response_type=code&client_id=" +
-                  percentEncode(profile_.clientId) + "&redirect_uri=" +
-                  percentEncode(redirectUri_) + "&scope=" + percentEncode(profile_.scope) +
-                  "&state=" + percentEncode(pkce_.state) +
-                  "&code_challenge=" + percentEncode(pkce_.challenge) +
-                  "&code_challenge_method=S256";
+  authorizeUrl_ =
+      profile_.authorizeUrl + sep +
+      "response_type=code&client_id=" + percentEncode(profile_.clientId) +
+      "&redirect_uri=" + percentEncode(redirectUri_) + "&scope=" + percentEncode(profile_.scope) +
+      "&state=" + percentEncode(pkce_.state) + "&code_challenge=" + percentEncode(pkce_.challenge) +
+      "&code_challenge_method=S256";
   expiresAt_ = clock_.now() + std::chrono::duration_cast<WallTime::duration>(timeout_);
   deadline_ = clock_.boottime() + timeout_;
   {
@@ -152,9 +171,10 @@ void LoginSession::watchdog() {
   std::unique_lock lock(mutex_);
   while (!outcome_) {
     if (clock_.boottime() >= deadline_) {
-      outcome_ = LoginStatus{LoginState::Failed,
-                             Error(ErrorCode::RequestTimeout,
-                                   "the login was not completed in time; run `wpectl login` again")};
+      outcome_ =
+          LoginStatus{LoginState::Failed,
+                      Error(ErrorCode::RequestTimeout,
+                            "the login was not completed in time; run `wpectl login` again")};
       logger_.warning("profile " + profile_.name + ": OAuth login timed out");
       break;
     }
@@ -196,8 +216,8 @@ LoopbackReply LoginSession::handleCallback(const std::string& path, const std::s
     }
     logger_.warning("profile " + profile_.name + ": OAuth login failed: " + reason);
     finish(LoginState::Failed, Error(ErrorCode::LoginRequired, reason));
-    return page(200, "Login failed", "Login failed: " + reason +
-                                         ". You may close this tab and run wpectl login again.");
+    return page(200, "Login failed",
+                "Login failed: " + reason + ". You may close this tab and run wpectl login again.");
   }
   auto code = params->find("code");
   if (code == params->end() || code->second.empty()) {
@@ -217,8 +237,9 @@ LoopbackReply LoginSession::exchange(const Secret& code) {
     e.message = "the code exchange failed: " + out.failure.message;
     logger_.warning("profile " + profile_.name + ": OAuth login failed: " + e.message);
     finish(LoginState::Failed, e);
-    return page(200, "Login failed", "Login failed: " + e.message +
-                                         ". You may close this tab and run wpectl login again.");
+    return page(
+        200, "Login failed",
+        "Login failed: " + e.message + ". You may close this tab and run wpectl login again.");
   }
   TokenResponse& t = *out.tokens;
   OAuthGrant grant;
@@ -231,8 +252,8 @@ LoopbackReply LoginSession::exchange(const Secret& code) {
   grant.clientSecret = clientSecret_;
   Status stored = onComplete_ ? onComplete_(grant) : Status();
   if (!stored) {
-    logger_.warning("profile " + profile_.name + ": OAuth login could not be stored: " +
-                    stored.error().message);
+    logger_.warning("profile " + profile_.name +
+                    ": OAuth login could not be stored: " + stored.error().message);
     finish(LoginState::Failed, stored.error());
     return page(200, "Login failed", "Login failed: " + stored.error().message + ".");
   }

@@ -17,6 +17,8 @@
 // Thread-safe. Starts one watchdog thread in start(); the destructor cancels and joins it.
 // Borrows endpoint, clock and logger (they must outlive it).
 
+#include <Poco/Logger.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -24,8 +26,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-
-#include <Poco/Logger.h>
 
 #include "common/result.h"
 #include "common/secret.h"
@@ -100,10 +100,10 @@ class LoginSession {
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   bool started_ = false;
-  bool watching_ = false;                 // the watchdog runs: it publishes the outcome
-  bool stateConsumed_ = false;            // the one valid callback arrived
-  std::optional<LoginStatus> outcome_;    // decided, listener maybe still open
-  LoginStatus published_;                 // what state() reports; final only after close
+  bool watching_ = false;               // the watchdog runs: it publishes the outcome
+  bool stateConsumed_ = false;          // the one valid callback arrived
+  std::optional<LoginStatus> outcome_;  // decided, listener maybe still open
+  LoginStatus published_;               // what state() reports; final only after close
   std::thread watchdog_;
 
   LoopbackListener listener_;  // last: destroyed first, while the handler's targets live

@@ -116,7 +116,7 @@ Result<std::uint16_t> LoopbackListener::start(std::uint16_t port, Handler handle
 void LoopbackListener::stop() {
   if (!server_) return;
   try {
-    server_->stop();  // joins the accept thread; requests in progress finish on the pool
+    server_->stop();   // joins the accept thread; requests in progress finish on the pool
     socket_->close();  // the server holds a copy of the socket: close the shared descriptor
   } catch (const Poco::Exception& e) {
     logger_.warning("login listener: stop: " + e.displayText());

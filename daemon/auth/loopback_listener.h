@@ -10,12 +10,12 @@
 // are refused once it returns) and lets requests in progress finish. stop() must not be
 // called from the handler. Not copyable; start/stop from one owner thread.
 
+#include <Poco/Logger.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <Poco/Logger.h>
 
 #include "common/result.h"
 

@@ -24,7 +24,13 @@ constexpr std::chrono::seconds kMaxRetryAfter{3600};
 
 bool transientStatus(int status) {
   switch (status) {
-    case 408: case 425: case 429: case 500: case 502: case 503: case 504:
+    case 408:
+    case 425:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
       return true;
     default:
       return false;
@@ -54,9 +60,11 @@ std::string base64(const std::string& text) {
 
 }  // namespace
 
-OAuthClient::OAuthClient(ProfileConfig profile, HttpTransport& transport,
-                         TransportOptions options, const Clock& clock)
-    : profile_(std::move(profile)), transport_(transport), options_(std::move(options)),
+OAuthClient::OAuthClient(ProfileConfig profile, HttpTransport& transport, TransportOptions options,
+                         const Clock& clock)
+    : profile_(std::move(profile)),
+      transport_(transport),
+      options_(std::move(options)),
       clock_(clock) {
   if (options_.caFile.empty()) options_.caFile = profile_.caFile;
 }
@@ -105,8 +113,8 @@ HttpRequest OAuthClient::formRequest(const std::string& url, std::string body,
   req.headers.emplace_back("Accept", "application/json");
   if (clientSecret && !clientSecret->empty()) {
     // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
-    req.authorization = Secret(
-        "Basic " + base64(formEncode(profile_.clientId) + ":" + formEncode(clientSecret->reveal())));
+    req.authorization = Secret("Basic " + base64(formEncode(profile_.clientId) + ":" +
+                                                 formEncode(clientSecret->reveal())));
   } else {
     body += "&client_id=" + formEncode(profile_.clientId);
   }

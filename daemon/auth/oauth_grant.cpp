@@ -50,7 +50,8 @@ Result<OAuthGrant> OAuthGrant::fromJson(const Secret& json) {
     auto when = parseRfc3339(*expires);
     if (!when) return corrupt("expires_at is not RFC 3339");
     g.expiresAt = *when;
-    if (!obj->has("lifetime") || !obj->get("lifetime").isInteger()) return corrupt("lifetime missing");
+    if (!obj->has("lifetime") || !obj->get("lifetime").isInteger())
+      return corrupt("lifetime missing");
     g.lifetime = std::chrono::seconds(obj->get("lifetime").convert<Poco::Int64>());
     if (g.lifetime.count() <= 0) return corrupt("lifetime not positive");
     if (auto r = str("refresh_token"); r && !r->empty()) g.refreshToken = Secret(std::move(*r));

@@ -47,7 +47,8 @@ Result<std::string> Pkce::randomToken(std::size_t bytes) {
   if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1) {
     return Error(ErrorCode::Internal, "the system random generator failed (RAND_bytes)");
   }
-  std::string out = base64Url(std::string_view(reinterpret_cast<const char*>(buf.data()), buf.size()));
+  std::string out =
+      base64Url(std::string_view(reinterpret_cast<const char*>(buf.data()), buf.size()));
   OPENSSL_cleanse(buf.data(), buf.size());
   return out;
 }

@@ -8,8 +8,8 @@
 namespace wpe {
 
 std::string formatRfc3339(WallTime t) {
-  const time_t secs = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::seconds>(t));
+  const time_t secs =
+      std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(t));
   tm utc{};
   gmtime_r(&secs, &utc);
   char buf[32];

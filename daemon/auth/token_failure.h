@@ -20,9 +20,9 @@ enum class TokenFailureKind { OAuthError, Transient, Final };
 
 struct TokenFailure {
   TokenFailureKind kind = TokenFailureKind::Final;
-  std::string oauthError;   // the OAuth "error" code, escaped; empty unless OAuthError
-  std::string message;      // one line, escaped
-  int httpStatus = 0;       // 0: no response (transport failure)
+  std::string oauthError;  // the OAuth "error" code, escaped; empty unless OAuthError
+  std::string message;     // one line, escaped
+  int httpStatus = 0;      // 0: no response (transport failure)
   std::optional<std::chrono::seconds> retryAfter;
 
   bool invalidGrant() const {

@@ -18,8 +18,13 @@ BootTime toBoot(std::chrono::system_clock::duration d) {
 TokenManager::TokenManager(std::string profile, const Clock& clock, CredentialStore& store,
                            TokenEndpoint& endpoint, Poco::Logger& logger,
                            std::function<double()> random01, LoginRequiredCallback onLoginRequired)
-    : profile_(std::move(profile)), clock_(clock), store_(store), endpoint_(endpoint),
-      logger_(logger), random01_(std::move(random01)), onLoginRequired_(std::move(onLoginRequired)) {}
+    : profile_(std::move(profile)),
+      clock_(clock),
+      store_(store),
+      endpoint_(endpoint),
+      logger_(logger),
+      random01_(std::move(random01)),
+      onLoginRequired_(std::move(onLoginRequired)) {}
 
 void TokenManager::setGrantLocked(OAuthGrant grant) {
   const BootTime now = clock_.boottime();
@@ -145,8 +150,8 @@ bool TokenManager::enterLoginRequiredLocked(const std::string& reason) {
   ++version_;
   persistencePending_ = false;
   failures_ = 0;
-  lastError_ = Error(ErrorCode::LoginRequired,
-                     reason + "; run `wpectl login --profile " + profile_ + "`");
+  lastError_ =
+      Error(ErrorCode::LoginRequired, reason + "; run `wpectl login --profile " + profile_ + "`");
   if (transition) logger_.warning("profile " + profile_ + ": login required: " + reason);
   return transition;
 }
@@ -161,8 +166,8 @@ void TokenManager::afterLoginRequired(std::uint64_t epoch) {
     }
     if (current) {
       if (Status erased = store_.erase(profile_); !erased) {
-        logger_.warning("profile " + profile_ + ": could not erase the rejected grant: " +
-                        erased.error().message);
+        logger_.warning("profile " + profile_ +
+                        ": could not erase the rejected grant: " + erased.error().message);
       }
     }
   }
@@ -220,16 +225,16 @@ void TokenManager::runRefresh(Lock& lock) {
     if (epoch == epoch_) {
       const TokenFailure& f = out.failure;
       if (f.invalidGrant()) {
-        loginTransition = enterLoginRequiredLocked("the refresh token was rejected (invalid_grant)");
+        loginTransition =
+            enterLoginRequiredLocked("the refresh token was rejected (invalid_grant)");
       } else if (f.transient()) {
         ++failures_;
         const auto delay = RefreshPolicy::backoff(failures_, random01_(), f.retryAfter);
         nextAttempt_ = clock_.boottime() + delay;
         lastError_ = f.toError();
-        logger_.warning("profile " + profile_ + ": token refresh failed (" + f.message +
-                        "); retrying in " +
-                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) +
-                        " s");
+        logger_.warning(
+            "profile " + profile_ + ": token refresh failed (" + f.message + "); retrying in " +
+            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) + " s");
       } else {
         finalError_ = true;
         lastError_ = f.toError();
@@ -268,9 +273,10 @@ Error TokenManager::unusableError() const {
                        lastError_->code == ErrorCode::KeyringUnavailable)) {
       return *lastError_;
     }
-    return Error(ErrorCode::LoginRequired,
-                 (lastError_ ? lastError_->message : "profile " + profile_ + " has no OAuth login") +
-                     (lastError_ ? "" : hint));
+    return Error(
+        ErrorCode::LoginRequired,
+        (lastError_ ? lastError_->message : "profile " + profile_ + " has no OAuth login") +
+            (lastError_ ? "" : hint));
   }
   if (lastError_) return *lastError_;
   return Error(ErrorCode::UpstreamUnreachable, "the access token could not be refreshed");
@@ -300,12 +306,14 @@ Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
       if (!grant_->refreshToken) {
         return Error(ErrorCode::LoginRequired,
                      "the access token expires and there is no refresh token; run `wpectl "
-                     "login --profile " + profile_ + "`");
+                     "login --profile " +
+                         profile_ + "`");
       }
       if (attempted && failures_ == 0 && !finalError_ && expiryDeadline_ > now) {
         // The refresh worked; the server just issues shorter-lived tokens than asked for.
-        return Error(ErrorCode::BadRequest, "tokens of this profile do not live long enough for "
-                                            "the requested min_valid");
+        return Error(ErrorCode::BadRequest,
+                     "tokens of this profile do not live long enough for "
+                     "the requested min_valid");
       }
       return unusableError();
     }

@@ -23,14 +23,14 @@
 // Thread-safe. No lock is held during network or keyring I/O. Borrows every collaborator;
 // they must outlive it. The callbacks are invoked without locks held, from the calling thread.
 
+#include <Poco/Logger.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <Poco/Logger.h>
 
 #include "daemon/auth/oauth_grant.h"
 #include "daemon/auth/token_endpoint.h"

@@ -78,7 +78,8 @@ TokenOutcome TokenResponseParser::parseSuccess(std::string_view body) {
       Poco::Dynamic::Var r = obj->get("refresh_token");
       if (!r.isEmpty()) {
         if (!r.isString()) {
-          return TokenOutcome::fail(finalFailure("refresh_token in the token answer is not a string"));
+          return TokenOutcome::fail(
+              finalFailure("refresh_token in the token answer is not a string"));
         }
         std::string value = r.extract<std::string>();
         if (!value.empty()) t.refreshToken = Secret(std::move(value));
@@ -89,8 +90,8 @@ TokenOutcome TokenResponseParser::parseSuccess(std::string_view body) {
     }
     return TokenOutcome::success(std::move(t));
   } catch (const Poco::Exception& e) {
-    return TokenOutcome::fail(finalFailure(std::string("the token answer is malformed (") +
-                                           e.className() + ")"));
+    return TokenOutcome::fail(
+        finalFailure(std::string("the token answer is malformed (") + e.className() + ")"));
   }
 }
 
@@ -118,8 +119,8 @@ TokenFailure TokenResponseParser::parseError(int httpStatus, std::string_view bo
     f.message = "the authorization server said " + f.oauthError;
     if (!description.empty()) f.message += ": " + escapeForLog(description);
   } catch (const Poco::Exception& e) {
-    f.message = std::string("the authorization server answered a malformed error (") +
-                e.className() + ")";
+    f.message =
+        std::string("the authorization server answered a malformed error (") + e.className() + ")";
   }
   return f;
 }

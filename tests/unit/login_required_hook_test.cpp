@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
+#include "daemon/auth/login_required_hook.h"
 
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -9,7 +10,6 @@
 #include <sstream>
 #include <thread>
 
-#include "daemon/auth/login_required_hook.h"
 #include "tests/unit/auth_test_support.h"
 
 using namespace std::chrono_literals;
@@ -36,8 +36,8 @@ std::string readFile(const std::filesystem::path& p) {
 
 TEST_CASE("LoginRequiredHook: runs argv with the profile appended and a minimal environment",
           "[login_required_hook]") {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("wped-hook-test-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("wped-hook-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto out = dir / "out";
   setenv("WPED_TEST_SECRET_ENV", "canary-env", 1);

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "daemon/auth/login_session.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -8,12 +8,12 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <future>
 #include <sstream>
 
 #include "daemon/auth/login_registry.h"
-#include "daemon/auth/login_session.h"
 #include "daemon/auth/oauth_client.h"
 #include "tests/unit/auth_test_support.h"
 #include "tests/unit/fakes.h"
@@ -130,8 +130,10 @@ TEST_CASE("LoginSession: authorize URL and listener on 127.0.0.1", "[login_sessi
   REQUIRE(port != 0);
   const std::string& url = session->authorizeUrl();
   REQUIRE(url.rfind("https://auth.example/oauth/authorize?response_type=code&client_id=cli&"
-                    "redirect_uri=http%3A%2F%2F127.0.0.1%3A" + std::to_string(port) +
-                        "%2Fcallback&scope=sites%3Aread%20sites%3Awrite&state=", 0) == 0);
+                    "redirect_uri=http%3A%2F%2F127.0.0.1%3A" +
+                        std::to_string(port) +
+                        "%2Fcallback&scope=sites%3Aread%20sites%3Awrite&state=",
+                    0) == 0);
   REQUIRE(url.find("&code_challenge_method=S256") != std::string::npos);
   REQUIRE(queryParam(url, "state").size() >= 22);
   REQUIRE(queryParam(url, "code_challenge").size() == 43);
@@ -166,15 +168,15 @@ TEST_CASE("LoginSession: bad callbacks send no token request and keep the login 
   REQUIRE(log.find(state) == std::string::npos);
 }
 
-TEST_CASE("LoginSession: access_denied fails the login with the text escaped",
-          "[login_session]") {
+TEST_CASE("LoginSession: access_denied fails the login with the text escaped", "[login_session]") {
   Fixture f;
   auto session = f.makeSession();
   REQUIRE(session->start());
   const auto port = session->port();
   const std::string state = queryParam(session->authorizeUrl(), "state");
-  auto r = get(port, "/callback?error=access_denied&error_description=%1B%5B31mno%3Cscript%3E&state=" +
-                         state);
+  auto r =
+      get(port,
+          "/callback?error=access_denied&error_description=%1B%5B31mno%3Cscript%3E&state=" + state);
   REQUIRE(r.body.find("<script>") == std::string::npos);
   auto status = session->waitFor(10s);
   REQUIRE(status.state == LoginState::Failed);
@@ -234,8 +236,7 @@ TEST_CASE("LoginSession: a valid callback exchanges the code once and completes"
   REQUIRE(f.channel->all().find("canary") == std::string::npos);
 }
 
-TEST_CASE("LoginSession: a failed exchange fails the login and stores nothing",
-          "[login_session]") {
+TEST_CASE("LoginSession: a failed exchange fails the login and stores nothing", "[login_session]") {
   Fixture f;
   auto session = f.makeSession();
   REQUIRE(session->start());
@@ -253,9 +254,7 @@ TEST_CASE("LoginSession: a failed exchange fails the login and stores nothing",
     f.transport.enqueue(FakeTransport::json(
         200, R"({"access_token":"canary-AT","token_type":"mac","expires_in":60})"));
   }
-  SECTION("5 MB body") {
-    f.transport.enqueue(FakeTransport::json(200, std::string(5 << 20, ' ')));
-  }
+  SECTION("5 MB body") { f.transport.enqueue(FakeTransport::json(200, std::string(5 << 20, ' '))); }
   auto page = get(session->port(), "/callback?code=canary-code&state=" + state);
   auto status = session->waitFor(10s);
   REQUIRE(status.state == LoginState::Failed);

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "daemon/auth/oauth_client.h"
 
 #include <Poco/Base64Decoder.h>
 
+#include <catch2/catch.hpp>
 #include <sstream>
 
-#include "daemon/auth/oauth_client.h"
 #include "tests/unit/auth_test_support.h"
 #include "tests/unit/fakes.h"
 
@@ -39,8 +39,8 @@ TEST_CASE("OAuthClient: public client exchanges a code with client_id in the bod
   FakeTransport transport;
   transport.enqueue(FakeTransport::json(200, wpe::testing::tokenBody("AT", 300, "RT")));
   OAuthClient client(oauthProfile(), transport, {}, clock);
-  auto out = client.exchangeCode(Secret("c/ode"), Secret("verif"),
-                                 "http://127.0.0.1:5555/callback", std::nullopt);
+  auto out = client.exchangeCode(Secret("c/ode"), Secret("verif"), "http://127.0.0.1:5555/callback",
+                                 std::nullopt);
   REQUIRE(out.ok());
   REQUIRE(transport.requestCount() == 1);
   const auto req = transport.requests().front();
@@ -117,7 +117,8 @@ TEST_CASE("OAuthClient: failures are classified", "[oauth_client]") {
 
 TEST_CASE("OAuthClient: Retry-After as seconds or HTTP date, clamped to an hour",
           "[oauth_client]") {
-  const auto now = std::chrono::system_clock::from_time_t(1'800'000'000);  // Fri, 15 Jan 2027 08:00:00
+  const auto now =
+      std::chrono::system_clock::from_time_t(1'800'000'000);  // Fri, 15 Jan 2027 08:00:00
   REQUIRE(OAuthClient::parseRetryAfter("120", now) == 120s);
   REQUIRE(OAuthClient::parseRetryAfter("999999", now) == 3600s);
   REQUIRE(OAuthClient::parseRetryAfter("Fri, 15 Jan 2027 08:00:45 GMT", now) == 45s);

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "daemon/auth/pkce.h"
 
+#include <catch2/catch.hpp>
 #include <set>
 
-#include "daemon/auth/pkce.h"
 #include "daemon/auth/url_encoding.h"
 
 using wpe::Pkce;
@@ -20,8 +20,9 @@ TEST_CASE("Pkce: verifiers are 43 unreserved characters and unique", "[pkce]") {
     REQUIRE(p);
     const std::string& v = p->verifier.reveal();
     REQUIRE(v.size() == 43);
-    REQUIRE(v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") ==
-            std::string::npos);
+    REQUIRE(
+        v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") ==
+        std::string::npos);
     REQUIRE(p->challenge == Pkce::challengeFor(p->verifier));
     REQUIRE(p->state.size() >= 22);  // >= 128 bits of base64url
     REQUIRE(p->state != v);

@@ -1,12 +1,12 @@
-#include <catch2/catch.hpp>
+#include "daemon/auth/token_manager.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <future>
 #include <thread>
 
 #include "daemon/auth/oauth_client.h"
 #include "daemon/auth/refresh_policy.h"
-#include "daemon/auth/token_manager.h"
 #include "tests/unit/auth_test_support.h"
 #include "tests/unit/fakes.h"
 
@@ -30,7 +30,12 @@ struct Fixture {
   Poco::Logger& logger = wpe::testing::recordingLogger(channel);
   wpe::OAuthClient client{profile(), transport, {}, clock};
   std::atomic<int> hookCalls{0};
-  wpe::TokenManager manager{"work", clock, store, client, logger, [] { return 0.0; },
+  wpe::TokenManager manager{"work",
+                            clock,
+                            store,
+                            client,
+                            logger,
+                            [] { return 0.0; },
                             [this](const std::string& p) {
                               CHECK(p == "work");
                               ++hookCalls;
@@ -62,7 +67,8 @@ struct Fixture {
   }
   std::string authz(std::chrono::seconds minValid = 0s) {
     auto r = manager.authorization(minValid);
-    return r ? r->reveal() : std::string("error:") + std::string(wpe::errorCodeName(r.error().code));
+    return r ? r->reveal()
+             : std::string("error:") + std::string(wpe::errorCodeName(r.error().code));
   }
 };
 
@@ -353,8 +359,7 @@ TEST_CASE("TokenManager: tokens survive a restart", "[token_manager]") {
   }
 }
 
-TEST_CASE("TokenManager: logout revokes the refresh token and erases the item",
-          "[token_manager]") {
+TEST_CASE("TokenManager: logout revokes the refresh token and erases the item", "[token_manager]") {
   Fixture f;
   REQUIRE(f.manager.install(f.grant(600s)));
   f.transport.enqueue(FakeTransport::json(503, "down"));
@@ -372,7 +377,8 @@ TEST_CASE("TokenManager: no secret reaches the log", "[token_manager]") {
   Fixture f;
   REQUIRE(f.manager.install(f.grant(300s)));
   f.transport.enqueue(FakeTransport::json(200, tokenBody("canary-AT-9", 300, "canary-RT-9")));
-  f.transport.enqueue(FakeTransport::json(400, R"({"error":"invalid_grant","error_description":"canary-RT-9 is gone"})"));
+  f.transport.enqueue(FakeTransport::json(
+      400, R"({"error":"invalid_grant","error_description":"canary-RT-9 is gone"})"));
   f.clock.advance(240s);
   f.manager.tick();
   f.clock.advance(240s);
@@ -391,7 +397,8 @@ TEST_CASE("TokenManager: many 401s for the same token cause one refresh", "[toke
   auto released = release.get_future().share();
   f.transport.setHandler([released](const wpe::HttpRequest&) {
     released.wait();
-    return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-10", 3600)));
+    return wpe::Result<wpe::HttpResponse>(
+        FakeTransport::json(200, tokenBody("canary-AT-10", 3600)));
   });
   std::vector<std::future<wpe::Result<Secret>>> results;
   for (int i = 0; i < 10; ++i) {

@@ -42,8 +42,12 @@ TEST_CASE("TokenResponseParser: invalid answers are refused", "[token_response]"
     CHECK(m.find("SECRET-AT") == std::string::npos);
   }
   SECTION("no token_type") { refused(R"({"access_token":"AT"})"); }
-  SECTION("expires_in -5") { refused(R"({"access_token":"AT","token_type":"bearer","expires_in":-5})"); }
-  SECTION("expires_in 0") { refused(R"({"access_token":"AT","token_type":"bearer","expires_in":0})"); }
+  SECTION("expires_in -5") {
+    refused(R"({"access_token":"AT","token_type":"bearer","expires_in":-5})");
+  }
+  SECTION("expires_in 0") {
+    refused(R"({"access_token":"AT","token_type":"bearer","expires_in":0})");
+  }
   SECTION("expires_in too large") {
     refused(R"({"access_token":"AT","token_type":"bearer","expires_in":31536001})");
   }
@@ -99,9 +103,10 @@ TEST_CASE("OAuthGrant: JSON round trip and corrupt blobs", "[token_response]") {
   REQUIRE(back->clientSecret->reveal() == "CS");
   REQUIRE(wpe::formatRfc3339(back->expiresAt) == "2027-01-15T08:00:00Z");
 
-  for (const char* bad : {"", "{", "[]", "null", R"({"access_token":"AT"})",
-                          R"({"access_token":"AT","expires_at":"yesterday","lifetime":60})",
-                          R"({"access_token":"AT","expires_at":"2027-01-15T08:00:00Z","lifetime":"x"})"}) {
+  for (const char* bad :
+       {"", "{", "[]", "null", R"({"access_token":"AT"})",
+        R"({"access_token":"AT","expires_at":"yesterday","lifetime":60})",
+        R"({"access_token":"AT","expires_at":"2027-01-15T08:00:00Z","lifetime":"x"})"}) {
     auto r = wpe::OAuthGrant::fromJson(wpe::Secret(bad));
     REQUIRE_FALSE(r);
     REQUIRE(r.error().message.find("AT\"") == std::string::npos);
