@@ -304,3 +304,25 @@ TEST_CASE("LoginRegistry: random ids, one pending login per profile, finished on
   REQUIRE(registry.find(a->loginId) == nullptr);
   REQUIRE(registry.find(b->loginId) == second);
 }
+
+TEST_CASE("LoginSession: a confidential client keeps its secret in the grant, not the URL",
+          "[login_session]") {
+  Fixture f;
+  f.transport.enqueue(FakeTransport::json(200, wpe::testing::tokenBody("canary-AT", 600)));
+  std::optional<wpe::OAuthGrant> grant;
+  LoginSession session(Fixture::profile(), f.client, f.clock, f.logger,
+                       wpe::Secret("canary-client-secret"), [&](const wpe::OAuthGrant& g) {
+                         grant = g;
+                         return wpe::Status();
+                       });
+  REQUIRE(session.start());
+  REQUIRE(session.authorizeUrl().find("canary") == std::string::npos);
+  const std::string state = queryParam(session.authorizeUrl(), "state");
+  REQUIRE(get(session.port(), "/callback?code=c0de&state=" + state).status == 200);
+  REQUIRE(session.waitFor(10s).state == LoginState::Succeeded);
+  REQUIRE(grant->clientSecret->reveal() == "canary-client-secret");
+  const auto request = f.transport.requests().front();
+  REQUIRE(request.authorization);
+  REQUIRE(request.body.find("client_id") == std::string::npos);
+  REQUIRE(request.body.find("code_verifier=") != std::string::npos);  // PKCE also with a secret
+}
