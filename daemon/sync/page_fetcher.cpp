@@ -9,6 +9,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 
@@ -143,7 +144,16 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   const std::size_t workers = std::min(maxWorkers_, pages - 1);
   std::vector<std::thread> threads;
   threads.reserve(workers);
-  for (std::size_t i = 0; i < workers; ++i) threads.emplace_back(worker);
+  try {
+    for (std::size_t i = 0; i < workers; ++i) threads.emplace_back(worker);
+  } catch (const std::system_error& e) {
+    // Out of threads: stop the ones already running rather than terminate the daemon.
+    stop = true;
+    std::lock_guard lock(errorMutex);
+    if (!firstError) {
+      firstError = Error(ErrorCode::Internal, std::string("cannot start fetch workers: ") + e.what());
+    }
+  }
   for (auto& t : threads) t.join();
   if (firstError) return *firstError;
 

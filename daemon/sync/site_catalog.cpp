@@ -81,7 +81,16 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   runningKinds_.clear();
   ++generation_;
   lastResult_ = result;
-  nextDue_ = jitteredDeadline(options_.interval);
+  // After a failure the next background attempt comes sooner (1, 2, 4 … min, up to the
+  // interval) so a brief outage does not leave the list stale for a whole interval; a missing
+  // login waits the full interval, since retrying cannot fix it.
+  consecutiveFailures_ = result ? 0 : consecutiveFailures_ + 1;
+  std::chrono::nanoseconds wait = options_.interval;
+  if (!result && result.error().code != ErrorCode::LoginRequired) {
+    const int exponent = std::min(consecutiveFailures_ - 1, 10);
+    wait = std::min<std::chrono::nanoseconds>(wait, std::chrono::minutes(1) * (1 << exponent));
+  }
+  nextDue_ = jitteredDeadline(wait);
   lock.unlock();
   cv_.notify_all();
   return result;

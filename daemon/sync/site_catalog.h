@@ -7,7 +7,8 @@
 //  - Single flight: a sync()/refresh() that arrives while a sync covering its kinds runs waits
 //    for that sync and returns its result (no second round of upstream requests).
 //  - syncIfDue() is for the background scheduler: due when a list was never synced or is older
-//    than the interval (±10 % jitter so profiles and machines spread out).
+//    than the interval (±10 % jitter so profiles and machines spread out); after a failed sync
+//    sooner (1, 2, 4 … minutes, at most the interval), except for LoginRequired.
 //  - snapshot() serves the cached list with its age and staleness, never touching the network.
 //
 // Deadlines use Clock::boottime(); list ages use the persisted wall time (synced_at).
@@ -104,6 +105,7 @@ class SiteCatalog {
   std::uint64_t generation_ = 0;  // +1 each time a sync finishes
   Status lastResult_;
   std::optional<BootTime> nextDue_;
+  int consecutiveFailures_ = 0;
   std::map<ListKind, std::uint64_t> staleMarks_;   // bumped by markStale()
   std::map<ListKind, std::uint64_t> cleanMarks_;   // staleMarks_ value a successful sync saw
 };

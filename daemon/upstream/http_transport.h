@@ -23,7 +23,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 struct HttpRequest {
   std::string method = "GET";
   std::string url;  // absolute: https://host[:port]/path?query
-  HeaderList headers;
+  HeaderList headers;  // extra headers; framing ones (Host, Content-Length, Connection, …) and
+                      // Authorization are set by the transport and ignored here
   std::optional<Secret> authorization;  // the whole Authorization value; never logged
   std::string body;
   std::string contentType;  // empty: no body / no Content-Type

@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/Socket.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/String.h>
 
@@ -34,6 +35,15 @@ bool isTlsVerifyFailure(const Poco::Net::SSLException& e) {
   const std::string text = Poco::toLower(e.displayText());
   return text.find("certificate verify failed") != std::string::npos ||
          text.find("unacceptable certificate") != std::string::npos;
+}
+
+bool isReservedHeader(const std::string& name) {
+  for (const char* reserved : {"Authorization", "Host", "Content-Length", "Transfer-Encoding",
+                               "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer",
+                               "Proxy-Authorization", "Proxy-Connection"}) {
+    if (Poco::icompare(name, reserved) == 0) return true;
+  }
+  return false;
 }
 
 Error unreachable(std::string message) {
@@ -118,9 +128,16 @@ Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
   {
     std::lock_guard lock(mutex_);
     auto it = idle_.find(key);
-    if (it != idle_.end() && !it->second.empty()) {
+    while (it != idle_.end() && !it->second.empty()) {
       SessionPtr session = std::move(it->second.back());
       it->second.pop_back();
+      // An idle connection with something to read has been closed by the server (or sent
+      // junk): using it would fail the next request, and a POST could not be retried.
+      if (session->connected() &&
+          session->socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ |
+                                                        Poco::Net::Socket::SELECT_ERROR)) {
+        continue;
+      }
       reused = true;
       return session;
     }
@@ -181,7 +198,12 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
 
     Poco::Net::HTTPRequest out(request.method, url.pathAndQuery,
                                Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto& [name, value] : request.headers) out.add(name, value);
+    for (const auto& [name, value] : request.headers) {
+      // Framing and credentials are the transport's: a caller's copy could smuggle a second
+      // Authorization or desynchronise the connection.
+      if (isReservedHeader(name)) continue;
+      out.add(name, value);
+    }
     out.set("Accept", "application/json");
     out.set("User-Agent", std::string("wped/") + kVersion);
     if (request.authorization) out.set("Authorization", request.authorization->reveal());
@@ -223,6 +245,15 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
         return SendOutcome{Error(ErrorCode::UpstreamError, tooLarge), SendPhase::MaybeSent};
       }
       response.body.append(buffer, n);
+    }
+    const bool bodyless = request.method == "HEAD" || response.status == 204 ||
+                          response.status == 304 || response.status < 200;
+    if (!bodyless && in.hasContentLength() &&
+        response.body.size() != static_cast<std::size_t>(in.getContentLength64())) {
+      return SendOutcome{unreachable("the response from " + hostPort(url) + " was cut short (" +
+                                     std::to_string(response.body.size()) + " of " +
+                                     std::to_string(in.getContentLength64()) + " bytes)"),
+                         SendPhase::MaybeSent};
     }
     keepSession = in.getKeepAlive();
     return SendOutcome{std::move(response), SendPhase::MaybeSent};

@@ -49,9 +49,12 @@ Error UpstreamClient::errorFor(const HttpResponse& response) const {
   error.upstreamStatus = response.status;
   error.retryAfter = retryAfter;
   if (response.status == 429) {
+    // The API documents no Retry-After; without one a minute is a polite default, and the
+    // field says the same as the message.
+    if (!error.retryAfter) error.retryAfter = std::chrono::seconds(60);
     error.code = ErrorCode::RateLimited;
     error.message = "the WP Engine API is rate limiting requests; retry after " +
-                    std::to_string(retryAfter ? retryAfter->count() : 60) + " s";
+                    std::to_string(error.retryAfter->count()) + " s";
     return error;
   }
   error.code = ErrorCode::UpstreamError;

@@ -12,7 +12,8 @@
 //  A wait longer than options().maxSingleWait, or an interrupted Sleeper, ends the retries.
 //
 // send(): a 2xx response is the value; otherwise an Error:
-//   429 → RateLimited (upstreamStatus, retryAfter, "…rate limiting requests; retry after N s"),
+//   429 → RateLimited (upstreamStatus, retryAfter — 60 s when the API sent none —,
+//         "…rate limiting requests; retry after N s"),
 //   other statuses → UpstreamError (upstreamStatus, the API's `message` escaped and capped),
 //   transport → UpstreamUnreachable (the transport's message).
 // exchange(): any HTTP status is the value (for the passthrough); only transport failures are

@@ -10,7 +10,10 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <condition_variable>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "daemon/upstream/poco_http_transport.h"
 #include "daemon/upstream/ssl_initializer.h"
@@ -26,6 +29,8 @@ namespace {
 struct Seen {
   std::mutex mutex;
   std::vector<std::string> authorization, userAgent, accept, clientPorts, bodies;
+  std::condition_variable released;  // /slow answers only once the test lets it
+  bool release = false;
 };
 
 class Handler final : public Poco::Net::HTTPRequestHandler {
@@ -41,6 +46,10 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       seen_.accept.push_back(request.get("Accept", ""));
       seen_.clientPorts.push_back(std::to_string(request.clientAddress().port()));
       seen_.bodies.push_back(body);
+    }
+    if (request.getURI() == "/slow") {
+      std::unique_lock lock(seen_.mutex);
+      seen_.released.wait(lock, [this] { return seen_.release; });
     }
     if (request.getURI() == "/big") {
       response.setContentType("application/json");
@@ -112,7 +121,14 @@ struct TlsServer {
     server = std::make_unique<Poco::Net::HTTPServer>(new Factory(seen), socket, params);
     server->start();
   }
-  ~TlsServer() { server->stopAll(true); }
+  ~TlsServer() {
+    {
+      std::lock_guard lock(seen.mutex);
+      seen.release = true;
+    }
+    seen.released.notify_all();
+    server->stopAll(true);
+  }
   std::string url(const std::string& path) const {
     return "https://127.0.0.1:" + std::to_string(port) + path;
   }
@@ -189,6 +205,33 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::UpstreamError);
     CHECK_THAT(r.error().message, Catch::EndsWith("is larger than 1000 bytes"));
+  }
+
+  SECTION("a server that does not answer in time → read timeout naming host:port") {
+    options.readTimeout = std::chrono::milliseconds(300);
+    HttpRequest request;
+    request.url = server.url("/slow");
+    auto outcome = transport.sendWithPhase(request, options);
+    REQUIRE_FALSE(outcome.result);
+    CHECK(outcome.failedPhase == SendPhase::MaybeSent);
+    CHECK(outcome.result.error().code == ErrorCode::UpstreamUnreachable);
+    CHECK(outcome.result.error().message ==
+          "127.0.0.1:" + std::to_string(server.port) + " did not answer within 300 ms");
+  }
+
+  SECTION("concurrent sends each get their own connection and all succeed") {
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 6; ++i) {
+      threads.emplace_back([&, i] {
+        HttpRequest request;
+        request.url = server.url("/v1/sites/" + std::to_string(i));
+        auto r = transport.send(request, options);
+        if (r && r->body == R"({"uri":"/v1/sites/)" + std::to_string(i) + R"("})") ++ok;
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(ok == 6);
   }
 
   SECTION("redirects are returned, not followed") {

@@ -177,3 +177,18 @@ TEST_CASE("SiteCatalog: without a credential a sync fails with login_required",
   CHECK(f.api.requests == 0);
   CHECK(f.catalog->snapshot(ListKind::Sites)->lastError.find("wpectl login") != std::string::npos);
 }
+
+TEST_CASE("SiteCatalog: after a failed sync the next background attempt comes sooner",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.failStatus = 503;
+  CHECK(f.catalog->syncIfDue());
+  CHECK(f.catalog->snapshot(ListKind::Sites)->stale);
+  const int afterFailure = f.api.requests;
+  CHECK_FALSE(f.catalog->syncIfDue());
+  f.api.failStatus = 0;
+  f.clock.advance(std::chrono::seconds(61));  // one minute, not the 15-minute interval
+  CHECK(f.catalog->syncIfDue());
+  CHECK(f.api.requests > afterFailure);
+  CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
