@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -31,15 +32,21 @@ std::string tableSchema(const char* table) {
   return "CREATE TABLE IF NOT EXISTS " + t +
          " (profile TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"
          " account_id TEXT, site_id TEXT, json TEXT NOT NULL, PRIMARY KEY (profile, pos));"
-         "CREATE UNIQUE INDEX IF NOT EXISTS " + t + "_id ON " + t + " (profile, id);"
-         "CREATE INDEX IF NOT EXISTS " + t + "_name ON " + t + " (profile, name);";
+         "CREATE UNIQUE INDEX IF NOT EXISTS " +
+         t + "_id ON " + t +
+         " (profile, id);"
+         "CREATE INDEX IF NOT EXISTS " +
+         t + "_name ON " + t + " (profile, name);";
 }
 
 const char* singular(ListKind kind) {
   switch (kind) {
-    case ListKind::Sites: return "site";
-    case ListKind::Installs: return "install";
-    case ListKind::Accounts: return "account";
+    case ListKind::Sites:
+      return "site";
+    case ListKind::Installs:
+      return "install";
+    case ListKind::Accounts:
+      return "account";
   }
   return "item";
 }
@@ -52,8 +59,8 @@ WallTime fromMillis(long long ms) {
 }
 
 Error sqlError(sqlite3* db, const std::string& what) {
-  return Error(ErrorCode::Internal, "site cache: " + what + " failed: " +
-                                        (db ? sqlite3_errmsg(db) : "out of memory"));
+  return Error(ErrorCode::Internal,
+               "site cache: " + what + " failed: " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
 // A prepared statement, finalized on scope exit.
@@ -68,11 +75,17 @@ class Statement {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
   }
   void bindOrNull(int i, const std::string& s) {
-    if (s.empty()) sqlite3_bind_null(stmt_, i); else bind(i, s);
+    if (s.empty())
+      sqlite3_bind_null(stmt_, i);
+    else
+      bind(i, s);
   }
   void bind(int i, long long v) { sqlite3_bind_int64(stmt_, i, v); }
   int step() { return sqlite3_step(stmt_); }
-  void reset() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : "";
@@ -114,8 +127,8 @@ Status makeDirectory(const std::string& dir) {
     if (pos != dir.size() && dir[pos] != '/') continue;
     const std::string part = dir.substr(0, pos);
     if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) {
-      return Error(ErrorCode::Internal, "cannot create the cache directory " + part + ": " +
-                                            std::strerror(errno));
+      return Error(ErrorCode::Internal,
+                   "cannot create the cache directory " + part + ": " + std::strerror(errno));
     }
   }
   struct stat st {};
@@ -123,8 +136,8 @@ Status makeDirectory(const std::string& dir) {
     return Error(ErrorCode::Internal, "the cache directory " + dir + " is not a directory");
   }
   if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0) {
-    return Error(ErrorCode::Internal, "cannot make the cache directory " + dir + " private: " +
-                                          std::strerror(errno));
+    return Error(ErrorCode::Internal,
+                 "cannot make the cache directory " + dir + " private: " + std::strerror(errno));
   }
   return {};
 }
@@ -166,12 +179,12 @@ sqlite3* openChecked(const std::string& path, int& rc, std::string& message) {
   }
   std::string schema;
   if (version != kSchemaVersion) {
-    schema = "DROP TABLE IF EXISTS sites; DROP TABLE IF EXISTS installs;"
-             "DROP TABLE IF EXISTS accounts; DROP TABLE IF EXISTS sync_state;";
+    schema =
+        "DROP TABLE IF EXISTS sites; DROP TABLE IF EXISTS installs;"
+        "DROP TABLE IF EXISTS accounts; DROP TABLE IF EXISTS sync_state;";
   }
   schema += std::string(kSchema) + tableSchema("sites") + tableSchema("installs") +
-            tableSchema("accounts") + "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
-            ";";
+            tableSchema("accounts") + "PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
   if (!exec(db, "BEGIN IMMEDIATE;" + schema + "COMMIT;")) {
     int code = sqlite3_extended_errcode(db);
     exec(db, "ROLLBACK");
@@ -188,7 +201,8 @@ sqlite3* openChecked(const std::string& path, int& rc, std::string& message) {
 }  // namespace
 
 Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir,
-                                                     const Clock& clock, Poco::Logger& logger) {
+                                                     const Clock& clock, Poco::Logger& logger,
+                                                     std::int64_t maxDatabaseBytes) {
   if (auto made = makeDirectory(cacheDir); !made) return made.error();
   const std::string path = cacheDir + "/cache.db";
   int rc = SQLITE_OK;
@@ -201,16 +215,25 @@ Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir
     for (const char* suffix : {"", "-wal", "-shm"}) {
       const std::string from = path + suffix;
       if (std::rename(from.c_str(), (aside + suffix).c_str()) != 0 && errno != ENOENT) {
-        return Error(ErrorCode::Internal, "the site cache " + path + " is corrupt and could not be"
-                                              " moved aside: " + std::strerror(errno));
+        return Error(ErrorCode::Internal, "the site cache " + path +
+                                              " is corrupt and could not be"
+                                              " moved aside: " +
+                                              std::strerror(errno));
       }
     }
-    logger.error("the site cache " + path + " is corrupt (" + message + "); moved it to " +
-                 aside + " and started a new one");
+    logger.error("the site cache " + path + " is corrupt (" + message + "); moved it to " + aside +
+                 " and started a new one");
     db = openChecked(path, rc, message);
   }
   if (!db) {
     return Error(ErrorCode::Internal, "cannot open the site cache " + path + ": " + message);
+  }
+  if (maxDatabaseBytes > 0) {
+    Statement pageSize(db, "PRAGMA page_size");
+    const long long page =
+        pageSize.ok() && pageSize.step() == SQLITE_ROW ? pageSize.integer(0) : 4096;
+    exec(db, "PRAGMA max_page_count=" +
+                 std::to_string(std::max<long long>(1, maxDatabaseBytes / page)));
   }
   return std::unique_ptr<CacheStore>(new CacheStore(path, db, clock, logger));
 }
@@ -346,8 +369,9 @@ Result<SyncState> CacheStore::syncState(const std::string& profile, ListKind kin
 }
 
 Result<SyncState> CacheStore::syncStateLocked(const std::string& profile, ListKind kind) {
-  Statement st(db_, "SELECT synced_at, last_attempt_at, last_error FROM sync_state"
-                    " WHERE profile = ? AND kind = ?");
+  Statement st(db_,
+               "SELECT synced_at, last_attempt_at, last_error FROM sync_state"
+               " WHERE profile = ? AND kind = ?");
   st.bind(1, profile);
   st.bind(2, std::string(listKindName(kind)));
   SyncState state;

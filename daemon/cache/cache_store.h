@@ -16,6 +16,7 @@
 // Thread-safe: one connection behind a mutex. Failures are values (Internal with SQLite's
 // message; NotFound from get()).
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,9 +58,11 @@ struct CachedList {
 class CacheStore {
  public:
   // Opens (creating or rebuilding as needed) cacheDir/cache.db. Internal if the directory
-  // cannot be created or a fresh database cannot be opened.
+  // cannot be created or a fresh database cannot be opened. maxDatabaseBytes > 0 caps the
+  // file's size (PRAGMA max_page_count): growing past it fails like a full disk (SQLITE_FULL).
   static Result<std::unique_ptr<CacheStore>> open(const std::string& cacheDir, const Clock& clock,
-                                                  Poco::Logger& logger);
+                                                  Poco::Logger& logger,
+                                                  std::int64_t maxDatabaseBytes = 0);
   ~CacheStore();
   CacheStore(const CacheStore&) = delete;
   CacheStore& operator=(const CacheStore&) = delete;

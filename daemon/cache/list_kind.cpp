@@ -4,9 +4,12 @@ namespace wpe {
 
 const char* listKindName(ListKind kind) {
   switch (kind) {
-    case ListKind::Sites: return "sites";
-    case ListKind::Installs: return "installs";
-    case ListKind::Accounts: return "accounts";
+    case ListKind::Sites:
+      return "sites";
+    case ListKind::Installs:
+      return "installs";
+    case ListKind::Accounts:
+      return "accounts";
   }
   return "sites";
 }

@@ -151,7 +151,8 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
     stop = true;
     std::lock_guard lock(errorMutex);
     if (!firstError) {
-      firstError = Error(ErrorCode::Internal, std::string("cannot start fetch workers: ") + e.what());
+      firstError =
+          Error(ErrorCode::Internal, std::string("cannot start fetch workers: ") + e.what());
     }
   }
   for (auto& t : threads) t.join();
@@ -164,8 +165,8 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   for (std::size_t p = 0; p < pages; ++p) {
     Page& page = *results[p];
     if (page.count != count) {
-      return invalid(kind, "the list changed while it was fetched (count " +
-                               std::to_string(count) + ", then " + std::to_string(page.count) +
+      return invalid(kind, "the list changed while it was fetched (count " + std::to_string(count) +
+                               ", then " + std::to_string(page.count) +
                                "); the next sync will try again");
     }
     const std::size_t expected = std::min(kPageSize, count - std::min(count, p * kPageSize));
@@ -181,8 +182,8 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
       items.push_back(std::move(item));
     }
   }
-  logger_.debug(std::string("fetched ") + std::to_string(items.size()) + " " +
-                listKindName(kind) + " in " + std::to_string(pages) + " pages");
+  logger_.debug(std::string("fetched ") + std::to_string(items.size()) + " " + listKindName(kind) +
+                " in " + std::to_string(pages) + " pages");
   return items;
 }
 

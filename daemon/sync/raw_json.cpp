@@ -87,8 +87,10 @@ std::string compact(std::string_view raw) {
     const char c = raw[i];
     if (inString) {
       out += c;
-      if (c == '\\' && i + 1 < raw.size()) out += raw[++i];
-      else if (c == '"') inString = false;
+      if (c == '\\' && i + 1 < raw.size())
+        out += raw[++i];
+      else if (c == '"')
+        inString = false;
     } else if (c == '"') {
       inString = true;
       out += c;
@@ -102,9 +104,8 @@ std::string compact(std::string_view raw) {
 }  // namespace
 
 Result<std::vector<std::string>> compactArrayElements(std::string_view json, std::string_view key) {
-  const Error malformed(ErrorCode::BadRequest,
-                        "the response is not a JSON object with a \"" + std::string(key) +
-                            "\" array");
+  const Error malformed(ErrorCode::BadRequest, "the response is not a JSON object with a \"" +
+                                                   std::string(key) + "\" array");
   Scanner scan(json);
   if (!scan.consume('{')) return malformed;
   if (scan.consume('}')) return malformed;

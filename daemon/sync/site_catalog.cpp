@@ -106,9 +106,10 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
     const char* name = listKindName(kind);
     Status status;
     if (!authorizer) {
-      status = Error(ErrorCode::LoginRequired, "profile " + options_.profile +
-                                                   " is not logged in; run `wpectl login --profile " +
-                                                   options_.profile + "`");
+      status =
+          Error(ErrorCode::LoginRequired, "profile " + options_.profile +
+                                              " is not logged in; run `wpectl login --profile " +
+                                              options_.profile + "`");
     } else {
       auto items = fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport);
       if (!items) {
@@ -206,12 +207,12 @@ Status SiteCatalog::waitForFirstSync(ListKind kind, std::chrono::milliseconds ti
   std::unique_lock lock(mutex_);
   while (running_) {
     const std::uint64_t seen = generation_;
-    const bool mine = std::find(runningKinds_.begin(), runningKinds_.end(), kind) !=
-                      runningKinds_.end();
+    const bool mine =
+        std::find(runningKinds_.begin(), runningKinds_.end(), kind) != runningKinds_.end();
     if (!cv_.wait_until(lock, deadline, [&] { return generation_ != seen; })) {
-      return Error(ErrorCode::Unavailable,
-                   std::string("the first sync of ") + listKindName(kind) + " for profile " +
-                       options_.profile + " is still running; try again in a moment");
+      return Error(ErrorCode::Unavailable, std::string("the first sync of ") + listKindName(kind) +
+                                               " for profile " + options_.profile +
+                                               " is still running; try again in a moment");
     }
     if (mine) {
       Status result = lastResult_;

@@ -38,20 +38,20 @@ class Logger;
 namespace wpe {
 
 struct CatalogSnapshot {
-  std::string json;        // the JSON array of API objects, "[]" when never synced
+  std::string json;  // the JSON array of API objects, "[]" when never synced
   std::size_t count = 0;
-  std::string syncedAt;    // RFC 3339 UTC, "" when never synced
-  bool stale = true;       // never synced, marked stale, last attempt failed, or too old
-  std::string lastError;   // why the last attempt failed, "" after a success
-  bool syncing = false;    // a sync of this list is running now
+  std::string syncedAt;   // RFC 3339 UTC, "" when never synced
+  bool stale = true;      // never synced, marked stale, last attempt failed, or too old
+  std::string lastError;  // why the last attempt failed, "" after a success
+  bool syncing = false;   // a sync of this list is running now
 };
 
 struct SiteCatalogOptions {
   std::string profile;
-  std::string apiUrl;              // no trailing slash
-  TransportOptions transport;      // ca_file, timeouts; transport.profile is set from profile
+  std::string apiUrl;          // no trailing slash
+  TransportOptions transport;  // ca_file, timeouts; transport.profile is set from profile
   std::chrono::seconds interval{900};
-  double jitter = 0.1;             // the interval varies by ±jitter
+  double jitter = 0.1;  // the interval varies by ±jitter
 };
 
 class SiteCatalog {
@@ -106,8 +106,8 @@ class SiteCatalog {
   Status lastResult_;
   std::optional<BootTime> nextDue_;
   int consecutiveFailures_ = 0;
-  std::map<ListKind, std::uint64_t> staleMarks_;   // bumped by markStale()
-  std::map<ListKind, std::uint64_t> cleanMarks_;   // staleMarks_ value a successful sync saw
+  std::map<ListKind, std::uint64_t> staleMarks_;  // bumped by markStale()
+  std::map<ListKind, std::uint64_t> cleanMarks_;  // staleMarks_ value a successful sync saw
 };
 
 }  // namespace wpe

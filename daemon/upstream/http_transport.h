@@ -22,9 +22,9 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;  // absolute: https://host[:port]/path?query
+  std::string url;     // absolute: https://host[:port]/path?query
   HeaderList headers;  // extra headers; framing ones (Host, Content-Length, Connection, …) and
-                      // Authorization are set by the transport and ignored here
+                       // Authorization are set by the transport and ignored here
   std::optional<Secret> authorization;  // the whole Authorization value; never logged
   std::string body;
   std::string contentType;  // empty: no body / no Content-Type
@@ -45,7 +45,7 @@ struct TransportOptions {
   std::chrono::milliseconds readTimeout{30000};
   std::size_t maxBodyBytes = 64u << 20;  // a larger response is an error, not an OOM
   std::string caFile;                    // empty: the system CA store
-  std::string profile;  // only for error messages ("set ca_file in [profile.P]")
+  std::string profile;                   // only for error messages ("set ca_file in [profile.P]")
 };
 
 // Whether a failed exchange may have reached the server. UpstreamClient retries a
@@ -63,7 +63,8 @@ struct SendOutcome {
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  virtual Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options) = 0;
+  virtual Result<HttpResponse> send(const HttpRequest& request,
+                                    const TransportOptions& options) = 0;
 
   // send() plus where a failure happened. The default cannot tell, so it says MaybeSent
   // (the safe answer: a POST is then not retried); PocoHttpTransport knows.

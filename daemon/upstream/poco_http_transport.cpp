@@ -8,8 +8,8 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/Socket.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/Socket.h>
 #include <Poco/String.h>
 
 #include <istream>
@@ -38,9 +38,9 @@ bool isTlsVerifyFailure(const Poco::Net::SSLException& e) {
 }
 
 bool isReservedHeader(const std::string& name) {
-  for (const char* reserved : {"Authorization", "Host", "Content-Length", "Transfer-Encoding",
-                               "Connection", "Keep-Alive", "Upgrade", "TE", "Trailer",
-                               "Proxy-Authorization", "Proxy-Connection"}) {
+  for (const char* reserved :
+       {"Authorization", "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive",
+        "Upgrade", "TE", "Trailer", "Proxy-Authorization", "Proxy-Connection"}) {
     if (Poco::icompare(name, reserved) == 0) return true;
   }
   return false;
@@ -83,7 +83,8 @@ Error describeFailure(const Poco::Exception& e, Stage stage, const UpstreamUrl& 
     return unreachable(where + " closed the connection without answering");
   }
   if (dynamic_cast<const Poco::Net::MessageException*>(&e)) {
-    return Error(ErrorCode::UpstreamError, where + " sent a malformed HTTP response (" + detail + ")");
+    return Error(ErrorCode::UpstreamError,
+                 where + " sent a malformed HTTP response (" + detail + ")");
   }
   const char* what = stage == Stage::Connect ? "connecting to "
                      : stage == Stage::Write ? "sending the request to "
@@ -110,9 +111,9 @@ Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const std::string&
   try {
     // VERIFY_STRICT: chain and host name are checked for every host, loopback included
     // (VERIFY_RELAXED skips the name check there). With a ca_file only that bundle is trusted.
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(
-        Poco::Net::Context::TLS_CLIENT_USE, "", "", caFile, Poco::Net::Context::VERIFY_STRICT, 9,
-        caFile.empty());
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", caFile,
+                               Poco::Net::Context::VERIFY_STRICT, 9, caFile.empty());
     contexts_.emplace(caFile, context);
     return context;
   } catch (const Poco::Exception& e) {
@@ -122,8 +123,7 @@ Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const std::string&
 }
 
 Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
-    const UpstreamUrl& url, const TransportOptions& options, const std::string& key,
-    bool& reused) {
+    const UpstreamUrl& url, const TransportOptions& options, const std::string& key, bool& reused) {
   reused = false;
   {
     std::lock_guard lock(mutex_);
@@ -196,8 +196,7 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
       session.socket().setSendTimeout(micros(options.readTimeout));
     }
 
-    Poco::Net::HTTPRequest out(request.method, url.pathAndQuery,
-                               Poco::Net::HTTPMessage::HTTP_1_1);
+    Poco::Net::HTTPRequest out(request.method, url.pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : request.headers) {
       // Framing and credentials are the transport's: a caller's copy could smuggle a second
       // Authorization or desynchronise the connection.
@@ -265,9 +264,9 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
     return SendOutcome{std::move(error), phase};
   } catch (const std::exception& e) {
     const SendPhase phase = stage == Stage::Read ? SendPhase::MaybeSent : SendPhase::NotSent;
-    return SendOutcome{unreachable("talking to " + hostPort(url) + " failed (" +
-                                   escapeForLog(e.what()) + ")"),
-                       phase};
+    return SendOutcome{
+        unreachable("talking to " + hostPort(url) + " failed (" + escapeForLog(e.what()) + ")"),
+        phase};
   }
 }
 

@@ -19,7 +19,13 @@ RetryPolicy::RetryPolicy(RetryPolicyOptions options, RandomSource random)
 
 bool RetryPolicy::isTransientStatus(int status) {
   switch (status) {
-    case 408: case 425: case 429: case 500: case 502: case 503: case 504:
+    case 408:
+    case 425:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
       return true;
     default:
       return false;
@@ -29,9 +35,9 @@ bool RetryPolicy::isTransientStatus(int status) {
 std::chrono::milliseconds RetryPolicy::backoff(int failedAttempts) const {
   // ceiling = min(cap, base * 2^(n-1)); the shift is bounded so it cannot overflow.
   const int exponent = std::clamp(failedAttempts - 1, 0, 30);
-  const double ceiling = std::min<double>(static_cast<double>(options_.cap.count()),
-                                          static_cast<double>(options_.base.count()) *
-                                              static_cast<double>(1LL << exponent));
+  const double ceiling = std::min<double>(
+      static_cast<double>(options_.cap.count()),
+      static_cast<double>(options_.base.count()) * static_cast<double>(1LL << exponent));
   double r;
   {
     std::lock_guard lock(randomMutex_);

@@ -56,8 +56,7 @@ class RetryPolicy {
 
   // Retry-After: delta-seconds or an HTTP date (RFC 9110 §10.2.3), relative to `now`;
   // clamped to [0, maxRetryAfter]. nullopt when absent or unparsable.
-  std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value,
-                                                      WallTime now) const;
+  std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value, WallTime now) const;
 
  private:
   RetryPolicyOptions options_;

@@ -10,10 +10,9 @@ StaticAuthorizer::StaticAuthorizer(Secret value, std::string loginRequiredMessag
     : value_(std::move(value)), loginRequiredMessage_(std::move(loginRequiredMessage)) {}
 
 StaticAuthorizer StaticAuthorizer::apiKey(std::string profile, const Secret& key) {
-  return StaticAuthorizer(
-      Secret("ApiKey " + key.reveal()),
-      "the WP Engine API rejected the stored API key for profile " + profile +
-          "; run `wpectl login --profile " + profile + " --api-key`");
+  return StaticAuthorizer(Secret("ApiKey " + key.reveal()),
+                          "the WP Engine API rejected the stored API key for profile " + profile +
+                              "; run `wpectl login --profile " + profile + " --api-key`");
 }
 
 StaticAuthorizer StaticAuthorizer::basic(std::string profile, const std::string& user,
@@ -29,9 +28,9 @@ StaticAuthorizer StaticAuthorizer::basic(std::string profile, const std::string&
   // The stream's buffer held the encoded password: overwrite it before it is freed.
   encoded.str(std::string(encoded.str().size(), '\0'));
   return StaticAuthorizer(
-      std::move(value),
-      "the WP Engine API rejected the stored password for profile " + profile +
-          "; run `wpectl login --profile " + profile + " --basic --user " + user + "`");
+      std::move(value), "the WP Engine API rejected the stored password for profile " + profile +
+                            "; run `wpectl login --profile " + profile + " --basic --user " + user +
+                            "`");
 }
 
 Result<Secret> StaticAuthorizer::authorization(std::chrono::seconds) { return value_; }

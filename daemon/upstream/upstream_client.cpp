@@ -100,9 +100,9 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
                           std::to_string(wait.count() / 1000) + " s, not retrying now");
       return std::move(outcome.result);
     }
-    logger_.information(describe(request) + ": " + what + "; retry " +
-                        std::to_string(attempt + 1) + "/" + std::to_string(maxAttempts) +
-                        " in " + std::to_string(wait.count()) + " ms");
+    logger_.information(describe(request) + ": " + what + "; retry " + std::to_string(attempt + 1) +
+                        "/" + std::to_string(maxAttempts) + " in " + std::to_string(wait.count()) +
+                        " ms");
     if (!sleeper_.sleepFor(wait)) return std::move(outcome.result);  // shutting down
   }
 }

@@ -22,8 +22,8 @@ Result<UpstreamUrl> UpstreamUrl::parse(const std::string& url) {
   try {
     uri = Poco::URI(url);
   } catch (const Poco::Exception& e) {
-    return Error(ErrorCode::BadRequest, "invalid URL '" + escapeForLog(url) + "': " +
-                                            escapeForLog(e.message()));
+    return Error(ErrorCode::BadRequest,
+                 "invalid URL '" + escapeForLog(url) + "': " + escapeForLog(e.message()));
   }
   UpstreamUrl out;
   out.scheme = Poco::toLower(uri.getScheme());
@@ -36,9 +36,8 @@ Result<UpstreamUrl> UpstreamUrl::parse(const std::string& url) {
     return Error(ErrorCode::BadRequest, "URL '" + escapeForLog(url) + "' has no host");
   }
   if (out.scheme == "http" && !isLoopbackHost(out.host)) {
-    return Error(ErrorCode::BadRequest,
-                 "refusing plain http:// to " + escapeForLog(out.host) +
-                     ": only loopback hosts may use http://; use https://");
+    return Error(ErrorCode::BadRequest, "refusing plain http:// to " + escapeForLog(out.host) +
+                                            ": only loopback hosts may use http://; use https://");
   }
   out.port = uri.getPort();
   // The request target is taken from the text, not re-encoded by Poco::URI, so a passthrough

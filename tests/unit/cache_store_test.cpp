@@ -1,3 +1,5 @@
+#include "daemon/cache/cache_store.h"
+
 #include <Poco/Logger.h>
 #include <sys/stat.h>
 
@@ -5,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "daemon/cache/cache_store.h"
 #include "tests/unit/fakes.h"
 #include "tests/unit/temp_dir.h"
 
@@ -180,4 +181,27 @@ TEST_CASE("CacheStore: 10,000 sites are served in a few milliseconds", "[cache_s
   REQUIRE(list);
   CHECK(list->count == 10000);
   CHECK(took < std::chrono::milliseconds(100));  // generous for a loaded CI machine
+}
+
+TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error",
+          "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto opened = CacheStore::open(dir.path(), clock, Poco::Logger::get("test"), 256 * 1024);
+  REQUIRE(opened);
+  auto& store = *opened;
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(20, "old")));
+  const auto before = store->list("p", ListKind::Sites).value();
+
+  auto big = sites(5000, "new");  // ~500 KB of rows: more than the 256 KiB cap
+  auto replaced = store->replaceList("p", ListKind::Sites, big);
+  REQUIRE_FALSE(replaced);
+  CHECK(replaced.error().code == ErrorCode::Internal);
+  CHECK(replaced.error().message.find("full") != std::string::npos);
+
+  auto after = store->list("p", ListKind::Sites);
+  REQUIRE(after);
+  CHECK(after->json == before.json);
+  REQUIRE(store->recordSyncError("p", ListKind::Sites, replaced.error().message));
+  CHECK(store->syncState("p", ListKind::Sites)->lastError == replaced.error().message);
 }

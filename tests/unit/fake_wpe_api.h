@@ -14,7 +14,8 @@ namespace wpe::testing {
 
 class FakeWpeApi {
  public:
-  explicit FakeWpeApi(std::size_t sites = 250) : sizes_{{"sites", sites}, {"installs", 3}, {"accounts", 2}} {}
+  explicit FakeWpeApi(std::size_t sites = 250)
+      : sizes_{{"sites", sites}, {"installs", 3}, {"accounts", 2}} {}
 
   static std::string itemJson(const std::string& kind, std::size_t i) {
     const std::string id = kind.substr(0, 1) + "-" + std::to_string(i);

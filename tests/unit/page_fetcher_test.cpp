@@ -1,9 +1,10 @@
+#include "daemon/sync/page_fetcher.h"
+
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "daemon/sync/page_fetcher.h"
 #include "daemon/sync/raw_json.h"
 #include "tests/unit/fake_authorizer.h"
 #include "tests/unit/fake_wpe_api.h"
@@ -86,8 +87,8 @@ TEST_CASE("PageFetcher: a 401 refreshes once and retries the page once", "[page_
   SECTION("a static key that is rejected → login_required, no loop") {
     FakeAuthorizer staticKey(false);
     f.api.unauthorizedLeft = 100;
-    auto items = f.fetcher.fetch("https://api.example.test/v1", ListKind::Sites, staticKey,
-                                 f.options);
+    auto items =
+        f.fetcher.fetch("https://api.example.test/v1", ListKind::Sites, staticKey, f.options);
     REQUIRE_FALSE(items);
     CHECK(items.error().code == ErrorCode::LoginRequired);
     CHECK(staticKey.unauthorizedCalls == 1);

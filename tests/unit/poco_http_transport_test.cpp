@@ -1,3 +1,5 @@
+#include "daemon/upstream/poco_http_transport.h"
+
 #include <Poco/Logger.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -9,13 +11,12 @@
 #include <Poco/Net/ServerSocket.h>
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <thread>
 
-#include "daemon/upstream/poco_http_transport.h"
 #include "daemon/upstream/ssl_initializer.h"
 #include "daemon/upstream/upstream_url.h"
 #include "tests/unit/temp_dir.h"
@@ -74,7 +75,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(Seen& seen) : seen_(seen) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new Handler(seen_);  // HTTPServer takes ownership
   }
 
@@ -111,9 +113,9 @@ struct TlsServer {
   std::uint16_t port = 0;
 
   explicit TlsServer(const Pki& pki) {
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(
-        Poco::Net::Context::TLS_SERVER_USE, pki / "server.key", pki / "server.pem", "",
-        Poco::Net::Context::VERIFY_NONE);
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, pki / "server.key",
+                               pki / "server.pem", "", Poco::Net::Context::VERIFY_NONE);
     Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 64, context);
     port = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;  // HTTPServer takes ownership
@@ -182,8 +184,8 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
     const Error& e = outcome.result.error();
     CHECK(e.code == ErrorCode::UpstreamUnreachable);
     CHECK_THAT(e.message, Catch::StartsWith("TLS certificate verification failed for 127.0.0.1 ("));
-    CHECK_THAT(e.message, Catch::EndsWith(
-                              "If the API uses a private CA, set ca_file in [profile.work]"));
+    CHECK_THAT(e.message,
+               Catch::EndsWith("If the API uses a private CA, set ca_file in [profile.work]"));
     std::lock_guard lock(server.seen.mutex);
     CHECK(server.seen.authorization.empty());  // nothing reached the handler
   }

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "daemon/upstream/retry_policy.h"
+
+#include <catch2/catch.hpp>
 
 using namespace wpe;
 using std::chrono::milliseconds;

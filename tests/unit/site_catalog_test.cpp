@@ -1,9 +1,10 @@
+#include "daemon/sync/site_catalog.h"
+
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "daemon/sync/site_catalog.h"
 #include "tests/unit/fake_authorizer.h"
 #include "tests/unit/fake_wpe_api.h"
 #include "tests/unit/recording_sleeper.h"
@@ -105,7 +106,8 @@ TEST_CASE("SiteCatalog: joiners get the running sync's result without new reques
   // Wait until the first sync is visibly running before joining it.
   while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
   std::vector<std::thread> joiners;
-  for (int i = 0; i < 5; ++i) joiners.emplace_back([&] { CHECK(f.catalog->refresh(ListKind::Sites)); });
+  for (int i = 0; i < 5; ++i)
+    joiners.emplace_back([&] { CHECK(f.catalog->refresh(ListKind::Sites)); });
   first.join();
   for (auto& t : joiners) t.join();
   CHECK(f.api.requests == 5);  // one sync of all three lists, nothing more
@@ -167,8 +169,7 @@ TEST_CASE("SiteCatalog: syncIfDue follows the interval with jitter", "[site_cata
   CHECK(f.api.requests == 2 * afterFirst);
 }
 
-TEST_CASE("SiteCatalog: without a credential a sync fails with login_required",
-          "[site_catalog]") {
+TEST_CASE("SiteCatalog: without a credential a sync fails with login_required", "[site_catalog]") {
   Fixture f;
   f.catalog->setAuthorizer(nullptr);
   auto r = f.catalog->waitForFirstSync(ListKind::Sites, std::chrono::seconds(1));

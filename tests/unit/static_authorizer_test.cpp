@@ -1,9 +1,10 @@
+#include "daemon/upstream/static_authorizer.h"
+
 #include <catch2/catch.hpp>
 #include <sstream>
 #include <thread>
 
 #include "daemon/upstream/interruptible_sleeper.h"
-#include "daemon/upstream/static_authorizer.h"
 
 using namespace wpe;
 
@@ -15,7 +16,8 @@ TEST_CASE("StaticAuthorizer: the Authorization values the API expects", "[static
   CHECK(basic.authorization(std::chrono::seconds(60)).value().reveal() ==
         "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
   // Long credentials are not wrapped onto several lines.
-  auto longOne = StaticAuthorizer::basic("work", std::string(80, 'u'), Secret(std::string(80, 'p')));
+  auto longOne =
+      StaticAuthorizer::basic("work", std::string(80, 'u'), Secret(std::string(80, 'p')));
   CHECK(longOne.authorization(std::chrono::seconds(0)).value().reveal().find('\n') ==
         std::string::npos);
 }

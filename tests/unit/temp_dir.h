@@ -11,8 +11,7 @@ namespace wpe::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "wped-test-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "wped-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }

@@ -1,15 +1,16 @@
+#include "daemon/upstream/upstream_client.h"
+
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
 
-#include "daemon/upstream/upstream_client.h"
 #include "tests/unit/fakes.h"
 #include "tests/unit/recording_sleeper.h"
 
 using namespace wpe;
+using std::chrono::milliseconds;
 using wpe::testing::FakeClock;
 using wpe::testing::FakeTransport;
-using std::chrono::milliseconds;
 
 namespace {
 
@@ -97,8 +98,9 @@ TEST_CASE("UpstreamClient: RetryMode::Never sends exactly once", "[upstream_clie
 TEST_CASE("UpstreamClient: retries run out into the documented errors", "[upstream_client]") {
   Fixture f;
   SECTION("429 → rate_limited with the Retry-After") {
-    f.transport.setHandler(
-        [](const HttpRequest&) { return FakeTransport::json(429, "{}", {{"Retry-After", "7"}}); });
+    f.transport.setHandler([](const HttpRequest&) {
+      return FakeTransport::json(429, "{}", {{"Retry-After", "7"}});
+    });
     auto r = f.client.send(f.request(), {});
     REQUIRE_FALSE(r);
     CHECK(r.error().code == ErrorCode::RateLimited);
