@@ -66,9 +66,18 @@ Result<PageFetcher::Page> PageFetcher::parsePage(const std::string& body, ListKi
 
   Page page;
   page.count = count;
-  page.items.reserve(results->size());
-  for (std::size_t i = 0; i < results->size(); ++i) {
-    auto object = results->getObject(static_cast<unsigned>(i));
+  page.items.reserve(raw->size());
+  Poco::JSON::Parser parser;
+  for (std::size_t i = 0; i < raw->size(); ++i) {
+    // Each stored slice is parsed on its own, so what is validated is exactly what is stored
+    // (even if the body had, say, two "results" keys).
+    Poco::JSON::Object::Ptr object;
+    try {
+      parser.reset();
+      object = parser.parse((*raw)[i]).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+      object = nullptr;
+    }
     if (!object) return invalid(kind, "result " + std::to_string(i) + " is not an object");
     if (!object->has("id") || !object->get("id").isString() ||
         object->getValue<std::string>("id").empty()) {

@@ -1,10 +1,6 @@
 #include "daemon/upstream/static_authorizer.h"
 
 #include <catch2/catch.hpp>
-#include <sstream>
-#include <thread>
-
-#include "daemon/upstream/interruptible_sleeper.h"
 
 using namespace wpe;
 
@@ -37,18 +33,4 @@ TEST_CASE("StaticAuthorizer: a rejected key means login_required, with the comma
   REQUIRE_FALSE(b);
   CHECK(b.error().message.find("--basic --user u-1") != std::string::npos);
   CHECK(b.error().message.find("canary") == std::string::npos);
-}
-
-TEST_CASE("InterruptibleSleeper: interrupt() wakes sleepers at once and for good",
-          "[static_authorizer]") {
-  InterruptibleSleeper sleeper;
-  CHECK(sleeper.sleepFor(std::chrono::milliseconds(1)));
-  bool result = true;
-  const auto start = std::chrono::steady_clock::now();
-  std::thread sleeping([&] { result = sleeper.sleepFor(std::chrono::minutes(10)); });
-  sleeper.interrupt();
-  sleeping.join();
-  CHECK_FALSE(result);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
-  CHECK_FALSE(sleeper.sleepFor(std::chrono::minutes(10)));  // returns at once after shutdown
 }
