@@ -23,7 +23,7 @@ TEST_CASE("RetryPolicy: transient statuses are retried, everything else is final
   }
 }
 
-TEST_CASE("RetryPolicy: full-jitter backoff stays within [0, min(cap, base*2^n))",
+TEST_CASE("RetryPolicy: full-jitter backoff stays between zero and the capped exponential ceiling",
           "[retry_policy]") {
   SECTION("the upper end of the random range gives the exponential ceiling") {
     RetryPolicy policy({}, fixed(0.999999));
