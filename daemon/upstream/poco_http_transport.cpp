@@ -46,6 +46,18 @@ bool isReservedHeader(const std::string& name) {
   return false;
 }
 
+// An idle connection with something to read has been closed by the server (or sent junk):
+// using it would fail the next request, and a POST could then not be retried.
+bool isUsable(Poco::Net::HTTPClientSession& session) {
+  try {
+    return !session.connected() ||
+           !session.socket().poll(Poco::Timespan(0),
+                                  Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+  } catch (const Poco::Exception&) {
+    return false;  // a socket that cannot even be polled is not worth reusing
+  }
+}
+
 Error unreachable(std::string message) {
   return Error(ErrorCode::UpstreamUnreachable, std::move(message));
 }
@@ -117,29 +129,25 @@ Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const std::string&
     contexts_.emplace(caFile, context);
     return context;
   } catch (const Poco::Exception& e) {
-    return unreachable("cannot use ca_file " + escapeForLog(caFile) + " (" +
-                       escapeForLog(e.displayText()) + "); it must be a readable PEM bundle");
+    // Unavailable, not UpstreamUnreachable: a broken ca_file is a configuration problem that
+    // retrying cannot fix.
+    return Error(ErrorCode::Unavailable, "cannot use ca_file " + escapeForLog(caFile) + " (" +
+                                             escapeForLog(e.displayText()) +
+                                             "); it must be a readable PEM bundle");
   }
 }
 
 Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
-    const UpstreamUrl& url, const TransportOptions& options, const std::string& key, bool& reused) {
-  reused = false;
+    const UpstreamUrl& url, const TransportOptions& options, const std::string& key) {
+  std::vector<SessionPtr> stale;  // closed after the lock is released (TLS shutdown writes)
   {
     std::lock_guard lock(mutex_);
     auto it = idle_.find(key);
     while (it != idle_.end() && !it->second.empty()) {
       SessionPtr session = std::move(it->second.back());
       it->second.pop_back();
-      // An idle connection with something to read has been closed by the server (or sent
-      // junk): using it would fail the next request, and a POST could not be retried.
-      if (session->connected() &&
-          session->socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ |
-                                                        Poco::Net::Socket::SELECT_ERROR)) {
-        continue;
-      }
-      reused = true;
-      return session;
+      if (isUsable(*session)) return session;
+      stale.push_back(std::move(session));
     }
   }
   SessionPtr session;
@@ -169,8 +177,7 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
   }
   const std::string key =
       url->scheme + "|" + url->host + "|" + std::to_string(url->port) + "|" + options.caFile;
-  bool reused = false;
-  auto session = takeSession(*url, options, key, reused);
+  auto session = takeSession(*url, options, key);
   if (!session) return SendOutcome{session.error(), SendPhase::NotSent};
 
   bool keepSession = false;

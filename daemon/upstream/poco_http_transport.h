@@ -14,7 +14,8 @@
 //
 // Errors (never exceptions): UpstreamUnreachable naming host:port and what failed (DNS,
 // connect, timeout, TLS verification — with the ca_file hint —, read); UpstreamError for a
-// body over the cap or a malformed response; BadRequest for a URL it refuses.
+// body over the cap or a malformed response; BadRequest for a URL it refuses; Unavailable for
+// a ca_file that cannot be loaded.
 //
 // Requires an SslInitializer alive for the whole lifetime. Thread-safe.
 
@@ -54,7 +55,7 @@ class PocoHttpTransport final : public HttpTransport {
 
   Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const std::string& caFile);
   Result<SessionPtr> takeSession(const UpstreamUrl& url, const TransportOptions& options,
-                                 const std::string& key, bool& reused);
+                                 const std::string& key);
   void returnSession(const std::string& key, SessionPtr session);
   SendOutcome exchange(Poco::Net::HTTPClientSession& session, const UpstreamUrl& url,
                        const HttpRequest& request, const TransportOptions& options,

@@ -188,6 +188,15 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
     CHECK(server.seen.authorization.empty());  // nothing reached the handler
   }
 
+  SECTION("an unreadable ca_file is named") {
+    options.caFile = pki / "missing.pem";
+    HttpRequest request;
+    request.url = server.url("/v1/sites");
+    auto r = transport.send(request, options);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::StartsWith("cannot use ca_file " + (pki / "missing.pem")));
+  }
+
   SECTION("the system store does not trust a private CA") {
     options.caFile.clear();
     HttpRequest request;
