@@ -33,6 +33,10 @@ struct RetryPolicyOptions {
   // A single wait longer than this is not slept inside one call: the caller gets the error
   // (with retryAfter) and decides when to come back. 60 s keeps a request bounded.
   std::chrono::milliseconds maxSingleWait{60000};
+  // All waits of one call together stay under this, so a caller (a CLI command, a local API
+  // request) gets an answer within about a minute and a half even when the API keeps asking
+  // for Retry-After: 50.
+  std::chrono::milliseconds maxTotalWait{90000};
 };
 
 class RetryPolicy {

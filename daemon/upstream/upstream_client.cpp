@@ -76,6 +76,7 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
                                               const TransportOptions& options, RetryMode mode) {
   const bool idempotent = isIdempotent(request.method);
   const int maxAttempts = mode == RetryMode::Never ? 1 : std::max(1, policy_.options().maxAttempts);
+  std::chrono::milliseconds waited{0};
   for (int attempt = 1;; ++attempt) {
     SendOutcome outcome = transport_.sendWithPhase(request, options);
     std::optional<std::chrono::seconds> retryAfter;
@@ -95,7 +96,7 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
     if (!transient || attempt >= maxAttempts) return std::move(outcome.result);
 
     const auto wait = policy_.delay(attempt, retryAfter);
-    if (wait > policy_.options().maxSingleWait) {
+    if (wait > policy_.options().maxSingleWait || waited + wait > policy_.options().maxTotalWait) {
       logger_.information(describe(request) + ": " + what + "; the API asks to wait " +
                           std::to_string(wait.count() / 1000) + " s, not retrying now");
       return std::move(outcome.result);
@@ -104,6 +105,7 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
                         "/" + std::to_string(maxAttempts) + " in " + std::to_string(wait.count()) +
                         " ms");
     if (!sleeper_.sleepFor(wait)) return std::move(outcome.result);  // shutting down
+    waited += wait;
   }
 }
 

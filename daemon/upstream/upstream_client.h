@@ -9,7 +9,8 @@
 //    RetryPolicy::delay() (full jitter, Retry-After as a floor) on the Sleeper;
 //  - POST, PATCH: only failures where the request certainly never went out (connect, TLS);
 //  - RetryMode::Never: one attempt, whatever happens (the OAuth code exchange).
-//  A wait longer than options().maxSingleWait, or an interrupted Sleeper, ends the retries.
+//  A wait longer than options().maxSingleWait, waits adding up to more than maxTotalWait, or
+//  an interrupted Sleeper end the retries (the last response or error is returned).
 //
 // send(): a 2xx response is the value; otherwise an Error:
 //   429 → RateLimited (upstreamStatus, retryAfter — 60 s when the API sent none —,

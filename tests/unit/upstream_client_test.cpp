@@ -137,6 +137,20 @@ TEST_CASE("UpstreamClient: retries run out into the documented errors", "[upstre
   }
 }
 
+TEST_CASE("UpstreamClient: the waits of one call stay under the total budget",
+          "[upstream_client]") {
+  Fixture f;
+  f.transport.setHandler([](const HttpRequest&) {
+    return FakeTransport::json(503, "{}", {{"Retry-After", "40"}});
+  });
+  auto r = f.client.send(f.request(), {});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().upstreamStatus == 503);
+  CHECK(r.error().retryAfter == std::chrono::seconds(40));
+  CHECK(f.sleeper.sleeps().size() == 2);  // 40 + 40 s; a third 40 s would pass 90 s
+  CHECK(f.transport.requestCount() == 3);
+}
+
 TEST_CASE("UpstreamClient: exchange() returns the final response whatever its status",
           "[upstream_client]") {
   Fixture f;
