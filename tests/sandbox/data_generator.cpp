@@ -65,6 +65,10 @@ std::string timestamp(std::int64_t epochMillis) {
 // suffix, with a number before the suffix on a collision.
 class InstallNamer {
  public:
+  explicit InstallNamer(std::size_t expected) {
+    taken_.reserve(expected);
+    nextNumber_.reserve(expected / 2);
+  }
   std::string make(const std::string& letters, const std::string& suffix) {
     const std::size_t room = kMaxInstallName - suffix.size();
     std::string candidate = letters.substr(0, room) + suffix;
@@ -122,8 +126,9 @@ DataContents DataGenerator::generate(int siteCount, std::uint64_t seed) const {
   // 2016-01-01 .. 2025-10-01, in milliseconds.
   constexpr std::int64_t kStart = 1451606400000LL;
   constexpr std::int64_t kSpan = 1759276800000LL - kStart;
-  InstallNamer namer;
+  InstallNamer namer(static_cast<std::size_t>(siteCount) * 2);
   std::unordered_map<std::string, int> domainUses;
+  domainUses.reserve(static_cast<std::size_t>(siteCount));
   data.sites.reserve(siteCount);
   data.installs.reserve(static_cast<std::size_t>(siteCount) * 2);
   for (int i = 0; i < siteCount; ++i) {

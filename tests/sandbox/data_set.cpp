@@ -33,12 +33,15 @@ DataSet::DataSet(DataContents contents)
 
 void DataSet::reindexSites() {
   siteIndex_.clear();
+  siteIndex_.reserve(sites_.size());
   for (std::size_t i = 0; i < sites_.size(); ++i) siteIndex_[sites_[i].id] = i;
 }
 
 void DataSet::reindexInstalls() {
   installIndex_.clear();
   installNames_.clear();
+  installIndex_.reserve(installs_.size());
+  installNames_.reserve(installs_.size());
   for (std::size_t i = 0; i < installs_.size(); ++i) {
     installIndex_[installs_[i].id] = i;
     installNames_[installs_[i].name] = i;
@@ -95,7 +98,7 @@ std::optional<std::string> DataSet::install(const std::string& id) const {
   std::shared_lock lock(mutex_);
   auto it = installIndex_.find(id);
   if (it == installIndex_.end()) return std::nullopt;
-  return installs_[it->second].singleJson;
+  return installs_[it->second].singleJson();
 }
 
 std::string DataSet::nowTimestamp() const {

@@ -7,6 +7,11 @@ namespace wpe::json {
 std::string quote(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
+  appendQuoted(out, text);
+  return out;
+}
+
+void appendQuoted(std::string& out, std::string_view text) {
   out.push_back('"');
   for (char c : text) {
     switch (c) {
@@ -26,7 +31,6 @@ std::string quote(std::string_view text) {
     }
   }
   out.push_back('"');
-  return out;
 }
 
 std::string quoteOrNull(const std::string* text) { return text ? quote(*text) : "null"; }

@@ -7,6 +7,8 @@
 
 namespace wpe::json {
 
+// Appends "text" with quotes (the allocation-free form of quote()).
+void appendQuoted(std::string& out, std::string_view text);
 // "text" with quotes, escaping quotes, backslashes and control characters.
 std::string quote(std::string_view text);
 // quote(text), or null when the optional-like pointer is empty.

@@ -18,10 +18,12 @@ struct AccountRecord {
 struct InstallRecord {
   std::string id, name, accountId, siteId, environment, cname, phpVersion, primaryDomain,
       createdAt, wpVersion;
-  std::string json;        // list form (/v1/installs items)
-  std::string singleJson;  // GET /v1/installs/{id}: adds wp_version
-  std::string shortJson;   // embedded in a site's "installs"
+  std::string json;  // list form (/v1/installs items)
   void serialize();
+  // Built on demand: kept for every install they would double the sandbox's memory at 50,000
+  // sites, and page-faulting that memory in dominated startup.
+  std::string singleJson() const;  // GET /v1/installs/{id}: adds wp_version
+  std::string shortJson() const;   // embedded in a site's "installs"
 };
 
 struct SiteRecord {

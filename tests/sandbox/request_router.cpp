@@ -108,7 +108,7 @@ void RequestRouter::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 }
 
 void RequestRouter::send(const Reply& reply, Poco::Net::HTTPServerResponse& response) {
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
   if (!reply.contentType.empty()) response.setContentType(reply.contentType);
   for (const auto& [name, value] : reply.headers) response.set(name, value);
   if (reply.status == 204 || reply.status == 304) {
