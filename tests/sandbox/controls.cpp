@@ -94,9 +94,16 @@ Reply Controls::authorize(const SandboxRequest& request) {
   if (request.method != "POST") return Reply::message(405, "Method Not Allowed");
   auto object = parseObject(request.body);
   if (!object) return badRequest("expected a JSON object");
-  if (object->optValue<bool>("deny", true))
-    oauth_.denyNextAuthorize(object->optValue<std::string>("error_description", "The user denied access."));
-  return Reply::json(200, "{\"deny_next\":true}");
+  bool deny = true;
+  std::string description = "The user denied access.";
+  try {
+    deny = object->optValue<bool>("deny", true);
+    description = object->optValue<std::string>("error_description", description);
+  } catch (const Poco::Exception&) {
+    return badRequest("deny must be a boolean and error_description a string");
+  }
+  oauth_.denyNextAuthorize(deny ? std::optional<std::string>(description) : std::nullopt);
+  return Reply::json(200, std::string("{\"deny_next\":") + (deny ? "true" : "false") + "}");
 }
 
 Reply Controls::tokens(const SandboxRequest& request) {

@@ -80,7 +80,7 @@ bool validVerifier(const std::string& verifier) {
 OAuthServer::OAuthServer(const SandboxCredentials& credentials, TokenStore& tokens, Counters& counters)
     : credentials_(credentials), tokens_(tokens), counters_(counters) {}
 
-void OAuthServer::denyNextAuthorize(std::string errorDescription) {
+void OAuthServer::denyNextAuthorize(std::optional<std::string> errorDescription) {
   std::lock_guard lock(mutex_);
   denyNext_ = std::move(errorDescription);
 }

@@ -30,8 +30,9 @@ class OAuthServer {
   Reply token(const SandboxRequest& request);
   Reply revoke(const SandboxRequest& request);
 
-  // The next authorize request with valid client and redirect answers error=access_denied.
-  void denyNextAuthorize(std::string errorDescription);
+  // With a description: the next authorize request with a valid client and redirect answers
+  // error=access_denied with it. nullopt cancels a pending denial.
+  void denyNextAuthorize(std::optional<std::string> errorDescription);
 
   // base64url(SHA-256(verifier)) without padding (RFC 7636 §4.2).
   static std::string s256(const std::string& verifier);
