@@ -202,6 +202,15 @@ def test_faults_match_path_and_method_and_count(sb):
     assert [sb.get("/v1/installs", sb.api_key_header())[0] for _ in range(3)] == [429, 429, 200]
 
 
+def test_fault_can_add_headers_and_a_custom_body(sb):
+    sb.fault(path="/oauth/token", status=200, body='{"access_token":"x","token_type":"mac"}',
+             headers={"X-Test": "yes"})
+    status, headers, raw = sb.request("POST", "/oauth/token", "grant_type=refresh_token",
+                                      {"Content-Type": "application/x-www-form-urlencoded"})
+    assert (status, headers["x-test"]) == (200, "yes")
+    assert raw == b'{"access_token":"x","token_type":"mac"}'
+
+
 def test_drop_closes_the_connection_without_an_answer(sb):
     sb.fault(path="/v1/sites", action="drop")
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError, ssl.SSLError)):

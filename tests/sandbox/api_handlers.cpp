@@ -1,8 +1,8 @@
 #include "tests/sandbox/api_handlers.h"
 
-#include <Poco/Exception.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Timestamp.h>
 
@@ -36,7 +36,8 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body) {
   }
 }
 
-std::optional<std::string> stringField(const Poco::JSON::Object::Ptr& object, const std::string& name) {
+std::optional<std::string> stringField(const Poco::JSON::Object::Ptr& object,
+                                       const std::string& name) {
   if (!object->has(name)) return std::nullopt;
   const auto value = object->get(name);
   if (!value.isString()) return std::nullopt;
@@ -52,9 +53,10 @@ Reply ApiHandlers::handle(const SandboxRequest& request) {
   if (path.size() > 4 && path.back() == '/') path.pop_back();
   if (path == "/v1/status") {
     if (request.method != "GET") return Reply::message(405, "Method Not Allowed");
-    return Reply::json(200, "{\"success\":true,\"created_on\":\"" +
-                                Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S+00:00") +
-                                "\"}");
+    return Reply::json(
+        200, "{\"success\":true,\"created_on\":\"" +
+                 Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y-%m-%dT%H:%M:%S+00:00") +
+                 "\"}");
   }
   if (auto denied = authenticator_.check(request)) return *denied;
 
@@ -66,8 +68,11 @@ Reply ApiHandlers::handle(const SandboxRequest& request) {
     return id;
   };
   if (rest == "/user")
-    return request.method == "GET" ? Reply::json(200, data_.userJson()) : Reply::message(405, "Method Not Allowed");
-  if (rest == "/accounts") return request.method == "GET" ? list(request, "accounts") : Reply::message(405, "Method Not Allowed");
+    return request.method == "GET" ? Reply::json(200, data_.userJson())
+                                   : Reply::message(405, "Method Not Allowed");
+  if (rest == "/accounts")
+    return request.method == "GET" ? list(request, "accounts")
+                                   : Reply::message(405, "Method Not Allowed");
   if (auto id = segment("/accounts")) {
     if (request.method != "GET") return Reply::message(405, "Method Not Allowed");
     auto account = data_.account(*id);
@@ -109,7 +114,8 @@ Reply ApiHandlers::sites(const SandboxRequest& request, const std::string& id) {
     return site ? Reply::json(200, *site) : Reply::notFound();
   }
   if (request.method == "PATCH") return renameSite(request, id);
-  if (request.method == "DELETE") return data_.deleteSite(id) ? Reply::noContent() : Reply::notFound();
+  if (request.method == "DELETE")
+    return data_.deleteSite(id) ? Reply::noContent() : Reply::notFound();
   return Reply::message(405, "Method Not Allowed");
 }
 
@@ -118,7 +124,8 @@ Reply ApiHandlers::installs(const SandboxRequest& request, const std::string& id
     auto install = data_.install(id);
     return install ? Reply::json(200, *install) : Reply::notFound();
   }
-  if (request.method == "DELETE") return data_.deleteInstall(id) ? Reply::noContent() : Reply::notFound();
+  if (request.method == "DELETE")
+    return data_.deleteInstall(id) ? Reply::noContent() : Reply::notFound();
   return Reply::message(405, "Method Not Allowed");
 }
 
@@ -169,8 +176,9 @@ Reply ApiHandlers::createInstall(const SandboxRequest& request) {
   const auto siteId = stringField(body, "site_id").value_or("");
   const auto environment = stringField(body, "environment").value_or("");
   if (environment != "production" && environment != "staging" && environment != "development")
-    return validationError("Invalid Install: environment must be production, staging or development.",
-                           "Install", "environment", "invalid_value", "invalid", "Environment is invalid");
+    return validationError(
+        "Invalid Install: environment must be production, staging or development.", "Install",
+        "environment", "invalid_value", "invalid", "Environment is invalid");
   auto created = data_.createInstall(*name, accountId, siteId, environment);
   if (!created) {
     if (created.error().code == ErrorCode::Conflict)

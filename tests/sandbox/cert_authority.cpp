@@ -49,11 +49,14 @@ CertPtr makeCert(const char* commonName, EVP_PKEY* key, X509* issuer, EVP_PKEY* 
   X509_NAME* name = X509_get_subject_name(x);
   ok = ok &&
        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                                  reinterpret_cast<const unsigned char*>("wpe-sandbox"), -1, -1, 0) == 1 &&
+                                  reinterpret_cast<const unsigned char*>("wpe-sandbox"), -1, -1,
+                                  0) == 1 &&
        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                  reinterpret_cast<const unsigned char*>(commonName), -1, -1, 0) == 1 &&
+                                  reinterpret_cast<const unsigned char*>(commonName), -1, -1,
+                                  0) == 1 &&
        X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) == 1;
-  for (const auto& [nid, value] : extensions) ok = ok && addExtension(x, issuer ? issuer : x, nid, value);
+  for (const auto& [nid, value] : extensions)
+    ok = ok && addExtension(x, issuer ? issuer : x, nid, value);
   ok = ok && X509_sign(x, issuerKey, EVP_sha256()) > 0;
   if (!ok) cert.reset();
   return cert;

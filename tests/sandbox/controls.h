@@ -21,8 +21,12 @@ class Controls {
  public:
   Controls(const SandboxCredentials& credentials, FaultInjector& faults, OAuthServer& oauth,
            TokenStore& tokens, Counters& counters, std::atomic<std::int64_t>& latencyMs)
-      : credentials_(credentials), faults_(faults), oauth_(oauth), tokens_(tokens),
-        counters_(counters), latencyMs_(latencyMs) {}
+      : credentials_(credentials),
+        faults_(faults),
+        oauth_(oauth),
+        tokens_(tokens),
+        counters_(counters),
+        latencyMs_(latencyMs) {}
 
   Reply handle(const SandboxRequest& request);
 

@@ -14,7 +14,7 @@ class Counters {
   // key "GET /v1/sites" (no query); status "200", or "dropped" for a dropped connection.
   void recordRequest(const std::string& method, const std::string& path, const std::string& status);
   void recordGrant(const std::string& grantType);  // a successful token response
-  void recordRevocation();                        // a successful /oauth/revoke call
+  void recordRevocation();                         // a successful /oauth/revoke call
   void recordRefreshTokensRevoked(std::uint64_t count);
   void reset();
   // {"requests","by_path","by_status","grants","revocations","refresh_tokens_revoked"}

@@ -13,23 +13,24 @@ namespace wpe {
 namespace {
 
 constexpr std::array kAdjectives = {
-    "Blue",   "Golden", "Silver", "Green",  "Red",    "Bright", "Quiet",  "Happy",  "Swift",
-    "Northern", "Southern", "Coastal", "Urban", "Rustic", "Modern", "Clever", "Bold",  "Little",
-    "Grand",  "Crimson", "Sunny", "Misty",  "Wild",   "Noble",  "Cedar",  "Maple",  "Iron",
-    "Lucky",  "Honest", "Summit", "Pacific", "Prairie", "Harbor", "Velvet", "Copper", "Amber"};
+    "Blue",     "Golden",   "Silver",  "Green",   "Red",     "Bright", "Quiet",  "Happy",  "Swift",
+    "Northern", "Southern", "Coastal", "Urban",   "Rustic",  "Modern", "Clever", "Bold",   "Little",
+    "Grand",    "Crimson",  "Sunny",   "Misty",   "Wild",    "Noble",  "Cedar",  "Maple",  "Iron",
+    "Lucky",    "Honest",   "Summit",  "Pacific", "Prairie", "Harbor", "Velvet", "Copper", "Amber"};
 constexpr std::array kNouns = {
-    "Harbor", "Oak",   "River",  "Pine",   "Stone",  "Meadow", "Bridge", "Valley", "Lantern",
-    "Fox",    "Falcon", "Willow", "Anchor", "Summit", "Garden", "Forge",  "Compass", "Orchard",
-    "Beacon", "Canyon", "Lake",   "Prairie", "Ridge", "Torque", "Pixel",  "Maple",  "Harvest",
-    "Thistle", "Bay",   "Spruce", "Hollow", "Atlas",  "Comet",  "Rover",  "Sparrow", "Tide"};
+    "Harbor",  "Oak",    "River",  "Pine",    "Stone",  "Meadow", "Bridge", "Valley",  "Lantern",
+    "Fox",     "Falcon", "Willow", "Anchor",  "Summit", "Garden", "Forge",  "Compass", "Orchard",
+    "Beacon",  "Canyon", "Lake",   "Prairie", "Ridge",  "Torque", "Pixel",  "Maple",   "Harvest",
+    "Thistle", "Bay",    "Spruce", "Hollow",  "Atlas",  "Comet",  "Rover",  "Sparrow", "Tide"};
 constexpr std::array kBusinessWords = {
-    "Dental",  "Magazine", "Bakery", "Studio", "Law",     "Coffee", "Fitness", "Realty",
-    "Clinic",  "Books",    "Media",  "Labs",   "Outfitters", "Cafe", "Design", "Photography",
-    "Consulting", "Brewing", "Travel", "Pets", "Yoga",    "Garage", "Florist", "Academy",
-    "Insurance", "Kitchen", "Records", "Gallery", "Apparel", "Builders"};
+    "Dental",     "Magazine", "Bakery",  "Studio",      "Law",        "Coffee",
+    "Fitness",    "Realty",   "Clinic",  "Books",       "Media",      "Labs",
+    "Outfitters", "Cafe",     "Design",  "Photography", "Consulting", "Brewing",
+    "Travel",     "Pets",     "Yoga",    "Garage",      "Florist",    "Academy",
+    "Insurance",  "Kitchen",  "Records", "Gallery",     "Apparel",    "Builders"};
 constexpr std::array kGroups = {"Overdue", "Clients", "Internal", "Agency", "Marketing", "Archive"};
-constexpr std::array kTags = {"wordpress", "client", "ecommerce", "blog", "migrated", "vip",
-                              "headless", "woocommerce", "staging-only", "legacy"};
+constexpr std::array kTags = {"wordpress", "client",   "ecommerce",   "blog",         "migrated",
+                              "vip",       "headless", "woocommerce", "staging-only", "legacy"};
 constexpr std::array kPhpVersions = {"7.4", "8.0", "8.1", "8.2", "8.3"};
 constexpr std::array kWpVersions = {"6.4.5", "6.5.5", "6.6.2", "6.7.1", "6.8.1"};
 constexpr std::array kEnvironments = {"production", "staging", "development"};
@@ -164,7 +165,8 @@ DataContents DataGenerator::generate(int siteCount, std::uint64_t seed) const {
       install.cname = install.name + ".wpengine.com";
       install.phpVersion = pick(prng, kPhpVersions);
       install.primaryDomain = e == 0 ? domain : install.cname;
-      install.createdAt = timestamp(created + static_cast<std::int64_t>(e * 86400000ULL + prng.below(3600000)));
+      install.createdAt =
+          timestamp(created + static_cast<std::int64_t>(e * 86400000ULL + prng.below(3600000)));
       install.wpVersion = pick(prng, kWpVersions);
       install.serialize();
       site.installIds.push_back(install.id);

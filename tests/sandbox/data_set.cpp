@@ -25,7 +25,8 @@ DataSet::DataSet(DataContents contents)
       accounts_(std::move(contents.accounts)),
       sites_(std::move(contents.sites)),
       installs_(std::move(contents.installs)),
-      prng_(static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
+      prng_(
+          static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
   for (std::size_t i = 0; i < accounts_.size(); ++i) accountIndex_[accounts_[i].id] = i;
   reindexSites();
   reindexInstalls();
@@ -149,9 +150,10 @@ Status DataSet::deleteSite(const std::string& id) {
   std::unique_lock lock(mutex_);
   auto it = siteIndex_.find(id);
   if (it == siteIndex_.end()) return Error(ErrorCode::NotFound, "site");
-  installs_.erase(std::remove_if(installs_.begin(), installs_.end(),
-                                 [&](const InstallRecord& install) { return install.siteId == id; }),
-                  installs_.end());
+  installs_.erase(
+      std::remove_if(installs_.begin(), installs_.end(),
+                     [&](const InstallRecord& install) { return install.siteId == id; }),
+      installs_.end());
   sites_.erase(sites_.begin() + static_cast<std::ptrdiff_t>(it->second));
   reindexSites();
   reindexInstalls();
@@ -159,7 +161,8 @@ Status DataSet::deleteSite(const std::string& id) {
 }
 
 Result<std::string> DataSet::createInstall(const std::string& name, const std::string& accountId,
-                                           const std::string& siteId, const std::string& environment) {
+                                           const std::string& siteId,
+                                           const std::string& environment) {
   std::unique_lock lock(mutex_);
   if (!accountIndex_.count(accountId)) return Error(ErrorCode::NotFound, "account_id");
   auto siteIt = siteIndex_.find(siteId);

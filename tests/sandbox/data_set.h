@@ -30,8 +30,10 @@ class DataSet {
   const std::string& userId() const { return user_.id; }
   // accountFilter: only records of that account (unknown account → empty list).
   Page accounts(std::size_t offset, std::size_t limit) const;
-  Page sites(const std::optional<std::string>& accountFilter, std::size_t offset, std::size_t limit) const;
-  Page installs(const std::optional<std::string>& accountFilter, std::size_t offset, std::size_t limit) const;
+  Page sites(const std::optional<std::string>& accountFilter, std::size_t offset,
+             std::size_t limit) const;
+  Page installs(const std::optional<std::string>& accountFilter, std::size_t offset,
+                std::size_t limit) const;
   std::optional<std::string> account(const std::string& id) const;
   std::optional<std::string> site(const std::string& id) const;
   std::optional<std::string> install(const std::string& id) const;  // with wp_version
@@ -59,7 +61,7 @@ class DataSet {
   std::vector<InstallRecord> installs_;
   std::unordered_map<std::string, std::size_t> accountIndex_, siteIndex_, installIndex_;
   std::unordered_map<std::string, std::size_t> installNames_;  // name → index
-  Prng prng_;  // ids for created records
+  Prng prng_;                                                  // ids for created records
 };
 
 }  // namespace wpe

@@ -28,6 +28,7 @@ Reply Fault::reply() const {
   }
   if (contentType) reply.contentType = *contentType;
   if (retryAfter) reply.header("Retry-After", *retryAfter);
+  for (const auto& [name, value] : headers) reply.header(name, value);
   return reply;
 }
 

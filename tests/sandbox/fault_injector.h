@@ -11,6 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/sandbox/reply.h"
 #include "tests/sandbox/sandbox_request.h"
@@ -29,6 +31,7 @@ struct Fault {
   std::optional<std::string> body;
   std::optional<std::string> contentType;
   std::optional<std::size_t> bodyBytes;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra response headers
   Action action = Action::Respond;
 
   // The reply a Respond fault sends.

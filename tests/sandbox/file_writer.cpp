@@ -13,7 +13,8 @@ namespace wpe {
 Status writeFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return Error(ErrorCode::Internal, "cannot create " + temp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Error(ErrorCode::Internal, "cannot create " + temp + ": " + std::strerror(errno));
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);

@@ -3,8 +3,9 @@
 // not matter) by way of a temporary file in the same directory and rename(2), so a reader
 // never sees a partial file — sandbox.json's appearance is the ready signal.
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 
 #include "common/result.h"
 

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     std::cerr << "wpe-sandbox: " << options.error().message << "\n";
     return 2;
   }
-  Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("wpe-sandbox: %p: %t"));
+  Poco::AutoPtr<Poco::PatternFormatter> formatter(
+      new Poco::PatternFormatter("wpe-sandbox: %p: %t"));
   Poco::AutoPtr<Poco::FormattingChannel> channel(
       new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel(std::cerr)));
   Poco::Logger& logger = Poco::Logger::get("wpe-sandbox");

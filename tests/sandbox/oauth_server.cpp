@@ -25,11 +25,20 @@ std::string htmlEscape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -70,14 +79,16 @@ bool isLoopbackHttp(const std::string& redirectUri) {
 bool validVerifier(const std::string& verifier) {
   if (verifier.size() < 43 || verifier.size() > 128) return false;
   for (char c : verifier)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~'))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+          c == '~'))
       return false;
   return true;
 }
 
 }  // namespace
 
-OAuthServer::OAuthServer(const SandboxCredentials& credentials, TokenStore& tokens, Counters& counters)
+OAuthServer::OAuthServer(const SandboxCredentials& credentials, TokenStore& tokens,
+                         Counters& counters)
     : credentials_(credentials), tokens_(tokens), counters_(counters) {}
 
 void OAuthServer::denyNextAuthorize(std::optional<std::string> errorDescription) {
@@ -119,7 +130,8 @@ Reply OAuthServer::authorize(const SandboxRequest& request) {
 
   const auto state = request.queryParam("state");
   auto redirect = [&](const std::string& query) {
-    std::string location = redirectUri + (redirectUri.find('?') == std::string::npos ? "?" : "&") + query;
+    std::string location =
+        redirectUri + (redirectUri.find('?') == std::string::npos ? "?" : "&") + query;
     if (state) location += "&state=" + encodeComponent(*state);
     Reply reply;
     reply.status = 302;
@@ -134,7 +146,8 @@ Reply OAuthServer::authorize(const SandboxRequest& request) {
   if (request.queryParam("response_type").value_or("") != "code")
     return fail("unsupported_response_type", "response_type must be code");
   const std::string challenge = request.queryParam("code_challenge").value_or("");
-  if (challenge.size() != 43) return fail("invalid_request", "code_challenge (S256, 43 characters) is required");
+  if (challenge.size() != 43)
+    return fail("invalid_request", "code_challenge (S256, 43 characters) is required");
   if (request.queryParam("code_challenge_method").value_or("") != "S256")
     return fail("invalid_request", "code_challenge_method must be S256");
   {
@@ -151,7 +164,8 @@ Reply OAuthServer::authorize(const SandboxRequest& request) {
   return redirect("code=" + encodeComponent(code));
 }
 
-Result<std::string> OAuthServer::authenticateClient(const SandboxRequest& request, Reply& failure) const {
+Result<std::string> OAuthServer::authenticateClient(const SandboxRequest& request,
+                                                    Reply& failure) const {
   const auto bodyId = request.formParam("client_id");
   const auto bodySecret = request.formParam("client_secret");
   std::string clientId, secret;
@@ -181,7 +195,8 @@ Result<std::string> OAuthServer::authenticateClient(const SandboxRequest& reques
       return Error(ErrorCode::BadRequest, "client");
     }
     if (bodyId && *bodyId != clientId) {
-      failure = oauthError(400, "invalid_request", "client_id differs from the authenticated client");
+      failure =
+          oauthError(400, "invalid_request", "client_id differs from the authenticated client");
       return Error(ErrorCode::BadRequest, "client");
     }
   } else {
@@ -193,8 +208,10 @@ Result<std::string> OAuthServer::authenticateClient(const SandboxRequest& reques
     secret = bodySecret.value_or("");
   }
   bool ok = false;
-  if (clientId == credentials_.confidentialClientId) ok = !secret.empty() && secret == credentials_.clientSecret.reveal();
-  else if (clientId == credentials_.publicClientId) ok = secret.empty();
+  if (clientId == credentials_.confidentialClientId)
+    ok = !secret.empty() && secret == credentials_.clientSecret.reveal();
+  else if (clientId == credentials_.publicClientId)
+    ok = secret.empty();
   if (!ok) {
     failure = oauthError(401, "invalid_client", "client authentication failed");
     if (basic) failure.header("WWW-Authenticate", "Basic realm=\"wpe-sandbox\"");
@@ -227,10 +244,12 @@ Reply OAuthServer::token(const SandboxRequest& request) {
   if (grantType.empty()) return oauthError(400, "invalid_request", "grant_type is required");
   if (grantType == "authorization_code") return authorizationCodeGrant(request, *client);
   if (grantType == "refresh_token") return refreshTokenGrant(request, *client);
-  return oauthError(400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token");
+  return oauthError(400, "unsupported_grant_type",
+                    "grant_type must be authorization_code or refresh_token");
 }
 
-Reply OAuthServer::authorizationCodeGrant(const SandboxRequest& request, const std::string& clientId) {
+Reply OAuthServer::authorizationCodeGrant(const SandboxRequest& request,
+                                          const std::string& clientId) {
   const auto code = request.formParam("code");
   const auto redirectUri = request.formParam("redirect_uri");
   const auto verifier = request.formParam("code_verifier");
@@ -242,7 +261,8 @@ Reply OAuthServer::authorizationCodeGrant(const SandboxRequest& request, const s
   if (redeemed->clientId != clientId)
     return oauthError(400, "invalid_grant", "the code was issued to another client");
   if (redeemed->redirectUri != *redirectUri)
-    return oauthError(400, "invalid_grant", "redirect_uri does not match the authorization request");
+    return oauthError(400, "invalid_grant",
+                      "redirect_uri does not match the authorization request");
   if (!validVerifier(*verifier))
     return oauthError(400, "invalid_grant", "code_verifier must be 43-128 unreserved characters");
   if (s256(*verifier) != redeemed->codeChallenge)

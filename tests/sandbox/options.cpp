@@ -27,7 +27,8 @@ Result<Options> Options::parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return Error(ErrorCode::BadRequest, usage());
-    if (i + 1 >= argc) return Error(ErrorCode::BadRequest, std::string(arg) + " needs a value\n" + usage());
+    if (i + 1 >= argc)
+      return Error(ErrorCode::BadRequest, std::string(arg) + " needs a value\n" + usage());
     std::string value = argv[++i];
     long number = 0;
     if (arg == "--state-dir") {
@@ -50,7 +51,8 @@ Result<Options> Options::parse(int argc, char** argv) {
       return Error(ErrorCode::BadRequest, "unknown option " + std::string(arg) + "\n" + usage());
     }
   }
-  if (options.stateDir.empty()) return Error(ErrorCode::BadRequest, std::string("--state-dir is required\n") + usage());
+  if (options.stateDir.empty())
+    return Error(ErrorCode::BadRequest, std::string("--state-dir is required\n") + usage());
   return options;
 }
 

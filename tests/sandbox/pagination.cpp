@@ -42,7 +42,8 @@ Result<Pagination> Pagination::parse(const SandboxRequest& request) {
 
 std::string Pagination::pageUrl(const std::string& baseUrl, const SandboxRequest::Params& query,
                                 std::size_t pageOffset) const {
-  std::string url = baseUrl + "?limit=" + std::to_string(limit) + "&offset=" + std::to_string(pageOffset);
+  std::string url =
+      baseUrl + "?limit=" + std::to_string(limit) + "&offset=" + std::to_string(pageOffset);
   for (const auto& [key, value] : query) {
     if (key == "limit" || key == "offset") continue;
     url += "&" + encode(key) + "=" + encode(value);

@@ -16,8 +16,8 @@ struct AccountRecord {
 };
 
 struct InstallRecord {
-  std::string id, name, accountId, siteId, environment, cname, phpVersion, primaryDomain,
-      createdAt, wpVersion;
+  std::string id, name, accountId, siteId, environment, cname, phpVersion, primaryDomain, createdAt,
+      wpVersion;
   std::string json;  // list form (/v1/installs items)
   void serialize();
   // Built on demand: kept for every install they would double the sandbox's memory at 50,000

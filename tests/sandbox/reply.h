@@ -27,7 +27,9 @@ struct Reply {
     return reply;
   }
   // {"message": text}, the WP Engine API's error shape.
-  static Reply message(int status, const std::string& text) { return json(status, json::message(text)); }
+  static Reply message(int status, const std::string& text) {
+    return json(status, json::message(text));
+  }
   static Reply notFound() { return message(404, "Not Found"); }
   static Reply noContent() {
     Reply reply;

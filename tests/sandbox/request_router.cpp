@@ -18,7 +18,8 @@ constexpr std::size_t kMaxBody = 1024 * 1024;
 class ForwardingHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit ForwardingHandler(RequestRouter& router) : router_(router) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     router_.serve(request, response);
   }
 
@@ -52,7 +53,8 @@ std::optional<Reply> readRequest(Poco::Net::HTTPServerRequest& in, SandboxReques
 
 }  // namespace
 
-Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
+Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(
+    const Poco::Net::HTTPServerRequest&) {
   return new ForwardingHandler(*this);  // POCO's HTTPServerConnection takes ownership
 }
 
@@ -65,7 +67,8 @@ Reply RequestRouter::dispatch(const SandboxRequest& request) {
   return Reply::notFound();
 }
 
-void RequestRouter::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+void RequestRouter::serve(Poco::Net::HTTPServerRequest& request,
+                          Poco::Net::HTTPServerResponse& response) {
   try {
     SandboxRequest in;
     if (auto bad = readRequest(request, in)) {
@@ -91,9 +94,11 @@ void RequestRouter::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
       reply = dispatch(in);
       dropping = fault.has_value();  // DropAfterProcessing: the work is done, the answer is lost
     }
-    counters_.recordRequest(in.method, in.path, dropping ? "dropped" : std::to_string(reply.status));
+    counters_.recordRequest(in.method, in.path,
+                            dropping ? "dropped" : std::to_string(reply.status));
     if (logger_.debug())
-      logger_.debug("%s %s %s", in.method, in.path, dropping ? std::string("dropped") : std::to_string(reply.status));
+      logger_.debug("%s %s %s", in.method, in.path,
+                    dropping ? std::string("dropped") : std::to_string(reply.status));
     if (dropping)
       drop(request, response);
     else
@@ -102,7 +107,8 @@ void RequestRouter::serve(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
     logger_.error("request failed: %s", std::string(e.what()));
     if (!response.sent()) {
       response.setKeepAlive(false);
-      send(Reply::message(500, "An unexpected error occurred, please try again in a few minutes"), response);
+      send(Reply::message(500, "An unexpected error occurred, please try again in a few minutes"),
+           response);
     }
   }
 }
@@ -118,7 +124,8 @@ void RequestRouter::send(const Reply& reply, Poco::Net::HTTPServerResponse& resp
   response.sendBuffer(reply.body.data(), reply.body.size());
 }
 
-void RequestRouter::drop(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+void RequestRouter::drop(Poco::Net::HTTPServerRequest& request,
+                         Poco::Net::HTTPServerResponse& response) {
   // No response bytes are written; with keep-alive off, POCO closes the connection when the
   // handler returns. Shutting the socket down first makes the client see EOF at once.
   response.setKeepAlive(false);

@@ -25,8 +25,13 @@ class RequestRouter : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   RequestRouter(ApiHandlers& api, OAuthServer& oauth, Controls& controls, FaultInjector& faults,
                 Counters& counters, std::atomic<std::int64_t>& latencyMs, Poco::Logger& logger)
-      : api_(api), oauth_(oauth), controls_(controls), faults_(faults), counters_(counters),
-        latencyMs_(latencyMs), logger_(logger) {}
+      : api_(api),
+        oauth_(oauth),
+        controls_(controls),
+        faults_(faults),
+        counters_(counters),
+        latencyMs_(latencyMs),
+        logger_(logger) {}
 
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override;
 

@@ -47,7 +47,8 @@ std::string readyJson(const std::string& origin, const std::string& caFile,
          ",\"token_url\":" + quote(origin + "/oauth/token") +
          ",\"revoke_url\":" + quote(origin + "/oauth/revoke") + ",\"ca_file\":" + quote(caFile) +
          ",\"api_key\":" + quote(c.apiKey.reveal()) + ",\"user\":" + quote(c.user) +
-         ",\"password\":" + quote(c.password.reveal()) + ",\"client_id\":" + quote(c.publicClientId) +
+         ",\"password\":" + quote(c.password.reveal()) +
+         ",\"client_id\":" + quote(c.publicClientId) +
          ",\"confidential_client_id\":" + quote(c.confidentialClientId) +
          ",\"client_secret\":" + quote(c.clientSecret.reveal()) +
          ",\"control_url\":" + quote(origin + "/_sandbox") +
@@ -108,13 +109,14 @@ int SandboxApp::run() {
     params->setMaxQueued(1024);
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(15, 0));
-    Poco::Net::HTTPServer server(
-        new RequestRouter(api, oauth, controls, faults, counters, latencyMs, logger_),  // owned by server
-        pool, socket, params);
+    Poco::Net::HTTPServer server(new RequestRouter(api, oauth, controls, faults, counters,
+                                                   latencyMs, logger_),  // owned by server
+                                 pool, socket, params);
     server.start();
 
     const std::string readyFile = dir + "/sandbox.json";
-    if (auto written = writeFileAtomically(readyFile, readyJson(origin, files->caFile, credentials), 0600);
+    if (auto written =
+            writeFileAtomically(readyFile, readyJson(origin, files->caFile, credentials), 0600);
         !written) {
       logger_.error("%s", written.error().message);
       server.stopAll(true);

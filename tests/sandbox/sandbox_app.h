@@ -12,7 +12,8 @@ namespace wpe {
 
 class SandboxApp {
  public:
-  SandboxApp(Options options, Poco::Logger& logger) : options_(std::move(options)), logger_(logger) {}
+  SandboxApp(Options options, Poco::Logger& logger)
+      : options_(std::move(options)), logger_(logger) {}
   SandboxApp(const SandboxApp&) = delete;
   SandboxApp& operator=(const SandboxApp&) = delete;
 

@@ -27,7 +27,8 @@ Result<TokenStore::CodeRequest> TokenStore::redeemCode(const std::string& code) 
     return Error(ErrorCode::BadRequest, "authorization code already used");
   }
   entry.used = true;
-  if (Clock::now() >= entry.expires) return Error(ErrorCode::BadRequest, "authorization code expired");
+  if (Clock::now() >= entry.expires)
+    return Error(ErrorCode::BadRequest, "authorization code expired");
   return entry.request;
 }
 
@@ -75,7 +76,8 @@ Result<TokenStore::TokenPair> TokenStore::rotate(const std::string& refreshToken
   return issuePair(it->second);
 }
 
-TokenStore::RevokeOutcome TokenStore::revoke(const std::string& token, const std::string& clientId) {
+TokenStore::RevokeOutcome TokenStore::revoke(const std::string& token,
+                                             const std::string& clientId) {
   std::lock_guard lock(mutex_);
   if (auto it = refresh_.find(token); it != refresh_.end()) {
     if (grants_.at(it->second).clientId != clientId) return RevokeOutcome::OtherClient;
