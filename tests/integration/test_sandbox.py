@@ -3,6 +3,7 @@ pagination and errors, fault injection, and the OAuth 2.0 authorization server."
 
 import http.client
 import os
+import re
 import ssl
 import stat
 import time
@@ -136,6 +137,18 @@ def test_site_and_install_shapes(sb):
     status, _, body = sb.get("/v1/sites/00000000-0000-4000-8000-000000000000", sb.api_key_header())
     assert (status, body) == (404, {"message": "Not Found"})
     assert sb.get("/v1/nothing-here", sb.api_key_header())[0] == 404
+
+
+def test_install_names_are_unique_and_valid(sb):
+    url, names, uuid = "/v1/installs", [], re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+    while url:
+        _, _, page = sb.get(url, sb.api_key_header())
+        for install in page["results"]:
+            assert re.match(r"^[a-z][a-z0-9]{2,13}$", install["name"]), install["name"]
+            assert uuid.match(install["id"]) and install["status"] == "active"
+            names.append(install["name"])
+        url = page["next"]
+    assert SITES <= len(names) <= 3 * SITES and len(set(names)) == len(names)
 
 
 def test_account_filter_is_kept_in_next_links(sb):

@@ -13,6 +13,15 @@ std::string quote(std::string_view text) {
 
 void appendQuoted(std::string& out, std::string_view text) {
   out.push_back('"');
+  // Fast path: generated names and ids never need escaping; append them in one go.
+  bool plain = true;
+  for (char c : text)
+    plain = plain && c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+  if (plain) {
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   for (char c : text) {
     switch (c) {
       case '"':

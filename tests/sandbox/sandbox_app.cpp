@@ -63,6 +63,12 @@ int SandboxApp::run() {
     logger_.error("cannot create state dir %s: %s", dir, std::string(std::strerror(errno)));
     return 1;
   }
+  // A ready file left by an earlier run must not look like this run's ready signal.
+  const std::string readyFile = dir + "/sandbox.json";
+  if (::unlink(readyFile.c_str()) != 0 && errno != ENOENT) {
+    logger_.error("cannot remove stale %s: %s", readyFile, std::string(std::strerror(errno)));
+    return 1;
+  }
   auto files = CertAuthority().generate(dir);
   if (!files) {
     logger_.error("TLS setup failed: %s", files.error().message);
@@ -114,7 +120,6 @@ int SandboxApp::run() {
                                  pool, socket, params);
     server.start();
 
-    const std::string readyFile = dir + "/sandbox.json";
     if (auto written =
             writeFileAtomically(readyFile, readyJson(origin, files->caFile, credentials), 0600);
         !written) {
