@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "tests/sandbox/install_namer.h"
 #include "tests/sandbox/prng.h"
 
 namespace wpe {
@@ -35,7 +36,6 @@ constexpr std::array kPhpVersions = {"7.4", "8.0", "8.1", "8.2", "8.3"};
 constexpr std::array kWpVersions = {"6.4.5", "6.5.5", "6.6.2", "6.7.1", "6.8.1"};
 constexpr std::array kEnvironments = {"production", "staging", "development"};
 constexpr std::array kEnvSuffix = {"", "stg", "dev"};
-constexpr std::size_t kMaxInstallName = 14;
 
 template <typename A>
 const char* pick(Prng& prng, const A& words) {
@@ -61,30 +61,6 @@ std::string timestamp(std::int64_t epochMillis) {
   std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(epochMillis % 1000));
   return out;
 }
-
-// Unique, pattern-conforming install names: the site's letters cut to fit the environment
-// suffix; on a collision, a number from one shared sequence goes before the suffix. Site
-// letters hold no digits, so numbered names cannot collide with plain ones or each other —
-// per-name counters did, and walking taken numbers made 50,000 sites quadratic.
-class InstallNamer {
- public:
-  explicit InstallNamer(std::size_t expected) { taken_.reserve(expected); }
-
-  std::string make(const std::string& letters, const std::string& suffix) {
-    const std::size_t room = kMaxInstallName - suffix.size();
-    std::string candidate = letters.substr(0, room) + suffix;
-    if (taken_.insert(candidate).second) return candidate;
-    for (;;) {
-      const std::string number = std::to_string(sequence_++);
-      std::string numbered = letters.substr(0, room - number.size()) + number + suffix;
-      if (taken_.insert(numbered).second) return numbered;
-    }
-  }
-
- private:
-  std::unordered_set<std::string> taken_;
-  std::uint64_t sequence_ = 2;
-};
 
 std::string siteName(Prng& prng) {
   const auto shape = prng.below(100);
