@@ -297,22 +297,33 @@ Status CacheStore::replaceList(const std::string& profile, ListKind kind,
   return {};
 }
 
-Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind) {
+Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, bool withJson) {
   std::lock_guard lock(mutex_);
   CachedList out;
   // One read transaction: the rows and the sync state come from the same snapshot.
   if (!exec(db_, "BEGIN")) return sqlError(db_, "reading the cache");
-  Statement q(db_, std::string("SELECT json FROM ") + listKindName(kind) +
-                       " WHERE profile = ? ORDER BY pos");
-  q.bind(1, profile);
-  out.json.reserve(4096);
-  out.json += '[';
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) {
-    if (out.count++ > 0) out.json += ',';
-    q.appendText(0, out.json);
+  if (withJson) {
+    Statement q(db_, std::string("SELECT json FROM ") + listKindName(kind) +
+                         " WHERE profile = ? ORDER BY pos");
+    q.bind(1, profile);
+    out.json.reserve(4096);
+    out.json += '[';
+    while ((rc = q.step()) == SQLITE_ROW) {
+      if (out.count++ > 0) out.json += ',';
+      q.appendText(0, out.json);
+    }
+    out.json += ']';
+  } else {
+    Statement q(db_, std::string("SELECT COUNT(*) FROM ") + listKindName(kind) +
+                         " WHERE profile = ?");
+    q.bind(1, profile);
+    rc = q.step();
+    if (rc == SQLITE_ROW) {
+      out.count = static_cast<std::size_t>(std::stoull(q.text(0)));
+      rc = SQLITE_DONE;
+    }
   }
-  out.json += ']';
   auto state = syncStateLocked(profile, kind);
   exec(db_, "COMMIT");
   if (rc != SQLITE_DONE) return sqlError(db_, std::string("reading ") + listKindName(kind));

@@ -71,7 +71,8 @@ class CacheStore {
   Status replaceList(const std::string& profile, ListKind kind,
                      const std::vector<CacheItem>& items);
   // The cached list (empty array when never synced) with its sync state.
-  Result<CachedList> list(const std::string& profile, ListKind kind);
+  // withJson = false: only the count and the sync state (cheap, for status).
+  Result<CachedList> list(const std::string& profile, ListKind kind, bool withJson = true);
   // One item's JSON by id, or else by exact name. NotFound; Conflict when several items
   // share that name.
   Result<std::string> get(const std::string& profile, ListKind kind, const std::string& idOrName);

@@ -180,8 +180,8 @@ bool SiteCatalog::isSynced(ListKind kind) {
   return state && state->syncedAt.has_value();
 }
 
-Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind) {
-  auto cached = cache_.list(options_.profile, kind);
+Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
+  auto cached = cache_.list(options_.profile, kind, withJson);
   if (!cached) return cached.error();
   CatalogSnapshot out;
   out.json = std::move(cached->json);

@@ -77,7 +77,8 @@ class SiteCatalog {
   // the next successful sync that started after this call.
   void markStale(ListKind kind);
 
-  Result<CatalogSnapshot> snapshot(ListKind kind);
+  // withJson = false leaves json empty (for status: no need to build the whole list).
+  Result<CatalogSnapshot> snapshot(ListKind kind, bool withJson = true);
 
   // OK once the list has been synced at least once. If a sync is running, waits for it up to
   // `timeout` (Unavailable when it is still running then); if it failed, its error. If none is
