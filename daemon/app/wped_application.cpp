@@ -223,9 +223,6 @@ int runWped(int argc, char** argv) {
     std::cerr << "wped: " << ok.error().message << "\n";
     return kExitOsError;
   }
-  Poco::AutoPtr<StderrJournalChannel> channel(new StderrJournalChannel(2, ::isatty(2) == 0));
-  Poco::Logger::setChannel("", channel);
-  Poco::Logger::root().setChannel(channel);
   WpedApplication app;
   try {
     app.init(argc, argv);
@@ -233,6 +230,10 @@ int runWped(int argc, char** argv) {
     std::cerr << "wped: " << e.displayText() << " (see wped --help)\n";
     return kExitUsage;
   }
+  // After the Application set up its own startup console logger: every logger, ours.
+  Poco::AutoPtr<StderrJournalChannel> channel(new StderrJournalChannel(2, ::isatty(2) == 0));
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::setChannel("", channel);
   return static_cast<Poco::Util::Application&>(app).run();
 }
 
