@@ -376,3 +376,40 @@ def test_log_lines_have_priority_prefixes(running):
     running.request("GET", "/v1/profiles/x%0a%1b[31m")
     lines = [l for l in running.log_text().splitlines() if l]
     assert lines and all(l.startswith("<") and l[2] == ">" for l in lines)
+
+
+def test_slow_headers_get_408_and_the_connection_closes(running):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(running.socket_path)
+    started = time.monotonic()
+    s.sendall(b"GET /v1/status HTTP/1.1\r\nHost: x\r\n")  # never finished
+    answer = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+    s.close()
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert 5 < time.monotonic() - started < 25  # the 10 s header deadline
+
+
+def test_a_client_that_never_reads_is_dropped(running):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.setblocking(False)
+    s.connect(running.socket_path)
+    request = b"GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n"
+    sent = 0
+    deadline = time.monotonic() + 5
+    while sent < 20000 and time.monotonic() < deadline:  # pipelined, answers never read
+        try:
+            s.send(request)
+            sent += 1
+        except BlockingIOError:
+            break
+    assert running.ctl("status").returncode == 0  # others are served meanwhile
+    wait_for(lambda: "dropping a client that does not read" in running.log_text(), timeout=30,
+             what="the stuck client to be dropped")
+    s.close()
+    assert running.ctl("status").returncode == 0
