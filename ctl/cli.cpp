@@ -103,10 +103,12 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     }
     options.profile = *profileOption;
   }
-  CliContext ctx(options, out, err);
   if (command->name != "completion") {
     auto socket = resolveSocketPath(socketOption, env);
-    if (!socket) return ctx.fail(kExitUnreachable, socket.error().message);
+    if (!socket) {
+      err << "wpectl: " << socket.error().message << "\n";
+      return kExitUnreachable;
+    }
     options.socketPath = socket.value();
   }
   CliContext context(options, out, err);
