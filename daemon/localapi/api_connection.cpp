@@ -158,14 +158,17 @@ void ApiConnection::serve() {
   ApiRequest request;
   buffer_.reserve(16384);
   auto& logger = server_.logger();
+  // A new connection must start its request within the header deadline; between kept-alive
+  // requests the longer idle timeout applies. Either way the close is silent.
+  auto firstByteTimeout = limits.headerTimeout;
   for (;;) {
     parser.reset();
     request.clear();
     if (buffer_.empty()) {
-      // Idle between requests: close quietly after the keep-alive timeout or on stop.
-      auto w = readMore(SteadyClock::now() + limits.idleTimeout);
+      auto w = readMore(SteadyClock::now() + firstByteTimeout);
       if (w != Wait::Ready) return;
     }
+    firstByteTimeout = limits.idleTimeout;
     auto headerDeadline = SteadyClock::now() + limits.headerTimeout;
     TimePoint bodyDeadline{};
     bool continueSent = false;

@@ -29,7 +29,7 @@ struct ListenSocket {
 Status prepareSocketDirectory(const std::string& path);
 
 // Everything above; Error code Conflict for "already running", BadRequest otherwise.
-Result<ListenSocket> bindListenSocket(const std::string& path, int backlog = 128);
+Result<ListenSocket> bindListenSocket(const std::string& path, int backlog = 1024);
 
 // Wraps a listening fd received from systemd. `path` is what getsockname() says.
 Result<ListenSocket> adoptListenSocket(int fd);

@@ -413,3 +413,20 @@ def test_a_client_that_never_reads_is_dropped(running):
              what="the stuck client to be dropped")
     s.close()
     assert running.ctl("status").returncode == 0
+
+
+def test_connections_beyond_the_cap_get_503(running):
+    held = []
+    try:
+        for _ in range(330):  # the cap is 320 concurrent connections
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(running.socket_path)
+            s.sendall(b"GET /v1/status HTTP/1.1\r\n")
+            held.append(s)
+        answer = running.raw(b"GET /v1/ping HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 503 ")
+        assert b'"code":"unavailable"' in answer
+    finally:
+        for s in held:
+            s.close()
+    wait_for(lambda: running.ctl("status").returncode == 0, what="service after the flood")

@@ -33,8 +33,8 @@ class UnixHTTPConnection(http.client.HTTPConnection):
 
     def connect(self):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(self.unix_path)  # blocking: a momentarily full backlog waits, not fails
         sock.settimeout(self.timeout)
-        sock.connect(self.unix_path)
         self.sock = sock
 
 
@@ -187,8 +187,8 @@ class Daemon:
     def raw(self, data, timeout=10.0):
         """Sends raw bytes and returns everything read until the daemon closes (or timeout)."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(timeout)
         sock.connect(self.socket_path)
+        sock.settimeout(timeout)
         try:
             try:
                 sock.sendall(data)
