@@ -122,6 +122,9 @@ bool ApiConnection::writeAll(const std::string& head, const std::string& body) {
     ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       sent += static_cast<std::size_t>(n);
+      // The deadline bounds a stall, not the whole answer: a slow reader of a big answer
+      // that keeps taking bytes is served; one that stops reading is dropped.
+      deadline = SteadyClock::now() + server_.limits().writeTimeout;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

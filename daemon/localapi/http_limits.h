@@ -19,7 +19,7 @@ struct HttpLimits {
   std::chrono::milliseconds bodyTimeout{30'000};
   // A kept-alive connection with no request for this long is closed silently.
   std::chrono::milliseconds idleTimeout{30'000};
-  // Writing one response; a client that does not read is dropped after this.
+  // Writing a response: a client that takes no byte for this long is dropped.
   std::chrono::milliseconds writeTimeout{10'000};
 };
 

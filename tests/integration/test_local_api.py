@@ -430,3 +430,24 @@ def test_connections_beyond_the_cap_get_503(running):
         for s in held:
             s.close()
     wait_for(lambda: running.ctl("status").returncode == 0, what="service after the flood")
+
+
+def test_socket_override_for_daemon_and_cli(daemon):
+    custom = os.path.join(daemon.root, "alt", "my.sock")
+    daemon.socket_path = custom  # ctl() passes WPED_SOCKET=custom
+    daemon.start(args=["--socket", custom])
+    assert stat.S_IMODE(os.lstat(os.path.dirname(custom)).st_mode) == 0o700
+    doc = json.loads(daemon.ctl("status", "--json").stdout)
+    assert doc["socket"] == custom
+    via_flag = subprocess.run([WPECTL, "--socket", custom, "status"], env=daemon.env(),
+                              capture_output=True, text=True, timeout=10)
+    assert via_flag.returncode == 0
+    daemon.stop()
+    assert not os.path.exists(custom)
+
+
+def test_plain_http_loopback_endpoint_is_warned(daemon):
+    daemon.write_config({"profile.default": {"api_url": "http://127.0.0.1:9/v1"}})
+    daemon.start()
+    assert "plain http://" in daemon.log_text() and "<4>" in daemon.log_text()
+    daemon.stop()
