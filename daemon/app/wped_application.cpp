@@ -162,7 +162,7 @@ int WpedApplication::main(const ArgVec& args) {
     if (!listening) {
       logger.fatal("%s", listening.error().message);
       if (listening.error().code == ErrorCode::Conflict) return kExitUnavailable;
-      return listening.error().message.rfind("refusing", 0) == 0 ? kExitNoPerm : kExitOsError;
+      return listening.error().code == ErrorCode::BadRequest ? kExitNoPerm : kExitOsError;
     }
   }
   const std::string socketPath = listening->path;
@@ -192,6 +192,9 @@ int WpedApplication::main(const ArgVec& args) {
   }
   logger.information("wped %s serving on %s%s (pid %d)", std::string(kVersion), socketPath,
                      std::string(fromSystemd ? " (socket from systemd)" : ""), static_cast<int>(::getpid()));
+  logger.information("configuration: %s", location->path + (holder.current()->sourcePath.empty()
+                                                                  ? std::string(" (absent: defaults)")
+                                                                  : std::string()));
   notifier.ready(describe(*holder.current(), socketPath));
 
   std::optional<Watchdog> watchdog;

@@ -60,13 +60,13 @@ Status prepareSocketDirectory(const std::string& path) {
   const std::string dir = parentOf(path);
   struct stat st{};
   if (::lstat(dir.c_str(), &st) != 0) {
-    if (errno != ENOENT) return Error(ErrorCode::BadRequest, sysError("cannot inspect socket directory", dir, errno));
+    if (errno != ENOENT) return Error(ErrorCode::Internal, sysError("cannot inspect socket directory", dir, errno));
     // Only the last component is created: a missing XDG_RUNTIME_DIR is not ours to invent.
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-      return Error(ErrorCode::BadRequest, sysError("cannot create socket directory", dir, errno));
+      return Error(ErrorCode::Internal, sysError("cannot create socket directory", dir, errno));
     }
     if (::lstat(dir.c_str(), &st) != 0) {
-      return Error(ErrorCode::BadRequest, sysError("cannot inspect socket directory", dir, errno));
+      return Error(ErrorCode::Internal, sysError("cannot inspect socket directory", dir, errno));
     }
   }
   if (S_ISLNK(st.st_mode)) {
@@ -102,7 +102,7 @@ Result<ListenSocket> bindListenSocket(const std::string& path, int backlog) {
       return Error(ErrorCode::Conflict, "wped is already running on " + escapeForLog(path));
     }
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
-      return Error(ErrorCode::BadRequest, sysError("cannot remove stale socket", path, errno));
+      return Error(ErrorCode::Internal, sysError("cannot remove stale socket", path, errno));
     }
   }
 
@@ -114,7 +114,7 @@ Result<ListenSocket> bindListenSocket(const std::string& path, int backlog) {
     out.socket.listen(backlog);
   } catch (const Poco::Exception& e) {
     ::umask(old);
-    return Error(ErrorCode::BadRequest, "cannot listen on " + escapeForLog(path) + ": " + e.displayText());
+    return Error(ErrorCode::Internal, "cannot listen on " + escapeForLog(path) + ": " + e.displayText());
   }
   ::umask(old);
   out.ownsPath = true;

@@ -28,7 +28,8 @@ struct ListenSocket {
 // Checks (or creates) the parent directory of `path`. Error names the path and the problem.
 Status prepareSocketDirectory(const std::string& path);
 
-// Everything above; Error code Conflict for "already running", BadRequest otherwise.
+// Everything above. Error codes: Conflict — another wped answers ("already running");
+// BadRequest — the directory or the path is unsafe ("refusing …"); Internal — a system call failed.
 Result<ListenSocket> bindListenSocket(const std::string& path, int backlog = 1024);
 
 // Wraps a listening fd received from systemd. `path` is what getsockname() says.

@@ -82,7 +82,7 @@ def test_second_instance_refused_first_keeps_serving(running):
     second = Daemon(root=running.root)
     second.log_path = os.path.join(running.root, "second.log")
     rc = second.run_to_exit()
-    assert rc != 0
+    assert rc == 69  # EX_UNAVAILABLE
     assert f"wped is already running on {running.socket_path}" in second.log_text()
     assert os.path.exists(running.socket_path)
     assert running.ctl("status").returncode == 0
@@ -143,7 +143,7 @@ def test_unsafe_socket_directory_refused(daemon, kind):
         os.makedirs(target, mode=0o700)
         os.symlink(target, sock_dir)
     rc = daemon.run_to_exit()
-    assert rc != 0
+    assert rc == 77  # EX_NOPERM
     log = daemon.log_text()
     assert sock_dir in log and "refusing" in log
     assert not os.path.exists(daemon.socket_path)
