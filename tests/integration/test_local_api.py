@@ -278,7 +278,13 @@ def test_socket_activation_with_a_non_socket_fd(daemon):
 
 def test_sigterm_removes_the_socket(running):
     assert os.path.exists(running.socket_path)
+    idle = running.connection()  # a kept-alive connection must not delay the stop
+    idle.request("GET", "/v1/ping")
+    idle.getresponse().read()
+    started = time.monotonic()
     running.stop()
+    assert time.monotonic() - started < 3.0
+    idle.close()
     assert not os.path.exists(running.socket_path)
     assert "stopped" in running.log_text()
 
