@@ -97,13 +97,14 @@ Status WpedApplication::reload(DaemonContext& context) {
   return {};
 }
 
-void WpedApplication::buildModules(DaemonContext& context) {
+Status WpedApplication::buildModules(DaemonContext& context) {
   // Later waves construct their modules here, in dependency order, e.g.
   //   auto store = makeCredentialStore(context);           // keep it: context.keepAlive
   //   auto profiles = std::make_shared<ProfileRegistry>(...);
   //   profiles->registerRoutes(context.router);
   //   context.statusProvider = profiles.get();
   (void)context;
+  return {};
 }
 
 int WpedApplication::main(const ArgVec& args) {
@@ -183,7 +184,10 @@ int WpedApplication::main(const ArgVec& args) {
                       [this, &context] { return reload(context); },
                       [] { ::kill(::getpid(), SIGTERM); }});
   core.registerRoutes(router);
-  buildModules(context);
+  if (auto built = buildModules(context); !built) {
+    logger.fatal("%s", built.error().message);
+    return kExitOsError;
+  }
 
   LocalApiServer server(logger, router, std::move(listening.value()));
   if (auto ok = server.start(); !ok) {

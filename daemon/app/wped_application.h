@@ -29,8 +29,9 @@ class WpedApplication : public Poco::Util::ServerApplication {
   int main(const ArgVec& args) override;
 
  private:
-  // Where later waves construct their modules and register their routes.
-  void buildModules(DaemonContext& context);
+  // Where later waves construct their modules and register their routes. Runs after the
+  // core endpoints are registered and before serving starts; a failure stops wped (exit 71).
+  Status buildModules(DaemonContext& context);
   Status reload(DaemonContext& context);
 
   std::optional<std::string> configOption_;
