@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "daemon/app/run_wped.h"
+
+int main(int argc, char** argv) { return wpe::runWped(argc, argv); }

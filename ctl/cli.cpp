@@ -1,0 +1,118 @@
+#include "ctl/cli.h"
+
+#include <optional>
+
+#include "common/profile_name.h"
+#include "ctl/command.h"
+#include "version.h"
+
+namespace wpe::ctl {
+
+const CommandList& allCommands() {
+  static const CommandList commands = [] {
+    CommandList list;
+    addDaemonCommands(list);
+    addCompletionCommand(list);
+    return list;
+  }();
+  return commands;
+}
+
+namespace {
+
+void printHelp(std::ostream& out) {
+  out << "usage: wpectl [--socket PATH] [--profile NAME] [--json] COMMAND [ARGS]\n\n"
+         "Talks to wped, the WP Engine API agent, over its Unix socket.\n\ncommands:\n";
+  for (const auto& c : allCommands()) {
+    std::string usage = "wpectl " + c.usage;
+    out << "  " << usage << std::string(usage.size() < 36 ? 36 - usage.size() : 1, ' ') << c.summary << "\n";
+  }
+  out << "\nglobal options:\n"
+         "  --socket PATH   wped's socket (default $XDG_RUNTIME_DIR/wped/wped.sock; env WPED_SOCKET)\n"
+         "  --profile NAME  the profile to use (default `default`; env WPE_PROFILE)\n"
+         "  --json          print the daemon's answer as one JSON document\n"
+         "  --version, --help\n\n"
+         "exit codes: 0 ok, 1 error, 2 usage, 3 wped not reachable, 4 login required\n";
+}
+
+// "--name VALUE" or "--name=VALUE" at args[i]; advances i past the value.
+std::optional<std::string> valueOption(const std::vector<std::string>& args, std::size_t& i,
+                                       const std::string& name, bool& missing) {
+  const std::string& word = args[i];
+  if (word == name) {
+    if (i + 1 >= args.size()) {
+      missing = true;
+      return std::nullopt;
+    }
+    return args[++i];
+  }
+  if (word.rfind(name + "=", 0) == 0) return word.substr(name.size() + 1);
+  return std::nullopt;
+}
+
+}  // namespace
+
+int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out, std::ostream& err) {
+  auto usage = [&err](const std::string& message) {
+    err << "wpectl: " << message << " (see wpectl --help)\n";
+    return static_cast<int>(kExitUsage);
+  };
+  std::optional<std::string> socketOption, profileOption, commandName;
+  bool json = false, help = false, version = false;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    bool missing = false;
+    if (auto v = valueOption(args, i, "--socket", missing)) {
+      socketOption = v;
+    } else if (auto p = valueOption(args, i, "--profile", missing)) {
+      profileOption = p;
+    } else if (missing) {
+      return usage(args[i] + " needs a value");
+    } else if (args[i] == "--json") {
+      json = true;
+    } else if (args[i] == "--help" || args[i] == "-h") {
+      help = true;
+    } else if (args[i] == "--version") {
+      version = true;
+    } else if (!commandName && args[i].rfind("-", 0) != 0) {
+      commandName = args[i];
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (version) {
+    out << "wpectl " << kVersion << "\n";
+    return kExitOk;
+  }
+  if (help || !commandName) {
+    printHelp(help ? out : err);
+    return help ? kExitOk : kExitUsage;
+  }
+  const Command* command = nullptr;
+  for (const auto& c : allCommands()) {
+    if (c.name == *commandName) command = &c;
+  }
+  if (command == nullptr) return usage("unknown command \"" + *commandName + "\"");
+
+  GlobalOptions options;
+  options.json = json;
+  if (!profileOption) profileOption = env("WPE_PROFILE");
+  if (profileOption) {
+    if (!isValidProfileName(*profileOption)) {
+      return usage("invalid profile name \"" + *profileOption + "\": use 1 to 64 of A-Z a-z 0-9 _ -");
+    }
+    options.profile = *profileOption;
+  }
+  if (command->name != "completion") {
+    auto socket = resolveSocketPath(socketOption, env);
+    if (!socket) {
+      err << "wpectl: " << socket.error().message << "\n";
+      return kExitUnreachable;
+    }
+    options.socketPath = socket.value();
+  }
+  CliContext context(options, out, err);
+  return command->run(context, rest);
+}
+
+}  // namespace wpe::ctl

@@ -1,0 +1,17 @@
+#pragma once
+// wpectl's entry point, testable with string streams: parses the global options (anywhere on
+// the line: --socket PATH, --profile NAME, --json, --help, --version), finds the command and
+// runs it. Returns the exit code (ctl/exit_codes.h). `env` supplies WPED_SOCKET,
+// WPE_PROFILE and XDG_RUNTIME_DIR.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/paths.h"
+
+namespace wpe::ctl {
+
+int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out, std::ostream& err);
+
+}  // namespace wpe::ctl

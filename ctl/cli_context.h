@@ -1,0 +1,63 @@
+#pragma once
+// CliContext: what every wpectl command gets: the global options, the output streams and a
+// connection to wped. Helpers turn answers and failures into wpectl's output conventions
+// (interface.md): --json prints exactly one JSON document on stdout; diagnostics are one
+// line on stderr starting "wpectl: "; exit codes from ctl/exit_codes.h.
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "common/unix_http_client.h"
+#include "ctl/exit_codes.h"
+
+namespace wpe::ctl {
+
+struct GlobalOptions {
+  std::string socketPath;  // resolved (--socket, WPED_SOCKET, XDG_RUNTIME_DIR)
+  std::string profile = "default";
+  bool json = false;
+};
+
+class CliContext {
+ public:
+  CliContext(GlobalOptions options, std::ostream& out, std::ostream& err)
+      : options_(std::move(options)), out_(out), err_(err) {}
+
+  const GlobalOptions& options() const { return options_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  // One request to wped. Failure: nothing answered (or the answer broke); see fail().
+  Result<HttpReply> call(std::string_view method, std::string_view target, std::string_view body = {});
+
+  // Prints "wpectl: MESSAGE" and returns `code`.
+  int fail(ExitCode code, const std::string& message);
+  // A transport failure: exit 3 with the "is wped running?" hint, or 1 for a broken answer.
+  int failTransport(const Error& error);
+  // An HTTP error answer from wped: its message on stderr, its document on stdout with
+  // --json, the exit code its error code maps to.
+  int failReply(const HttpReply& reply);
+  // Success with --json: the daemon's document, verbatim, on stdout.
+  int printJson(const HttpReply& reply);
+
+  // The usual shape of a simple command: call, then on success either print the JSON or hand
+  // the reply to `human`. Returns the exit code.
+  template <typename Human>
+  int run(std::string_view method, std::string_view target, std::string_view body, Human&& human) {
+    auto reply = call(method, target, body);
+    if (!reply) return failTransport(reply.error());
+    if (reply->status >= 400) return failReply(reply.value());
+    if (options_.json) return printJson(reply.value());
+    return human(reply.value());
+  }
+
+ private:
+  GlobalOptions options_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<UnixHttpClient> client_;
+};
+
+}  // namespace wpe::ctl

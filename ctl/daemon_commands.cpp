@@ -1,0 +1,87 @@
+// wpectl status | profiles | reload | shutdown: the daemon's own endpoints.
+#include <sstream>
+
+#include "common/wire.h"
+#include "ctl/command.h"
+
+namespace wpe::ctl {
+namespace {
+
+std::string duration(std::int64_t seconds) {
+  std::ostringstream out;
+  if (seconds >= 86400) out << seconds / 86400 << "d ";
+  if (seconds >= 3600) out << (seconds % 86400) / 3600 << "h ";
+  if (seconds >= 60) out << (seconds % 3600) / 60 << "m ";
+  out << seconds % 60 << "s";
+  return out.str();
+}
+
+int noArguments(CliContext& ctx, const std::string& command, const std::vector<std::string>& args) {
+  if (args.empty()) return kExitOk;
+  return ctx.fail(kExitUsage, "unexpected argument \"" + args.front() + "\" for `" + command +
+                                  "` (see wpectl --help)");
+}
+
+int status(CliContext& ctx, const std::vector<std::string>& args) {
+  if (int rc = noArguments(ctx, "status", args)) return rc;
+  return ctx.run("GET", "/v1/status", {}, [&ctx](const HttpReply& reply) {
+    auto s = statusFromJson(reply.body);
+    if (!s) return ctx.fail(kExitError, s.error().message);
+    auto& out = ctx.out();
+    out << "wped " << s->version << " (pid " << s->pid << "), up " << duration(s->uptimeSeconds) << "\n";
+    out << "socket:           " << s->socket << "\n";
+    out << "config:           " << (s->config.empty() ? "defaults (no config file)" : s->config) << "\n";
+    out << "credential store: " << s->credentialStore.state;
+    if (!s->credentialStore.detail.empty()) out << " - " << s->credentialStore.detail;
+    out << "\nprofiles:\n";
+    for (const auto& p : s->profiles) {
+      out << "  " << p.name << " (" << p.auth << "): " << p.state;
+      if (!p.detail.empty()) out << " - " << p.detail;
+      out << "\n";
+      for (const auto& [key, value] : p.extra) out << "    " << key << ": " << value << "\n";
+    }
+    return static_cast<int>(kExitOk);
+  });
+}
+
+int profiles(CliContext& ctx, const std::vector<std::string>& args) {
+  if (int rc = noArguments(ctx, "profiles", args)) return rc;
+  return ctx.run("GET", "/v1/profiles", {}, [&ctx](const HttpReply& reply) {
+    auto list = profileListFromJson(reply.body);
+    if (!list) return ctx.fail(kExitError, list.error().message);
+    for (const auto& p : list.value()) {
+      ctx.out() << p.name << "\t" << p.auth << "\t" << p.apiUrl;
+      if (!p.user.empty()) ctx.out() << "\tuser=" << p.user;
+      if (!p.clientId.empty()) ctx.out() << "\tclient_id=" << p.clientId;
+      ctx.out() << "\n";
+    }
+    return static_cast<int>(kExitOk);
+  });
+}
+
+int reload(CliContext& ctx, const std::vector<std::string>& args) {
+  if (int rc = noArguments(ctx, "reload", args)) return rc;
+  return ctx.run("POST", "/v1/reload", {}, [&ctx](const HttpReply&) {
+    ctx.out() << "configuration reloaded\n";
+    return static_cast<int>(kExitOk);
+  });
+}
+
+int shutdown(CliContext& ctx, const std::vector<std::string>& args) {
+  if (int rc = noArguments(ctx, "shutdown", args)) return rc;
+  return ctx.run("POST", "/v1/shutdown", {}, [&ctx](const HttpReply&) {
+    ctx.out() << "wped is stopping\n";
+    return static_cast<int>(kExitOk);
+  });
+}
+
+}  // namespace
+
+void addDaemonCommands(CommandList& commands) {
+  commands.push_back({"status", "status [--json]", "the daemon's and every profile's state", {}, status});
+  commands.push_back({"profiles", "profiles [--json]", "the configured profiles (no secrets)", {}, profiles});
+  commands.push_back({"reload", "reload", "re-read the configuration file", {}, reload});
+  commands.push_back({"shutdown", "shutdown", "stop wped cleanly", {}, shutdown});
+}
+
+}  // namespace wpe::ctl

@@ -1,0 +1,315 @@
+#include "daemon/config/config_loader.h"
+
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
+#include <Poco/Util/IniFileConfiguration.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
+#include <sys/stat.h>
+
+#include "common/log_escape.h"
+#include "common/profile_name.h"
+
+namespace wpe {
+namespace {
+
+using Ini = Poco::Util::IniFileConfiguration;
+
+constexpr std::size_t kMaxConfigBytes = 1024 * 1024;  // a config is a few hundred bytes
+constexpr std::chrono::seconds kMinSyncInterval{60};  // gentler on the API than that is silly
+constexpr std::chrono::seconds kMaxSyncInterval{86400};
+
+const std::set<std::string> kDaemonKeys{"credential_store", "sync_interval", "log_level",
+                                        "cache_dir", "on_login_required"};
+const std::set<std::string> kProfileKeys{"auth",     "api_url",   "user",          "authorize_url",
+                                         "token_url", "revoke_url", "client_id",   "scope",
+                                         "redirect_port", "ca_file"};
+const std::set<std::string> kLogLevels{"none",    "fatal",  "critical",    "error", "warning",
+                                       "notice",  "information", "debug", "trace"};
+
+std::string quoted(const std::string& value) { return "\"" + escapeForLog(value, 120) + "\""; }
+
+std::string joined(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// The example in interface.md carries inline "; comment"s, which POCO would keep as part of
+// the value. Strip them (a ';' after whitespace), and accept '#' comment lines as well.
+// Section headers are collected here too: POCO forgets a section that has no keys.
+std::string preprocess(const std::string& text, std::vector<std::string>& sections) {
+  std::istringstream in(text);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == ';' || line[first] == '#') {
+      out += '\n';
+      continue;
+    }
+    if (line[first] == '[') {
+      auto close = line.find(']', first);
+      std::string name = line.substr(first + 1, close == std::string::npos ? std::string::npos
+                                                                           : close - first - 1);
+      sections.push_back(name);
+    } else {
+      for (std::size_t i = 1; i < line.size(); ++i) {
+        if (line[i] == ';' && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
+          line.erase(i);
+          break;
+        }
+      }
+    }
+    out += line + '\n';
+  }
+  return out;
+}
+
+bool isLoopbackHost(const std::string& host) {
+  if (Poco::icompare(host, "localhost") == 0) return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+// Builds the messages for one file; every error names file, section, key and value.
+class Checker {
+ public:
+  Checker(const std::string& source, Poco::Logger& logger) : source_(source), logger_(logger) {}
+
+  Error bad(const std::string& section, const std::string& key, const std::string& value,
+            const std::string& allowed) const {
+    return Error(ErrorCode::BadRequest, source_ + ": [" + section + "] " + key + " = " +
+                                            quoted(value) + ": " + allowed);
+  }
+  Error badSection(const std::string& what) const {
+    return Error(ErrorCode::BadRequest, source_ + ": " + what);
+  }
+
+  // An endpoint: https://, or http:// to a loopback host (warned). No credentials in it.
+  Result<std::string> endpoint(const std::string& section, const std::string& key,
+                               const std::string& value) const {
+    static const char* kAllowed =
+        "must be an https:// URL (http:// only for loopback hosts 127.0.0.0/8, ::1, localhost)";
+    Poco::URI uri;
+    try {
+      uri = Poco::URI(value);
+    } catch (const Poco::Exception&) {
+      return bad(section, key, value, kAllowed);
+    }
+    if (uri.getHost().empty()) return bad(section, key, value, kAllowed);
+    if (!uri.getUserInfo().empty()) {
+      return bad(section, key, value, "must not carry user:password@ (secrets live in the keyring)");
+    }
+    if (!uri.getFragment().empty()) return bad(section, key, value, "must not have a #fragment");
+    if (uri.getScheme() == "http") {
+      if (!isLoopbackHost(uri.getHost())) return bad(section, key, value, kAllowed);
+      logger_.warning("%s: [%s] %s uses plain http:// to a loopback host: %s", source_, section,
+                      key, escapeForLog(value));
+    } else if (uri.getScheme() != "https") {
+      return bad(section, key, value, kAllowed);
+    }
+    std::string out = value;
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+  }
+
+ private:
+  const std::string& source_;
+  Poco::Logger& logger_;
+};
+
+Result<long> parseInteger(const std::string& value) {
+  if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos) {
+    return Error(ErrorCode::BadRequest, "not a number");
+  }
+  return std::stol(value);
+}
+
+Status readDaemon(const Ini& ini, const Checker& check, DaemonConfig& config) {
+  Ini::Keys keys;
+  ini.keys("daemon", keys);
+  for (const auto& key : keys) {
+    if (kDaemonKeys.count(key) == 0) {
+      return check.badSection("unknown key \"" + escapeForLog(key) + "\" in [daemon] (known: " +
+                              joined(kDaemonKeys) + ")");
+    }
+    const std::string value = ini.getRawString("daemon." + key, "");
+    if (value.empty()) continue;  // an empty value means "the default"
+    if (key == "credential_store") {
+      if (value == "keyring") config.credentialStore = CredentialStoreKind::Keyring;
+      else if (value == "memory") config.credentialStore = CredentialStoreKind::Memory;
+      else return check.bad("daemon", key, value, "must be keyring or memory");
+    } else if (key == "sync_interval") {
+      auto n = parseInteger(value);
+      if (!n || n.value() < kMinSyncInterval.count() || n.value() > kMaxSyncInterval.count()) {
+        return check.bad("daemon", key, value, "must be a whole number of seconds from 60 to 86400");
+      }
+      config.syncInterval = std::chrono::seconds(n.value());
+    } else if (key == "log_level") {
+      if (kLogLevels.count(value) == 0) {
+        return check.bad("daemon", key, value, "must be one of " + joined(kLogLevels));
+      }
+      config.logLevel = value;
+    } else if (key == "cache_dir") {
+      if (value.front() != '/') return check.bad("daemon", key, value, "must be an absolute path");
+      config.cacheDir = value;
+    } else if (key == "on_login_required") {
+      // argv split on whitespace and run without a shell: no quoting, no expansion.
+      std::istringstream words(value);
+      std::string word;
+      while (words >> word) config.onLoginRequired.push_back(word);
+    }
+  }
+  return {};
+}
+
+Status readProfile(const Ini& ini, const Checker& check, const std::string& name,
+                   ProfileConfig& profile) {
+  const std::string section = "profile." + name;
+  profile.name = name;
+  Ini::Keys keys;
+  ini.keys(section, keys);
+  for (const auto& key : keys) {
+    if (kProfileKeys.count(key) == 0) {
+      return check.badSection("unknown key \"" + escapeForLog(key) + "\" in [" + section +
+                              "] (known: " + joined(kProfileKeys) + ")");
+    }
+  }
+  auto get = [&](const char* key) { return ini.getRawString(section + "." + key, ""); };
+  if (auto auth = get("auth"); !auth.empty()) {
+    if (auth == "api_key") profile.auth = AuthKind::ApiKey;
+    else if (auth == "basic") profile.auth = AuthKind::Basic;
+    else if (auth == "oauth") profile.auth = AuthKind::OAuth;
+    else return check.bad(section, "auth", auth, "must be one of api_key, basic, oauth");
+  }
+  struct UrlKey { const char* key; std::string* field; };
+  for (UrlKey u : {UrlKey{"api_url", &profile.apiUrl}, UrlKey{"authorize_url", &profile.authorizeUrl},
+                   UrlKey{"token_url", &profile.tokenUrl}, UrlKey{"revoke_url", &profile.revokeUrl}}) {
+    auto value = get(u.key);
+    if (value.empty()) continue;
+    auto url = check.endpoint(section, u.key, value);
+    if (!url) return url.error();
+    *u.field = url.value();
+  }
+  if (auto user = get("user"); !user.empty()) profile.user = user;
+  if (auto clientId = get("client_id"); !clientId.empty()) profile.clientId = clientId;
+  if (auto scope = get("scope"); !scope.empty()) profile.scope = scope;
+  if (auto port = get("redirect_port"); !port.empty()) {
+    auto n = parseInteger(port);
+    if (!n || n.value() > 65535) {
+      return check.bad(section, "redirect_port", port, "must be a port number from 0 to 65535 (0: any)");
+    }
+    profile.redirectPort = static_cast<std::uint16_t>(n.value());
+  }
+  if (auto caFile = get("ca_file"); !caFile.empty()) {
+    struct stat st{};
+    if (::stat(caFile.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || ::access(caFile.c_str(), R_OK) != 0) {
+      return check.bad(section, "ca_file", caFile, "must name a readable PEM file");
+    }
+    profile.caFile = caFile;
+  }
+  if (profile.auth == AuthKind::Basic && profile.user.empty()) {
+    return check.badSection("[" + section + "] auth = basic needs user = YOUR_API_USER_ID");
+  }
+  if (profile.auth == AuthKind::OAuth && profile.clientId.empty()) {
+    return check.badSection("[" + section + "] auth = oauth needs client_id = YOUR_CLIENT_ID");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<DaemonConfig> ConfigLoader::load(const ConfigLocation& location) const {
+  std::ifstream in(location.path, std::ios::binary);
+  if (!in) {
+    int err = errno;
+    if (err == ENOENT && !location.explicitlyGiven) {
+      DaemonConfig defaults;
+      defaults.profiles.emplace("default", ProfileConfig{});
+      return defaults;
+    }
+    return Error(ErrorCode::BadRequest, "cannot read config file " + escapeForLog(location.path) +
+                                            ": " + std::strerror(err));
+  }
+  std::string text;
+  char chunk[8192];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxConfigBytes) {
+      return Error(ErrorCode::BadRequest, escapeForLog(location.path) + ": larger than 1 MiB");
+    }
+  }
+  auto config = parse(text, location.path);
+  if (config) config->sourcePath = location.path;
+  return config;
+}
+
+Result<DaemonConfig> ConfigLoader::parse(const std::string& text, const std::string& sourceName) const {
+  Checker check(sourceName, logger_);
+  std::vector<std::string> sections;
+  std::istringstream cleaned(preprocess(text, sections));
+  Poco::AutoPtr<Ini> ini;
+  try {
+    ini = new Ini(cleaned);  // AutoPtr takes ownership
+  } catch (const Poco::Exception& e) {
+    return check.badSection("cannot parse: " + e.displayText());
+  }
+  DaemonConfig config;
+  std::set<std::string> profileNames;
+  for (const auto& section : sections) {
+    if (section == "daemon") continue;
+    if (section.rfind("profile.", 0) == 0) {
+      std::string name = section.substr(8);
+      if (!isValidProfileName(name)) {
+        return check.badSection("invalid profile name in [" + escapeForLog(section) +
+                                "]: names are 1 to 64 of A-Z a-z 0-9 _ -");
+      }
+      profileNames.insert(name);
+      continue;
+    }
+    return check.badSection("unknown section [" + escapeForLog(section) +
+                            "] (known: [daemon], [profile.NAME])");
+  }
+  Ini::Keys top;
+  ini->keys(top);
+  for (const auto& key : top) {
+    if (key == "daemon") continue;
+    if (key == "profile") {
+      Ini::Keys names;
+      ini->keys("profile", names);
+      for (const auto& n : names) {
+        if (profileNames.count(n) == 0) {
+          return check.badSection("key \"profile." + escapeForLog(n) + "\" outside a [profile.NAME] section");
+        }
+      }
+      continue;
+    }
+    return check.badSection("unknown key or section \"" + escapeForLog(key) +
+                            "\" (keys belong in [daemon] or [profile.NAME])");
+  }
+  if (auto ok = readDaemon(*ini, check, config); !ok) return ok.error();
+  profileNames.insert("default");
+  for (const auto& name : profileNames) {
+    ProfileConfig profile;
+    if (auto ok = readProfile(*ini, check, name, profile); !ok) return ok.error();
+    config.profiles.emplace(name, std::move(profile));
+  }
+  return config;
+}
+
+}  // namespace wpe

@@ -1,0 +1,211 @@
+#include "daemon/localapi/api_connection.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <Poco/Logger.h>
+
+#include <cerrno>
+
+#include "common/log_escape.h"
+#include "daemon/localapi/http_request_parser.h"
+#include "daemon/localapi/local_api_server.h"
+
+namespace wpe {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+const char* reasonPhrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Status";
+  }
+}
+
+int msUntil(SteadyClock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left);
+}
+
+}  // namespace
+
+ApiConnection::ApiConnection(const Poco::Net::StreamSocket& socket, LocalApiServer& server)
+    : Poco::Net::TCPServerConnection(socket), server_(server), fd_(socket.impl()->sockfd()) {}
+
+bool ApiConnection::peerIsUs() {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(fd_, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    server_.logger().warning("closing a connection whose peer credentials cannot be read");
+    return false;
+  }
+  if (cred.uid == ::geteuid()) return true;
+  server_.noteForeignPeer(cred.uid, cred.pid);
+  return false;
+}
+
+void ApiConnection::run() {
+  if (!peerIsUs()) return;  // closed by TCPServerConnection without a byte written
+  if (!server_.enter()) {
+    respond(ApiResponse::error(ErrorCode::Unavailable, "too many connections to wped; retry shortly"), false);
+    server_.leave();
+    return;
+  }
+  try {
+    serve();
+  } catch (const std::exception& e) {
+    // Last resort: a bug in the connection loop must not take the daemon with it.
+    server_.logger().error("connection loop failed: %s", escapeForLog(e.what()));
+  }
+  server_.leave();
+}
+
+ApiConnection::Wait ApiConnection::readMore(TimePoint deadline) {
+  char chunk[16384];
+  for (;;) {
+    ssize_t n = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n > 0) {
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+      return Wait::Ready;
+    }
+    if (n == 0) return Wait::Closed;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return Wait::Closed;
+    pollfd fds[2] = {{fd_, POLLIN, 0}, {server_.stopFd(), POLLIN, 0}};
+    int ms = msUntil(deadline);
+    if (ms == 0) return Wait::Timeout;
+    int ready = ::poll(fds, 2, ms);
+    if (ready < 0 && errno != EINTR) return Wait::Closed;
+    if (ready == 0) return Wait::Timeout;
+    if (fds[1].revents != 0) return Wait::Stop;
+  }
+}
+
+bool ApiConnection::writeAll(const std::string& head, const std::string& body) {
+  auto deadline = SteadyClock::now() + server_.limits().writeTimeout;
+  std::size_t total = head.size() + body.size(), sent = 0;
+  while (sent < total) {
+    iovec iov[2];
+    int count = 0;
+    if (sent < head.size()) {
+      iov[count++] = {const_cast<char*>(head.data() + sent), head.size() - sent};
+      if (!body.empty()) iov[count++] = {const_cast<char*>(body.data()), body.size()};
+    } else {
+      std::size_t off = sent - head.size();
+      iov[count++] = {const_cast<char*>(body.data() + off), body.size() - off};
+    }
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = static_cast<std::size_t>(count);
+    ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      // The deadline bounds a stall, not the whole answer: a slow reader of a big answer
+      // that keeps taking bytes is served; one that stops reading is dropped.
+      deadline = SteadyClock::now() + server_.limits().writeTimeout;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd fds[2] = {{fd_, POLLOUT, 0}, {server_.stopFd(), POLLIN, 0}};
+      int ms = msUntil(deadline);
+      if (ms == 0 || ::poll(fds, 2, ms) <= 0 || fds[1].revents != 0) {
+        server_.logger().notice("dropping a client that does not read its answer");
+        return false;
+      }
+      continue;
+    }
+    return false;  // EPIPE, ECONNRESET: the client went away
+  }
+  return true;
+}
+
+bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
+  head_.clear();
+  head_.append("HTTP/1.1 ").append(std::to_string(response.status)).append(" ");
+  head_.append(reasonPhrase(response.status)).append("\r\n");
+  if (!response.body.empty() || response.status != 204) {
+    head_.append("Content-Type: ").append(response.contentType).append("\r\n");
+    head_.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
+  }
+  for (const auto& [name, value] : response.headers) head_.append(name).append(": ").append(value).append("\r\n");
+  head_.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
+  return writeAll(head_, response.body);
+}
+
+void ApiConnection::serve() {
+  const HttpLimits& limits = server_.limits();
+  HttpRequestParser parser(limits);
+  ApiRequest request;
+  buffer_.reserve(16384);
+  auto& logger = server_.logger();
+  // A new connection must start its request within the header deadline; between kept-alive
+  // requests the longer idle timeout applies. Either way the close is silent.
+  auto firstByteTimeout = limits.headerTimeout;
+  for (;;) {
+    parser.reset();
+    request.clear();
+    if (buffer_.empty()) {
+      auto w = readMore(SteadyClock::now() + firstByteTimeout);
+      if (w != Wait::Ready) return;
+    }
+    firstByteTimeout = limits.idleTimeout;
+    auto headerDeadline = SteadyClock::now() + limits.headerTimeout;
+    TimePoint bodyDeadline{};
+    bool continueSent = false;
+    HttpRequestParser::State state;
+    while ((state = parser.parse(buffer_, request)) == HttpRequestParser::State::NeedMore) {
+      if (parser.headersComplete()) {
+        if (bodyDeadline == TimePoint{}) bodyDeadline = SteadyClock::now() + limits.bodyTimeout;
+        if (parser.expectsContinue() && !continueSent) {
+          continueSent = true;
+          static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          if (!writeAll(kContinue, std::string())) return;
+        }
+      }
+      auto w = readMore(parser.headersComplete() ? bodyDeadline : headerDeadline);
+      if (w == Wait::Timeout) {
+        respond(ApiResponse::error(ErrorCode::RequestTimeout, "the request did not arrive in time"), false);
+        return;
+      }
+      if (w != Wait::Ready) return;
+    }
+    if (state == HttpRequestParser::State::Failed) {
+      logger.notice("rejected a request: %s", parser.error().message);
+      respond(ApiResponse::error(parser.error()), false);
+      return;
+    }
+    ApiResponse response = server_.router().dispatch(request);
+    if (logger.debug()) {
+      logger.debug("%s %s -> %d", escapeForLog(request.method, 20), escapeForLog(request.path),
+                   response.status);
+    }
+    bool keepAlive = parser.keepAlive() && !server_.stopping();
+    buffer_.erase(0, parser.consumed());
+    if (!respond(response, keepAlive) || !keepAlive) return;
+  }
+}
+
+}  // namespace wpe

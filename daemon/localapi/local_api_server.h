@@ -1,0 +1,82 @@
+#pragma once
+// LocalApiServer: serves the Router on the Unix socket (security.md rules 1, 2).
+//
+// POCO TCPServer accepts; each connection runs ApiConnection on a pool thread for its whole
+// life (keep-alive requests are parsed, dispatched and answered on that thread: no per-request
+// hand-off). Every connection is checked with SO_PEERCRED first; another uid is closed
+// without a byte and logged once per uid. Beyond `maxConnections` concurrent connections a
+// newcomer gets 503 and is closed. Limits and timeouts: HttpLimits.
+//
+// Lifecycle: construct, start() (threads begin here), stop() (stops accepting, wakes every
+// connection, waits for them, closes the socket and unlinks it when we bound it).
+// start()/stop() from one thread; the rest is internally synchronised.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include <Poco/Net/TCPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include "daemon/localapi/http_limits.h"
+#include "daemon/localapi/listen_socket.h"
+#include "daemon/localapi/router.h"
+
+namespace Poco {
+class Logger;
+}
+
+namespace wpe {
+
+struct ServerOptions {
+  HttpLimits limits;
+  // 384 threads: 200 slow-drip connections each hold one until the header deadline, and a
+  // normal client still finds a free one. Beyond maxConnections a newcomer gets 503.
+  int maxThreads = 384;
+  int maxConnections = 320;
+};
+
+class LocalApiServer {
+ public:
+  // `router` and `logger` must outlive the server. Takes the listening socket.
+  LocalApiServer(Poco::Logger& logger, const Router& router, ListenSocket socket,
+                 ServerOptions options = {});
+  ~LocalApiServer();
+  LocalApiServer(const LocalApiServer&) = delete;
+  LocalApiServer& operator=(const LocalApiServer&) = delete;
+
+  Status start();
+  void stop();
+
+  const std::string& socketPath() const { return socket_.path; }
+  bool socketFromSystemd() const { return !socket_.ownsPath; }
+
+  // --- used by ApiConnection ---
+  Poco::Logger& logger() const { return logger_; }
+  const Router& router() const { return router_; }
+  const HttpLimits& limits() const { return options_.limits; }
+  int stopFd() const { return stopPipe_[0]; }  // readable once stop() began
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  // Counts a connection in; false when over the cap (the caller answers 503).
+  bool enter();
+  void leave();
+  // Logs a refused peer uid the first time it is seen.
+  void noteForeignPeer(unsigned uid, int pid);
+
+ private:
+  Poco::Logger& logger_;
+  const Router& router_;
+  ListenSocket socket_;
+  ServerOptions options_;
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::unique_ptr<Poco::Net::TCPServer> server_;
+  int stopPipe_[2] = {-1, -1};
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> active_{0};
+  std::mutex refusedMutex_;
+  std::set<unsigned> refusedUids_;  // guarded by refusedMutex_
+};
+
+}  // namespace wpe

@@ -1,0 +1,34 @@
+#pragma once
+// StatusProvider: what GET /v1/status reports beyond the daemon's own facts. The core
+// endpoints ask it for the credential store's state and for each profile's state; later
+// modules (credentials, tokens, cache) supply a richer implementation and set it on the
+// DaemonContext. Calls come from serving threads: implementations must be thread-safe and
+// fast (never block on the keyring or the network here; report the last known state).
+
+#include "common/wire.h"
+#include "daemon/config/profile_config.h"
+
+namespace wpe {
+
+class StatusProvider {
+ public:
+  virtual ~StatusProvider() = default;
+  virtual StoreStatusInfo credentialStore() = 0;
+  // Fills state/detail/extra of `out` (name and auth are already set).
+  virtual void describeProfile(const ProfileConfig& profile, ProfileStatus& out) = 0;
+};
+
+// Used until a module provides something better: the store's state is "unknown" and every
+// profile "not_configured".
+class PlaceholderStatusProvider final : public StatusProvider {
+ public:
+  StoreStatusInfo credentialStore() override {
+    return {"unknown", "the credential store is not wired into this build yet"};
+  }
+  void describeProfile(const ProfileConfig&, ProfileStatus& out) override {
+    out.state = "not_configured";
+    out.detail = "no credential stored yet; run `wpectl login --profile " + out.name + "`";
+  }
+};
+
+}  // namespace wpe

@@ -1,0 +1,50 @@
+#include "daemon/system/stderr_journal_channel.h"
+
+#include <unistd.h>
+
+#include <Poco/Message.h>
+
+#include <cerrno>
+#include <string>
+
+#include "common/log_escape.h"
+
+namespace wpe {
+namespace {
+constexpr std::size_t kMaxLineBytes = 4096;  // a record longer than this is a bug or an attack
+}
+
+int StderrJournalChannel::journalPriority(int p) {
+  switch (p) {
+    case Poco::Message::PRIO_FATAL:
+    case Poco::Message::PRIO_CRITICAL: return 2;
+    case Poco::Message::PRIO_ERROR: return 3;
+    case Poco::Message::PRIO_WARNING: return 4;
+    case Poco::Message::PRIO_NOTICE: return 5;
+    case Poco::Message::PRIO_INFORMATION: return 6;
+    default: return 7;
+  }
+}
+
+std::string StderrJournalChannel::format(const Poco::Message& message, bool prefix) {
+  std::string line;
+  if (prefix) line = "<" + std::to_string(journalPriority(message.getPriority())) + ">";
+  if (!message.getSource().empty()) line += message.getSource() + ": ";
+  line += escapeForLog(message.getText(), kMaxLineBytes);
+  line += '\n';
+  return line;
+}
+
+void StderrJournalChannel::log(const Poco::Message& message) {
+  std::string line = format(message, prefixes_);
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::size_t done = 0;
+  while (done < line.size()) {
+    ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // stderr gone: nowhere left to report it
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace wpe

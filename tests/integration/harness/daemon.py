@@ -1,0 +1,208 @@
+"""Runs the real wped in a private XDG tree and talks to it.
+
+    d = Daemon(config={"daemon": {"log_level": "debug"}, "profile.work": {"auth": "api_key"}},
+               env={"DBUS_SESSION_BUS_ADDRESS": bus})
+    d.start()                       # waits until `wpectl status` answers
+    d.ctl("status", "--json")       # CompletedProcess of the real wpectl, WPED_SOCKET set
+    d.request("GET", "/v1/status")  # (status, headers, body) over the Unix socket
+    d.stop()                        # SIGTERM, asserts a clean exit
+    d.log_text()                    # everything wped wrote to stderr
+
+The tree lives under a short /tmp directory (socket paths must stay under 108 bytes):
+runtime dir 0700 (XDG_RUNTIME_DIR), config, cache and HOME. The daemon's environment is
+minimal: PATH, HOME, the XDG variables and whatever `env` adds.
+"""
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+
+from . import WPECTL, WPED, wait_for
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """http.client over an AF_UNIX socket: the plainest possible client of the local API."""
+
+    def __init__(self, path, timeout=10.0):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(self.unix_path)  # blocking: a momentarily full backlog waits, not fails
+        sock.settimeout(self.timeout)
+        self.sock = sock
+
+
+def ini_text(config):
+    """{"daemon": {"log_level": "debug"}, "profile.x": {...}} → INI text."""
+    lines = []
+    for section, keys in (config or {}).items():
+        lines.append(f"[{section}]")
+        for key, value in keys.items():
+            lines.append(f"{key} = {value}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+class Daemon:
+    def __init__(self, config=None, env=None, args=(), root=None):
+        self.root = root or tempfile.mkdtemp(prefix="wped-", dir="/tmp")
+        self._own_root = root is None
+        self.runtime_dir = os.path.join(self.root, "run")
+        self.config_home = os.path.join(self.root, "config")
+        self.cache_home = os.path.join(self.root, "cache")
+        self.home = os.path.join(self.root, "home")
+        for d in (self.runtime_dir, self.config_home, self.cache_home, self.home):
+            os.makedirs(d, exist_ok=True)
+            os.chmod(d, 0o700)
+        self.config_path = os.path.join(self.config_home, "wped", "wped.ini")
+        self.socket_path = os.path.join(self.runtime_dir, "wped", "wped.sock")
+        self.log_path = os.path.join(self.root, "wped.log")
+        self.extra_env = dict(env or {})
+        self.args = list(args)
+        self.proc = None
+        self._log_file = None
+        if config is not None:
+            self.write_config(config)
+
+    # --- setup -------------------------------------------------------------------------
+    def write_config(self, config):
+        """Writes wped.ini from a dict of sections (or raw text)."""
+        os.makedirs(os.path.dirname(self.config_path), exist_ok=True)
+        text = config if isinstance(config, str) else ini_text(config)
+        with open(self.config_path, "w") as f:
+            f.write(text)
+
+    def env(self, **overrides):
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.home,
+            "XDG_RUNTIME_DIR": self.runtime_dir,
+            "XDG_CONFIG_HOME": self.config_home,
+            "XDG_CACHE_HOME": self.cache_home,
+        }
+        env.update(self.extra_env)
+        env.update(overrides)
+        return {k: v for k, v in env.items() if v is not None}
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def spawn(self, args=None, env=None, **popen_kwargs):
+        """Starts wped without waiting (for tests that expect it to fail or to be slow)."""
+        self._log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            popen_kwargs.pop("argv", None) or [WPED, *(self.args if args is None else args)],
+            env=self.env(**(env or {})), stdin=subprocess.DEVNULL, stdout=self._log_file,
+            stderr=self._log_file, **popen_kwargs)
+        return self.proc
+
+    def start(self, args=None, env=None, timeout=10.0, **popen_kwargs):
+        self.spawn(args=args, env=env, **popen_kwargs)
+
+        def answering():
+            if self.proc.poll() is not None:
+                raise AssertionError(
+                    f"wped exited with {self.proc.returncode} while starting:\n{self.log_text()}")
+            return self.ctl("status").returncode == 0
+
+        wait_for(answering, timeout=timeout, what="wped to answer `wpectl status`")
+        return self
+
+    def run_to_exit(self, args=None, env=None, timeout=10.0, **popen_kwargs):
+        """Runs wped expecting it to exit on its own; returns its exit code."""
+        self.spawn(args=args, env=env, **popen_kwargs)
+        return self.proc.wait(timeout=timeout)
+
+    def stop(self, timeout=10.0):
+        """SIGTERM, then asserts wped exited 0 within the timeout."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"wped did not stop within {timeout}s:\n{self.log_text()}")
+        self._close_log()
+        assert rc == 0, f"wped exited with {rc}:\n{self.log_text()}"
+
+    def kill(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._close_log()
+
+    def cleanup(self):
+        self.kill()
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+    def _close_log(self):
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    def log_text(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    # --- talking to it ---------------------------------------------------------------------
+    def ctl(self, *args, input=None, env=None, timeout=30.0):
+        """Runs the real wpectl with WPED_SOCKET pointing at this daemon."""
+        full_env = self.env(WPED_SOCKET=self.socket_path)
+        full_env.update(env or {})
+        return subprocess.run([WPECTL, *args], input=input, env=full_env, capture_output=True,
+                              text=True, timeout=timeout)
+
+    def connection(self, timeout=10.0):
+        return UnixHTTPConnection(self.socket_path, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, timeout=10.0):
+        """One request on a fresh connection; returns (status, headers dict, body text)."""
+        conn = self.connection(timeout=timeout)
+        try:
+            if isinstance(body, str):
+                body = body.encode()
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+
+    def raw(self, data, timeout=10.0):
+        """Sends raw bytes and returns everything read until the daemon closes (or timeout)."""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(self.socket_path)
+        sock.settimeout(timeout)
+        try:
+            try:
+                sock.sendall(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            chunks = []
+            while True:
+                try:
+                    chunk = sock.recv(65536)
+                except ConnectionResetError:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            sock.close()

@@ -1,0 +1,103 @@
+#include <catch2/catch.hpp>
+
+#include <Poco/Logger.h>
+#include <Poco/NullChannel.h>
+
+#include <stdexcept>
+
+#include "common/profile_name.h"
+#include "daemon/localapi/router.h"
+
+using namespace wpe;
+
+namespace {
+
+Poco::Logger& quietLogger() {
+  static Poco::Logger& logger = []() -> Poco::Logger& {
+    Poco::Logger& l = Poco::Logger::get("router_test");
+    l.setChannel(new Poco::NullChannel);
+    return l;
+  }();
+  return logger;
+}
+
+ApiRequest request(std::string method, std::string path) {
+  ApiRequest r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  return r;
+}
+
+Router makeRouter() {
+  Router router(quietLogger());
+  router.addParamRule("p", isValidProfileName, "a profile name");
+  auto echo = [](ApiRequest& r) {
+    std::string body;
+    for (const auto& [k, v] : r.pathParams) body += k + "=" + v + ";";
+    return ApiResponse::json(200, body);
+  };
+  router.add("GET", "/v1/status", echo);
+  router.add("GET", "/v1/profiles/{p}", echo);
+  router.add("POST", "/v1/profiles/{p}/login", echo);
+  router.add("GET", "/v1/profiles/{p}/sites/{id}", echo);
+  router.add("*", "/v1/profiles/{p}/api/{rest...}", echo);
+  router.add("GET", "/v1/boom", [](ApiRequest&) -> ApiResponse { throw std::runtime_error("secret detail"); });
+  return router;
+}
+
+}  // namespace
+
+TEST_CASE("Router: path parameters are decoded and passed", "[router]") {
+  auto router = makeRouter();
+  auto r = request("GET", "/v1/profiles/work/sites/a%20b");
+  auto resp = router.dispatch(r);
+  CHECK(resp.status == 200);
+  CHECK(resp.body == "id=a b;p=work;");
+}
+
+TEST_CASE("Router: a tail parameter keeps the raw rest of the path", "[router]") {
+  auto router = makeRouter();
+  auto r = request("DELETE", "/v1/profiles/w/api/sites/1/domains%2Fx");
+  auto resp = router.dispatch(r);
+  CHECK(resp.status == 200);
+  CHECK(resp.body == "p=w;rest=sites/1/domains%2Fx;");
+}
+
+TEST_CASE("Router: unknown path 404, wrong method 405 with Allow", "[router]") {
+  auto router = makeRouter();
+  auto missing = request("GET", "/v1/nothing");
+  auto r404 = router.dispatch(missing);
+  CHECK(r404.status == 404);
+  CHECK_THAT(r404.body, Catch::Contains("\"code\":\"not_found\""));
+  auto wrong = request("DELETE", "/v1/status");
+  auto r405 = router.dispatch(wrong);
+  CHECK(r405.status == 405);
+  REQUIRE(r405.headers.size() == 1);
+  CHECK(r405.headers[0] == std::make_pair(std::string("Allow"), std::string("GET")));
+  CHECK_THAT(r405.body, Catch::Contains("method_not_allowed"));
+  auto trailing = request("GET", "/v1/status/");
+  CHECK(router.dispatch(trailing).status == 404);
+}
+
+TEST_CASE("Router: invalid profile names in the path → 400", "[router]") {
+  auto router = makeRouter();
+  for (const char* path : {"/v1/profiles/..", "/v1/profiles/%2e%2e", "/v1/profiles/a%2Fb", "/v1/profiles/a%0Ab",
+                           "/v1/profiles/", "/v1/profiles/../sites/1", "/v1/profiles/%00"}) {
+    INFO(path);
+    auto r = request("GET", path);
+    auto resp = router.dispatch(r);
+    CHECK(resp.status == 400);
+    CHECK_THAT(resp.body, Catch::Contains("bad_request"));
+  }
+  auto badEscape = request("GET", "/v1/profiles/%zz");
+  CHECK(router.dispatch(badEscape).status == 400);
+}
+
+TEST_CASE("Router: an exception in a handler → 500 without its text", "[router]") {
+  auto router = makeRouter();
+  auto r = request("GET", "/v1/boom");
+  auto resp = router.dispatch(r);
+  CHECK(resp.status == 500);
+  CHECK_THAT(resp.body, Catch::Contains("\"code\":\"internal\""));
+  CHECK(resp.body.find("secret detail") == std::string::npos);
+}

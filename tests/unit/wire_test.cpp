@@ -1,0 +1,70 @@
+#include <catch2/catch.hpp>
+
+#include "common/wire.h"
+
+using namespace wpe;
+
+TEST_CASE("Wire: error documents round-trip", "[wire]") {
+  Error e(ErrorCode::RateLimited, "slow down \"now\"\n");
+  e.retryAfter = std::chrono::seconds(30);
+  auto json = errorToJson(e);
+  CHECK(json.rfind("{\"error\":{\"code\":\"rate_limited\",\"message\":\"slow down \\\"now\\\"\\n\"", 0) == 0);
+  auto back = errorFromJson(json, 429);
+  CHECK(back.code == ErrorCode::RateLimited);
+  CHECK(back.message == "slow down \"now\"\n");
+  REQUIRE(back.retryAfter);
+  CHECK(back.retryAfter->count() == 30);
+}
+
+TEST_CASE("Wire: a non-error body becomes internal naming the status", "[wire]") {
+  auto e = errorFromJson("<html>oops</html>", 502);
+  CHECK(e.code == ErrorCode::Internal);
+  CHECK_THAT(e.message, Catch::Contains("502"));
+}
+
+TEST_CASE("Wire: jsonQuote escapes control characters", "[wire]") {
+  CHECK(jsonQuote("a\x01" "b\\") == "\"a\\u0001b\\\\\"");
+}
+
+TEST_CASE("Wire: status documents round-trip, extra profile facts kept", "[wire]") {
+  StatusInfo s;
+  s.version = "1.2.3";
+  s.pid = 42;
+  s.uptimeSeconds = 99;
+  s.socket = "/run/user/1/wped/wped.sock";
+  s.config = "/home/u/.config/wped/wped.ini";
+  s.credentialStore = {"locked", "unlock the login keyring"};
+  ProfileStatus p;
+  p.name = "default";
+  p.auth = "oauth";
+  p.state = "ready";
+  p.extra = {{"token_expires_at", "2026-11-28T10:00:00Z"}};
+  s.profiles.push_back(p);
+  auto back = statusFromJson(statusToJson(s));
+  REQUIRE(back);
+  CHECK(back->version == "1.2.3");
+  CHECK(back->pid == 42);
+  CHECK(back->uptimeSeconds == 99);
+  CHECK(back->credentialStore.state == "locked");
+  REQUIRE(back->profiles.size() == 1);
+  CHECK(back->profiles[0].state == "ready");
+  REQUIRE(back->profiles[0].extra.size() == 1);
+  CHECK(back->profiles[0].extra[0].second == "2026-11-28T10:00:00Z");
+  CHECK_FALSE(statusFromJson("not json"));
+}
+
+TEST_CASE("Wire: profile lists round-trip", "[wire]") {
+  ProfileInfo a;
+  a.name = "a";
+  a.auth = "basic";
+  a.user = "u1";
+  a.redirectPort = 8080;
+  auto back = profileListFromJson(profileListToJson({a}));
+  REQUIRE(back);
+  REQUIRE(back->size() == 1);
+  CHECK(back->at(0).user == "u1");
+  CHECK(back->at(0).redirectPort == 8080);
+  auto one = profileInfoFromJson(profileInfoToJson(a));
+  REQUIRE(one);
+  CHECK(one->auth == "basic");
+}
