@@ -33,7 +33,7 @@ def run():
         sandbox = stack.sandbox(sites=SITES)
         daemon = stack.daemon(sandbox, keyring)
         benchlib.wait_upstream_quiet(sandbox)
-        benchlib.request(daemon, "POST", "/v1/profiles/default/sync")
+        benchlib.ctl(daemon, "sites", "--refresh", "--json")
         benchlib.wait_upstream_quiet(sandbox)
         count = benchlib.json_count(benchlib.ctl(daemon, "sites", "--json").stdout)
         if count != SITES:

@@ -48,15 +48,25 @@ def fetch_sequential(info, name):
 
 
 def daemon_sync(sandbox, daemon):
-    """POST /v1/profiles/default/sync; → (seconds, upstream requests). A 202 (sync running in
-    the background) is timed up to the sandbox's last request."""
+    """POST /v1/profiles/default/sync → (seconds, upstream requests, how). A 202 (a sync left
+    running in the background) is timed up to the sandbox's last request. Without that endpoint
+    (404/405) the three `wpectl X --refresh` commands are timed one after the other instead."""
     before = benchlib.upstream_requests(sandbox)
     start = time.perf_counter()
-    status, _ = benchlib.request(daemon, "POST", "/v1/profiles/default/sync")
+    status, _, body = daemon.request("POST", "/v1/profiles/default/sync", timeout=300)
     end = time.perf_counter()
-    if status == 202:
+    how = "POST …/sync"
+    if status in (404, 405):
+        start = time.perf_counter()
+        for name in LISTS:
+            benchlib.ctl(daemon, name, "--refresh", "--json")
+        end = time.perf_counter()
+        how = "wpectl sites/installs/accounts --refresh"
+    elif status == 202:
         end = benchlib.wait_upstream_quiet(sandbox, quiet=1.0)
-    return end - start, benchlib.upstream_requests(sandbox) - before
+    elif not 200 <= status < 300:
+        raise BenchError(f"POST /v1/profiles/default/sync → {status}: {body[:500]}")
+    return end - start, benchlib.upstream_requests(sandbox) - before, how
 
 
 def run():
@@ -65,7 +75,7 @@ def run():
         daemon = stack.daemon(sandbox)
         benchlib.wait_upstream_quiet(sandbox)  # a sync that login may have started
 
-        sync_s, sync_requests = daemon_sync(sandbox, daemon)
+        sync_s, sync_requests, how = daemon_sync(sandbox, daemon)
         cached = {name: benchlib.json_count(benchlib.ctl(daemon, name, "--json").stdout)
                   for name in LISTS}
         cli_s, result = benchlib.timed(benchlib.ctl, daemon, "sites", "--refresh", "--json")
@@ -84,7 +94,8 @@ def run():
         raise BenchError(f"wped cached {cached['sites']} sites, the API has "
                          f"{sequential['sites'][1]}")
     benchlib.block(f"sync: {SITES} sites, sandbox latency {LATENCY_MS} ms a request", [
-        ("wped cold sync, sites+installs+accounts (POST …/sync)", benchlib.ms(sync_s), "", None),
+        ("wped cold sync, sites+installs+accounts", benchlib.ms(sync_s), "", None),
+        ("  measured as", how, "", None),
         ("  upstream requests it made", str(sync_requests), "", None),
         ("  cached afterwards (sites/installs/accounts)",
          "/".join(str(cached[n]) for n in LISTS), "", None),

@@ -123,7 +123,7 @@ class Stack(contextlib.ExitStack):
         env = {"DBUS_SESSION_BUS_ADDRESS": keyring.address} if keyring else {}
         config = daemon_config(sandbox, "keyring" if keyring else "memory")
         daemon = self.Daemon(config=config, env=env)
-        self.callback(getattr(daemon, "cleanup", daemon.stop))
+        self.callback(getattr(daemon, "cleanup", None) or daemon.stop)
         try:
             daemon.start(timeout=30)
         except AssertionError as e:
@@ -249,8 +249,9 @@ def block(title, rows):
     print(f"   machine: {machine()}")
     width = max(len(r[0]) for r in rows)
     fig = max(len(r[1]) for r in rows)
+    align = ">" if fig <= 16 else "<"  # short figures line up on the right, long ones read left
     for label, figure, target, met in rows:
-        line = f"   {label:<{width}}  {figure:>{fig}}"
+        line = f"   {label:<{width}}  {figure:{align}{fig}}"
         if target:
             line += f"   target {target}  {verdict(met)}"
         print(line.rstrip())
