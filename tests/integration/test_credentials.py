@@ -19,8 +19,8 @@ from harness import WPECTL, wait_for
 
 def ctl_has(command):
     """True once wpectl knows `command` (the CLI commands land separately from the daemon)."""
-    r = subprocess.run([WPECTL, "--help"], capture_output=True, text=True, timeout=10)
-    return command in (r.stdout + r.stderr).split()
+    r = subprocess.run([WPECTL, command, "--help"], capture_output=True, text=True, timeout=10)
+    return f"wpectl {command}" in r.stdout
 
 
 needs_ctl_login = pytest.mark.skipif(not ctl_has("login"),
@@ -58,6 +58,12 @@ def profile_state(stack, name="default"):
     raise AssertionError(f"no profile {name} in status")
 
 
+def restored(stack, name="default"):
+    """The state once wped has read the keyring (it answers "restoring" until then)."""
+    return wait_for(lambda: (lambda p: p if p["state"] != "restoring" else None)(
+        profile_state(stack, name)), what=f"profile {name} to be restored")
+
+
 def synced(stack, name="default", kind="sites"):
     p = profile_state(stack, name)
     return p.get(f"{kind}_synced_at", "never") != "never" and p
@@ -89,7 +95,7 @@ def v1_requests(stack):
 # --- login, logout, restart ---------------------------------------------------------------
 
 def test_good_api_key_login_stores_it_and_runs_the_first_sync(stack):
-    assert profile_state(stack)["state"] == "logged_out"
+    assert restored(stack)["state"] == "logged_out"
     assert keyring_items(stack) == ""
     status, _, body = login_key(stack)
     assert status == 200, body
@@ -172,7 +178,7 @@ def test_restart_restores_from_the_keyring_and_serves_the_cache_offline(stack):
     stack.daemon.stop()
     stack.sandbox.reset_counters()
     stack.daemon.start()
-    p = profile_state(stack)
+    p = restored(stack)
     assert p["state"] == "ready" and p["credential"] == "api_key"
     status, _, after = call(stack, "GET", "/v1/profiles/default/sites")
     assert status == 200 and after["results"] == before["results"]
@@ -184,9 +190,15 @@ def test_restart_restores_from_the_keyring_and_serves_the_cache_offline(stack):
 
 # --- the keyring missing, locked, or replaced by memory -----------------------------------
 
+def probed_store(stack):
+    """The credential store's state once wped has probed it ("unknown" until then)."""
+    return wait_for(lambda: (lambda st: st if st["state"] != "unknown" else None)(
+        status_doc(stack)["credential_store"]), what="the keyring probe")
+
+
 def test_no_secret_service_is_reported_and_login_says_so(make_stack):
     stack = make_stack(keyring="no_service")
-    store = status_doc(stack)["credential_store"]
+    store = probed_store(stack)
     assert store["state"] == "unavailable"
     assert "Secret Service" in store["detail"] or "keyring" in store["detail"]
     assert "memory" in store["detail"]  # what to do: credential_store = memory
@@ -200,7 +212,7 @@ def test_no_secret_service_is_reported_and_login_says_so(make_stack):
 
 def test_no_session_bus_is_reported(make_stack):
     stack = make_stack(keyring="no_bus")
-    store = status_doc(stack)["credential_store"]
+    store = probed_store(stack)
     assert store["state"] == "unavailable"
     assert "bus" in store["detail"].lower()
     status, _, body = login_key(stack)
@@ -210,7 +222,7 @@ def test_no_session_bus_is_reported(make_stack):
 
 def test_memory_store_logs_in_without_a_keyring(make_stack):
     stack = make_stack(keyring="no_bus", memory=True)
-    assert status_doc(stack)["credential_store"]["state"] == "memory"
+    assert probed_store(stack)["state"] == "memory"
     status, _, body = login_key(stack)
     assert status == 200, body
     p = profile_state(stack)
@@ -271,6 +283,6 @@ def test_no_secret_leaks_after_a_full_flow(stack):
     assert call(stack, "GET", "/v1/profiles/default/token")[0] == 200
     stack.daemon.stop()
     stack.daemon.start()
-    assert profile_state(stack, "basic")["state"] == "ready"
+    assert restored(stack, "basic")["state"] == "ready"
     assert call(stack, "POST", "/v1/profiles/basic/logout")[0] == 200
     assert stack.canary_hits() == []

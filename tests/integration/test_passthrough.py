@@ -15,8 +15,8 @@ from harness import WPECTL, wait_for
 # --- helpers (local to this module) -----------------------------------------------------
 
 def ctl_has(command):
-    r = subprocess.run([WPECTL, "--help"], capture_output=True, text=True, timeout=10)
-    return command in (r.stdout + r.stderr).split()
+    r = subprocess.run([WPECTL, command, "--help"], capture_output=True, text=True, timeout=10)
+    return f"wpectl {command}" in r.stdout
 
 
 needs_ctl_api = pytest.mark.skipif(not ctl_has("api"),

@@ -17,8 +17,8 @@ PAGES_2500 = 25  # 2,500 sites at the API's page size of 100
 # --- helpers (local to this module) -----------------------------------------------------
 
 def ctl_has(command):
-    r = subprocess.run([WPECTL, "--help"], capture_output=True, text=True, timeout=10)
-    return command in (r.stdout + r.stderr).split()
+    r = subprocess.run([WPECTL, command, "--help"], capture_output=True, text=True, timeout=10)
+    return f"wpectl {command}" in r.stdout
 
 
 needs_ctl_sites = pytest.mark.skipif(not ctl_has("sites"),
@@ -178,3 +178,33 @@ def test_no_secret_leaks_after_syncs(make_stack):
     assert call(stack, "POST", "/v1/profiles/default/sync")[0] == 200
     stack.daemon.stop()
     assert stack.canary_hits() == []
+
+
+def cache_rows(stack, table="sites", profile="default"):
+    import os
+    import sqlite3
+    path = os.path.join(stack.daemon.cache_home, "wped", "cache.db")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        return db.execute(f"SELECT count(*) FROM {table} WHERE profile=?", (profile,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_logout_during_a_sync_leaves_no_list_behind(make_stack):
+    stack = logged_in_and_synced(make_stack, sites=2500)
+    stack.sandbox.control("POST", "/latency", {"ms": 100})
+    stack.sandbox.reset_counters()
+    outcome = {}
+    t = threading.Thread(target=lambda: outcome.update(
+        answer=call(stack, "GET", "/v1/profiles/default/sites?refresh=1")))
+    t.start()
+    wait_for(lambda: sites_gets(stack) >= 2, what="the walk to be under way")
+    status, _, body = call(stack, "POST", "/v1/profiles/default/logout")
+    assert status == 200, body
+    t.join(timeout=60)
+    stack.sandbox.control("POST", "/latency", {"ms": 0})
+    # The walk that was under way when the user logged out must not bring the list back.
+    assert cache_rows(stack) == 0 and cache_rows(stack, "installs") == 0
+    status, _, body = call(stack, "GET", "/v1/profiles/default/sites")
+    assert status == 401 and body["error"]["code"] == "login_required", body
