@@ -219,7 +219,11 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
 void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
                           std::string user, std::optional<std::uint64_t> unlessChangedSince) {
   std::lock_guard lock(mutex_);
-  if (unlessChangedSince && *unlessChangedSince != credentialChanges_) return;
+  // A restore never replaces a credential that is already in use (a login got there first).
+  if (unlessChangedSince &&
+      (*unlessChangedSince != credentialChanges_ || state_ == CredentialState::Ready)) {
+    return;
+  }
   ++credentialChanges_;
   state_ = CredentialState::Ready;
   kind_ = kind;

@@ -71,9 +71,10 @@ Status SiteCatalog::checkEpoch(std::uint64_t epoch) {
                                                "run `wpectl login --profile " +
                                                options_.profile + "`");
   }
-  return Error(ErrorCode::Unavailable, "the login of profile " + options_.profile +
-                                           " changed while its lists were fetched; the result "
-                                           "was discarded, try again");
+  // Conflict: sync() runs again with the new credentials.
+  return Error(ErrorCode::Conflict, "the login of profile " + options_.profile +
+                                        " changed while its lists were fetched; the result "
+                                        "was discarded");
 }
 
 BootTime SiteCatalog::jitteredDeadline(std::chrono::nanoseconds base) {
@@ -98,15 +99,20 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   }
   running_ = true;
   runningKinds_ = kinds;
-  runningEpoch_ = epoch_;
-  const auto authorizer = authorizer_;
-  const auto staleMarks = staleMarks_;
-  const std::uint64_t epoch = epoch_;
-  lock.unlock();
+  Status result;
+  // A login that replaces the credentials mid-sync discards what was fetched so far; the
+  // caller still gets a sync, with the new credentials (a few rounds at most).
+  for (int round = 0; round < 3; ++round) {
+    runningEpoch_ = epoch_;
+    const auto authorizer = authorizer_;
+    const auto staleMarks = staleMarks_;
+    const std::uint64_t epoch = epoch_;
+    lock.unlock();
+    result = runSync(kinds, authorizer, staleMarks, epoch);
+    lock.lock();
+    if (result || result.error().code != ErrorCode::Conflict) break;
+  }
 
-  Status result = runSync(kinds, authorizer, staleMarks, epoch);
-
-  lock.lock();
   running_ = false;
   runningKinds_.clear();
   ++generation_;

@@ -286,3 +286,25 @@ def test_no_secret_leaks_after_a_full_flow(stack):
     assert restored(stack, "basic")["state"] == "ready"
     assert call(stack, "POST", "/v1/profiles/basic/logout")[0] == 200
     assert stack.canary_hits() == []
+
+
+def test_login_right_after_start_is_not_undone_by_the_restore(make_stack):
+    # Socket activation starts wped for the very `wpectl login` that then talks to it: the
+    # login races the start-up read of the (empty) keyring and must win.
+    for _ in range(3):
+        stack = make_stack(start=False)
+        stack.daemon.spawn()
+
+        def login_answered():
+            try:
+                return login_key(stack)
+            except OSError:  # the socket is not there yet
+                return None
+
+        status, _, body = wait_for(login_answered, what="wped to accept the login")
+        assert status == 200, body
+        p = restored(stack)
+        assert p["state"] == "ready", p
+        wait_for(lambda: synced(stack), what="the first sync after login")
+        assert profile_state(stack)["state"] == "ready"
+        stack.close()
