@@ -193,3 +193,36 @@ TEST_CASE("SiteCatalog: after a failed sync the next background attempt comes so
   CHECK(f.api.requests > afterFailure);
   CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
 }
+
+TEST_CASE("SiteCatalog: a logout during a sync leaves no list behind", "[site_catalog]") {
+  Fixture f;
+  REQUIRE(f.catalog->sync());
+  f.api.latencyMs = 50;
+  Status running;
+  std::thread sync([&] { running = f.catalog->sync(); });
+  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  REQUIRE(f.catalog->forget());
+  sync.join();
+  REQUIRE_FALSE(running);
+  CHECK(running.error().code == ErrorCode::LoginRequired);
+  for (ListKind kind : kAllListKinds) {
+    auto snapshot = f.catalog->snapshot(kind);
+    REQUIRE(snapshot);
+    CHECK(snapshot->count == 0);
+    CHECK(snapshot->syncedAt.empty());
+  }
+}
+
+TEST_CASE("SiteCatalog: a re-login during a sync reruns it with the new credentials",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.latencyMs = 50;
+  Status running;
+  std::thread sync([&] { running = f.catalog->sync(); });
+  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  f.catalog->setAuthorizer(std::make_shared<FakeAuthorizer>());
+  sync.join();
+  CHECK(running);
+  CHECK(f.catalog->snapshot(ListKind::Sites)->count == 250);
+  CHECK(f.api.requests > 5);  // the first round was discarded and run again
+}
