@@ -127,6 +127,10 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
     wait = std::min<std::chrono::nanoseconds>(wait, std::chrono::minutes(1) * (1 << exponent));
   }
   nextDue_ = jitteredDeadline(wait);
+  if (!result && result.error().retryAfter) {
+    // The API said when to come back (security.md rule 6: Retry-After is a floor).
+    nextDue_ = std::max(*nextDue_, clock_.boottime() + *result.error().retryAfter);
+  }
   lock.unlock();
   cv_.notify_all();
   return result;

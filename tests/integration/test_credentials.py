@@ -308,3 +308,18 @@ def test_login_right_after_start_is_not_undone_by_the_restore(make_stack):
         wait_for(lambda: synced(stack), what="the first sync after login")
         assert profile_state(stack)["state"] == "ready"
         stack.close()
+
+
+def test_cache_is_served_while_the_keyring_is_locked_after_a_restart(stack):
+    assert login_key(stack)[0] == 200
+    wait_for(lambda: synced(stack), what="the first sync")
+    _, _, before = call(stack, "GET", "/v1/profiles/default/sites")
+    stack.daemon.stop()
+    stack.keyring._lock_login()  # the harness's own lock step (as keyring="locked" uses)
+    stack.daemon.start()
+    p = restored(stack)
+    assert p["state"] == "keyring_locked" and "unlock" in p["detail"], p
+    status, _, after = call(stack, "GET", "/v1/profiles/default/sites")
+    assert status == 200 and after["results"] == before["results"]
+    status, _, body = call(stack, "GET", "/v1/profiles/default/token")
+    assert status == 503 and body["error"]["code"] == "keyring_locked", body

@@ -92,6 +92,18 @@ def test_post_creates_a_site_then_the_cache_resyncs(stack):
              what="the list to be fresh again after the resync")
 
 
+def test_validation_errors_pass_through_unchanged(stack):
+    login_and_sync(stack)
+    stack.sandbox.reset_counters()
+    status, _, body = raw(stack, "POST", "/v1/profiles/default/api/sites", {"name": ""})
+    assert status == 400, body
+    d_status, _, d_body = direct(stack, "POST", "/v1/sites", {"name": ""})
+    assert d_status == 400 and json.loads(body) == json.loads(d_body)
+    assert json.loads(body)["errors"], body
+    # A refused write changes nothing upstream: no resync follows.
+    assert stack.sandbox.counters()["by_path"].get("GET /v1/sites", 0) == 0
+
+
 def test_paths_cannot_leave_api_url(stack):
     login_and_sync(stack)
     stack.sandbox.reset_counters()

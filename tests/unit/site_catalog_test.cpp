@@ -226,3 +226,19 @@ TEST_CASE("SiteCatalog: a re-login during a sync reruns it with the new credenti
   CHECK(f.catalog->snapshot(ListKind::Sites)->count == 250);
   CHECK(f.api.requests > 5);  // the first round was discarded and run again
 }
+
+TEST_CASE("SiteCatalog: the next background attempt honours the API's Retry-After",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.failStatus = 429;
+  f.api.failRetryAfter = 300;  // longer than a request waits: the sync fails at once
+  CHECK(f.catalog->syncIfDue());
+  const int afterFailure = f.api.requests;
+  f.clock.advance(std::chrono::seconds(120));  // past the 1-minute failure backoff
+  CHECK_FALSE(f.catalog->syncIfDue());
+  CHECK(f.api.requests == afterFailure);
+  f.api.failStatus = 0;
+  f.clock.advance(std::chrono::seconds(181));
+  CHECK(f.catalog->syncIfDue());
+  CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
