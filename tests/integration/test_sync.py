@@ -6,6 +6,7 @@ import json
 import subprocess
 import threading
 import time
+import urllib.parse
 
 import pytest
 
@@ -208,3 +209,29 @@ def test_logout_during_a_sync_leaves_no_list_behind(make_stack):
     assert cache_rows(stack) == 0 and cache_rows(stack, "installs") == 0
     status, _, body = call(stack, "GET", "/v1/profiles/default/sites")
     assert status == 401 and body["error"]["code"] == "login_required", body
+
+
+def test_one_site_by_id_or_name_and_an_explicit_sync(make_stack):
+    stack = logged_in_and_synced(make_stack)
+    _, _, sites = call(stack, "GET", "/v1/profiles/default/sites")
+    site = sites["results"][3]
+    status, _, by_id = call(stack, "GET", f"/v1/profiles/default/sites/{site['id']}")
+    assert status == 200 and by_id == site
+    status, _, by_name = call(stack, "GET", "/v1/profiles/default/sites/" +
+                              urllib.parse.quote(site["name"]))
+    assert status == 200 and by_name == site
+    status, _, body = call(stack, "GET", "/v1/profiles/default/sites/no-such-site")
+    assert status == 404 and body["error"]["code"] == "not_found", body
+    _, _, installs = call(stack, "GET", "/v1/profiles/default/installs")
+    install = installs["results"][0]
+    status, _, one = call(stack, "GET", f"/v1/profiles/default/installs/{install['name']}")
+    assert status == 200 and one == install
+    accounts = sandbox_total(stack, "accounts")
+    stack.sandbox.reset_counters()
+    status, _, body = call(stack, "POST", "/v1/profiles/default/sync")
+    assert status == 200, body
+    assert body["sites"]["count"] == 25 and body["sites"]["stale"] is False
+    assert body["accounts"]["count"] == accounts
+    by_path = stack.sandbox.counters()["by_path"]
+    assert by_path["GET /v1/sites"] == 1 and by_path["GET /v1/installs"] >= 1
+    assert by_path["GET /v1/accounts"] == 1
