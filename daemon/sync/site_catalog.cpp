@@ -62,6 +62,11 @@ Status SiteCatalog::forget() {
   return cache_.dropProfile(options_.profile);
 }
 
+bool SiteCatalog::marksUnchanged(const std::vector<ListKind>& kinds) {
+  return std::all_of(kinds.begin(), kinds.end(),
+                     [&](ListKind k) { return runningMarks_[k] == staleMarks_[k]; });
+}
+
 Status SiteCatalog::checkEpoch(std::uint64_t epoch) {
   std::lock_guard lock(mutex_);
   if (epoch == epoch_) return {};
@@ -88,8 +93,9 @@ BootTime SiteCatalog::jitteredDeadline(std::chrono::nanoseconds base) {
 Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   std::unique_lock lock(mutex_);
   while (running_) {
-    // A sync started with other credentials (before a logout or re-login) is not joined.
-    if (covers(runningKinds_, kinds) && runningEpoch_ == epoch_) {
+    // A sync started with other credentials (before a logout or re-login), or before a
+    // write marked one of these lists stale, may miss what the caller wants: not joined.
+    if (covers(runningKinds_, kinds) && runningEpoch_ == epoch_ && marksUnchanged(kinds)) {
       // Join the running sync: same upstream requests, same result.
       const std::uint64_t joined = generation_;
       cv_.wait(lock, [&] { return generation_ != joined; });
@@ -104,6 +110,7 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   // caller still gets a sync, with the new credentials (a few rounds at most).
   for (int round = 0; round < 3; ++round) {
     runningEpoch_ = epoch_;
+    runningMarks_ = staleMarks_;
     const auto authorizer = authorizer_;
     const auto staleMarks = staleMarks_;
     const std::uint64_t epoch = epoch_;

@@ -95,6 +95,8 @@ class SiteCatalog {
                  const std::map<ListKind, std::uint64_t>& staleMarks, std::uint64_t epoch);
   // Called with writeMutex_ held: an Error when the credentials changed since `epoch`.
   Status checkEpoch(std::uint64_t epoch);
+  // Called with mutex_ held: no markStale() of these kinds since the running sync began.
+  bool marksUnchanged(const std::vector<ListKind>& kinds);
   BootTime jitteredDeadline(std::chrono::nanoseconds base);
   bool isSynced(ListKind kind);
 
@@ -120,6 +122,7 @@ class SiteCatalog {
   std::optional<BootTime> nextDue_;
   int consecutiveFailures_ = 0;
   std::map<ListKind, std::uint64_t> staleMarks_;  // bumped by markStale()
+  std::map<ListKind, std::uint64_t> runningMarks_;  // staleMarks_ when the running sync began
   std::map<ListKind, std::uint64_t> cleanMarks_;  // staleMarks_ value a successful sync saw
 };
 

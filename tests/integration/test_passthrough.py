@@ -5,6 +5,7 @@ mark the cached lists stale and resync them; paths cannot climb out of api_url
 
 import json
 import subprocess
+import threading
 import time
 
 import pytest
@@ -102,6 +103,28 @@ def test_validation_errors_pass_through_unchanged(stack):
     assert json.loads(body)["errors"], body
     # A refused write changes nothing upstream: no resync follows.
     assert stack.sandbox.counters()["by_path"].get("GET /v1/sites", 0) == 0
+
+
+def test_a_write_during_a_sync_still_shows_up_soon(make_stack):
+    stack = make_stack(sites=2500)
+    login_and_sync(stack)
+    stack.sandbox.control("POST", "/latency", {"ms": 80})
+    stack.sandbox.reset_counters()
+    walk = threading.Thread(target=lambda: raw(stack, "POST", "/v1/profiles/default/sync"))
+    walk.start()
+    wait_for(lambda: stack.sandbox.counters()["by_path"].get("GET /v1/sites", 0) >= 2,
+             what="a walk of the sites to be under way")
+    account = json.loads(direct(stack, "GET", "/v1/accounts?limit=1")[2])["results"][0]["id"]
+    status, _, body = raw(stack, "POST", "/v1/profiles/default/api/sites",
+                          {"name": "Mid Walk Site", "account_id": account})
+    assert status == 201, body
+    created = json.loads(body)["id"]
+    walk.join(timeout=60)
+    stack.sandbox.control("POST", "/latency", {"ms": 0})
+    # The walk begun before the write may miss the site; the resync the write asked for must
+    # not just join that walk.
+    wait_for(lambda: created in cached_site_ids(stack)[0], timeout=20,
+             what="the site created mid-walk in the cached list")
 
 
 def test_paths_cannot_leave_api_url(stack):

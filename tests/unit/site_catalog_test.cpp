@@ -242,3 +242,16 @@ TEST_CASE("SiteCatalog: the next background attempt honours the API's Retry-Afte
   CHECK(f.catalog->syncIfDue());
   CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
 }
+
+TEST_CASE("SiteCatalog: a sync requested after a write does not join one begun before it",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.latencyMs = 50;
+  std::thread first([&] { CHECK(f.catalog->sync()); });
+  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  f.catalog->markStale(ListKind::Sites);  // a write went through the passthrough
+  REQUIRE(f.catalog->refresh(ListKind::Sites));
+  first.join();
+  CHECK(f.api.requests == 5 + 3);  // the running sync, then a walk of the sites of its own
+  CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
