@@ -95,6 +95,7 @@ def test_post_creates_a_site_then_the_cache_resyncs(stack):
 
 def test_validation_errors_pass_through_unchanged(stack):
     login_and_sync(stack)
+    wait_for(lambda: quiet(stack), what="the first sync to finish")
     stack.sandbox.reset_counters()
     status, _, body = raw(stack, "POST", "/v1/profiles/default/api/sites", {"name": ""})
     assert status == 400, body
@@ -127,8 +128,17 @@ def test_a_write_during_a_sync_still_shows_up_soon(make_stack):
              what="the site created mid-walk in the cached list")
 
 
+def quiet(stack):
+    """True once every list is synced and no sync runs (the sandbox sees no more requests)."""
+    status, _, body = raw(stack, "GET", "/v1/status")
+    p = next(p for p in json.loads(body)["profiles"] if p["name"] == "default")
+    return all(p[f"{k}_synced_at"] != "never" and f"{k}_syncing" not in p
+               for k in ("sites", "installs", "accounts"))
+
+
 def test_paths_cannot_leave_api_url(stack):
     login_and_sync(stack)
+    wait_for(lambda: quiet(stack), what="the first sync to finish")
     stack.sandbox.reset_counters()
     for path in ("sites/../accounts", "sites/%2e%2e/accounts", "..", "sites/%2E%2E",
                  "sites/..%2faccounts"):
