@@ -22,8 +22,9 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;  // absolute: https://host[:port]/path?query
-  HeaderList headers;
+  std::string url;     // absolute: https://host[:port]/path?query
+  HeaderList headers;  // extra headers; framing ones (Host, Content-Length, Connection, …) and
+                       // Authorization are set by the transport and ignored here
   std::optional<Secret> authorization;  // the whole Authorization value; never logged
   std::string body;
   std::string contentType;  // empty: no body / no Content-Type
@@ -44,12 +45,32 @@ struct TransportOptions {
   std::chrono::milliseconds readTimeout{30000};
   std::size_t maxBodyBytes = 64u << 20;  // a larger response is an error, not an OOM
   std::string caFile;                    // empty: the system CA store
+  std::string profile;                   // only for error messages ("set ca_file in [profile.P]")
+};
+
+// Whether a failed exchange may have reached the server. UpstreamClient retries a
+// non-idempotent request (POST, PATCH) only when it certainly did not.
+enum class SendPhase {
+  NotSent,    // failed before the whole request was written (DNS, connect, TLS, write)
+  MaybeSent,  // the request went out; the failure came while waiting for or reading the answer
+};
+
+struct SendOutcome {
+  Result<HttpResponse> result;
+  SendPhase failedPhase = SendPhase::MaybeSent;  // meaningful only when !result
 };
 
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  virtual Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options) = 0;
+  virtual Result<HttpResponse> send(const HttpRequest& request,
+                                    const TransportOptions& options) = 0;
+
+  // send() plus where a failure happened. The default cannot tell, so it says MaybeSent
+  // (the safe answer: a POST is then not retried); PocoHttpTransport knows.
+  virtual SendOutcome sendWithPhase(const HttpRequest& request, const TransportOptions& options) {
+    return SendOutcome{send(request, options), SendPhase::MaybeSent};
+  }
 };
 
 }  // namespace wpe

@@ -1,0 +1,74 @@
+#pragma once
+// The local API's wire format for the per-profile endpoints (login, logins, token, lists),
+// defined once for wped and wpectl. Bodies carrying secrets (a login request, a token answer)
+// exist only on the socket, which serves only its own uid; their Secret fields are revealed
+// only when the body is built.
+//
+// *FromJson functions never throw: malformed input is BadRequest (a request body) or
+// Internal (an answer the client did not expect), naming the field, never its value.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "common/secret.h"
+
+namespace wpe {
+
+// POST /v1/profiles/{p}/login
+//   {"method":"api_key","api_key":"…"} | {"method":"basic","user":"…","password":"…"}
+//   | {"method":"oauth"[,"client_secret":"…"]}
+struct LoginRequest {
+  std::string method;  // "api_key" | "basic" | "oauth"
+  std::optional<Secret> apiKey;
+  std::string user;
+  std::optional<Secret> password;
+  std::optional<Secret> clientSecret;
+};
+std::string loginRequestToJson(const LoginRequest& request);
+Result<LoginRequest> loginRequestFromJson(std::string_view body);
+
+// 202 answer to an OAuth login: {"login_id","authorize_url","expires_at"}
+struct LoginStarted {
+  std::string loginId;
+  std::string authorizeUrl;
+  std::string expiresAt;  // RFC 3339 UTC
+};
+std::string loginStartedToJson(const LoginStarted& started);
+Result<LoginStarted> loginStartedFromJson(std::string_view body);
+
+// GET /v1/logins/{id}: {"login_id","profile","state":"pending|succeeded|failed","error":{…}|null}
+struct LoginProgress {
+  std::string loginId;
+  std::string profile;
+  std::string state;
+  std::optional<Error> error;
+};
+std::string loginProgressToJson(const LoginProgress& progress);
+Result<LoginProgress> loginProgressFromJson(std::string_view body);
+
+// GET /v1/profiles/{p}/token:
+//   {"access_token","token_type","expires_at" (RFC 3339, or null for keys),"authorization"}
+struct TokenReply {
+  Secret accessToken;
+  std::string tokenType;  // "Bearer" | "ApiKey" | "Basic"
+  std::string expiresAt;  // "" when the credential does not expire
+  Secret authorization;
+};
+std::string tokenReplyToJson(const TokenReply& reply);
+Result<TokenReply> tokenReplyFromJson(std::string_view body);
+
+// GET /v1/profiles/{p}/{sites|installs|accounts}:
+//   {"synced_at","stale","count","syncing","last_error","results":[…]} — results is the JSON
+// array text exactly as cached, spliced in without re-serialising (10,000 sites stay fast).
+struct ListReplyHead {
+  std::string syncedAt;  // "" when never synced (sent as null)
+  bool stale = true;
+  std::size_t count = 0;
+  bool syncing = false;
+  std::string lastError;  // "" when none (sent as null)
+};
+std::string listReplyToJson(const ListReplyHead& head, std::string_view resultsArrayJson);
+
+}  // namespace wpe

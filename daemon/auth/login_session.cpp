@@ -1,0 +1,266 @@
+#include "daemon/auth/login_session.h"
+
+#include <Poco/URI.h>
+
+#include <map>
+
+#include "common/log_escape.h"
+#include "daemon/auth/url_encoding.h"
+
+namespace wpe {
+
+namespace {
+
+// The watchdog re-checks the boottime deadline this often (so suspend counts, rule 7).
+constexpr std::chrono::milliseconds kWatchdogPoll{200};
+
+std::string htmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+LoopbackReply page(int status, const std::string& title, const std::string& text) {
+  return {status, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + htmlEscape(title) +
+                      "</title></head><body><h1>" + htmlEscape(title) + "</h1><p>" +
+                      htmlEscape(text) + "</p></body></html>"};
+}
+
+// Parameters of a query string; nullopt when one appears twice (RFC 6749 §3.1: MUST NOT).
+std::optional<std::map<std::string, std::string>> parseQuery(const std::string& query) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos <= query.size() && !query.empty()) {
+    auto end = query.find('&', pos);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(pos, end - pos);
+    if (!pair.empty()) {
+      const auto eq = pair.find('=');
+      std::string key, value;
+      Poco::URI::decode(pair.substr(0, eq), key, true);
+      if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
+      if (!out.emplace(std::move(key), std::move(value)).second) return std::nullopt;
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* loginStateName(LoginState state) {
+  switch (state) {
+    case LoginState::Pending:
+      return "pending";
+    case LoginState::Succeeded:
+      return "succeeded";
+    case LoginState::Failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+LoginSession::LoginSession(ProfileConfig profile, TokenEndpoint& endpoint, const Clock& clock,
+                           Poco::Logger& logger, std::optional<Secret> clientSecret,
+                           Completion onComplete, std::chrono::milliseconds timeout)
+    : profile_(std::move(profile)),
+      endpoint_(endpoint),
+      clock_(clock),
+      logger_(logger),
+      clientSecret_(std::move(clientSecret)),
+      onComplete_(std::move(onComplete)),
+      timeout_(timeout),
+      listener_(logger) {}
+
+LoginSession::~LoginSession() {
+  cancel("the login was abandoned");
+  std::thread watchdog;
+  {
+    std::lock_guard lock(mutex_);
+    watchdog = std::move(watchdog_);
+  }
+  if (watchdog.joinable()) watchdog.join();
+  listener_.stop();
+}
+
+Status LoginSession::start() {
+  {
+    std::lock_guard lock(mutex_);
+    if (started_) return Error(ErrorCode::Conflict, "login already started");
+    started_ = true;
+  }
+  auto pkce = Pkce::generate();
+  if (!pkce) {
+    finish(LoginState::Failed, pkce.error());
+    return pkce.error();
+  }
+  pkce_ = std::move(pkce).value();
+  auto port = listener_.start(profile_.redirectPort,
+                              [this](const std::string& path, const std::string& query) {
+                                return handleCallback(path, query);
+                              });
+  if (!port) {
+    std::lock_guard lock(mutex_);
+    outcome_ = published_ = LoginStatus{LoginState::Failed, port.error()};
+    return port.error();
+  }
+  redirectUri_ = "http://127.0.0.1:" + std::to_string(port.value()) + "/callback";
+  const char sep = profile_.authorizeUrl.find('?') == std::string::npos ? '?' : '&';
+  authorizeUrl_ =
+      profile_.authorizeUrl + sep +
+      "response_type=code&client_id=" + percentEncode(profile_.clientId) +
+      "&redirect_uri=" + percentEncode(redirectUri_) + "&scope=" + percentEncode(profile_.scope) +
+      "&state=" + percentEncode(pkce_.state) + "&code_challenge=" + percentEncode(pkce_.challenge) +
+      "&code_challenge_method=S256";
+  expiresAt_ = clock_.now() + std::chrono::duration_cast<WallTime::duration>(timeout_);
+  deadline_ = clock_.boottime() + timeout_;
+  {
+    std::lock_guard lock(mutex_);
+    watching_ = true;
+    watchdog_ = std::thread([this] { watchdog(); });
+  }
+  logger_.information("profile " + profile_.name + ": OAuth login pending, listening on " +
+                      "127.0.0.1:" + std::to_string(port.value()));
+  return {};
+}
+
+LoginStatus LoginSession::state() const {
+  std::lock_guard lock(mutex_);
+  return published_;
+}
+
+LoginStatus LoginSession::waitFor(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] { return published_.state != LoginState::Pending; });
+  return published_;
+}
+
+void LoginSession::cancel(const std::string& reason) {
+  finish(LoginState::Failed, Error(ErrorCode::Conflict, reason));
+}
+
+void LoginSession::finish(LoginState state, std::optional<Error> error) {
+  std::lock_guard lock(mutex_);
+  if (outcome_) return;
+  outcome_ = LoginStatus{state, std::move(error)};
+  if (!watching_) published_ = *outcome_;  // never started: nothing to close
+  changed_.notify_all();
+}
+
+void LoginSession::watchdog() {
+  std::unique_lock lock(mutex_);
+  while (!outcome_) {
+    if (clock_.boottime() >= deadline_) {
+      outcome_ =
+          LoginStatus{LoginState::Failed,
+                      Error(ErrorCode::RequestTimeout,
+                            "the login was not completed in time; run `wpectl login` again")};
+      logger_.warning("profile " + profile_.name + ": OAuth login timed out");
+      break;
+    }
+    changed_.wait_for(lock, kWatchdogPoll);
+  }
+  lock.unlock();
+  listener_.stop();  // closed after the one valid callback, a timeout or a cancel
+  lock.lock();
+  published_ = *outcome_;
+  changed_.notify_all();
+}
+
+LoopbackReply LoginSession::handleCallback(const std::string& path, const std::string& query) {
+  if (path != "/callback") return page(404, "Not found", "There is nothing here.");
+  const auto params = parseQuery(query);
+  std::string state;
+  if (params) {
+    auto it = params->find("state");
+    if (it != params->end()) state = it->second;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (outcome_ || stateConsumed_) {
+      return page(400, "Login link already used",
+                  "This login is no longer pending. Run wpectl login again if needed.");
+    }
+    if (!params || state.empty() || !Pkce::constantTimeEquals(state, pkce_.state)) {
+      logger_.warning("profile " + profile_.name +
+                      ": OAuth callback with a missing or wrong state ignored");
+      return page(400, "Invalid login callback",
+                  "This callback does not belong to the pending login.");
+    }
+    stateConsumed_ = true;  // single use: a replay from here on gets 400
+  }
+  if (auto err = params->find("error"); err != params->end()) {
+    std::string reason = "the authorization server said " + escapeForLog(err->second, 64);
+    if (auto d = params->find("error_description"); d != params->end() && !d->second.empty()) {
+      reason += ": " + escapeForLog(d->second);
+    }
+    logger_.warning("profile " + profile_.name + ": OAuth login failed: " + reason);
+    finish(LoginState::Failed, Error(ErrorCode::LoginRequired, reason));
+    return page(200, "Login failed",
+                "Login failed: " + reason + ". You may close this tab and run wpectl login again.");
+  }
+  auto code = params->find("code");
+  if (code == params->end() || code->second.empty()) {
+    finish(LoginState::Failed,
+           Error(ErrorCode::UpstreamError, "the authorization server sent no code"));
+    return page(400, "Login failed", "The callback carried no authorization code.");
+  }
+  return exchange(Secret(code->second));
+}
+
+LoopbackReply LoginSession::exchange(const Secret& code) {
+  // Sent once; never retried (a code is single use, security.md rule 6).
+  TokenOutcome out = endpoint_.exchangeCode(code, pkce_.verifier, redirectUri_, clientSecret_);
+  if (!out.ok()) {
+    Error e = out.failure.toError();
+    if (e.code == ErrorCode::LoginRequired) e.code = ErrorCode::UpstreamError;
+    e.message = "the code exchange failed: " + out.failure.message;
+    logger_.warning("profile " + profile_.name + ": OAuth login failed: " + e.message);
+    finish(LoginState::Failed, e);
+    return page(
+        200, "Login failed",
+        "Login failed: " + e.message + ". You may close this tab and run wpectl login again.");
+  }
+  TokenResponse& t = *out.tokens;
+  OAuthGrant grant;
+  grant.accessToken = std::move(t.accessToken);
+  grant.tokenType = t.tokenType;
+  grant.lifetime = t.expiresIn;
+  grant.expiresAt = clock_.now() + t.expiresIn;
+  grant.refreshToken = std::move(t.refreshToken);
+  grant.scope = t.scope.empty() ? profile_.scope : t.scope;
+  grant.clientSecret = clientSecret_;
+  Status stored = onComplete_ ? onComplete_(grant) : Status();
+  if (!stored) {
+    logger_.warning("profile " + profile_.name +
+                    ": OAuth login could not be stored: " + stored.error().message);
+    finish(LoginState::Failed, stored.error());
+    return page(200, "Login failed", "Login failed: " + stored.error().message + ".");
+  }
+  logger_.information("profile " + profile_.name + ": OAuth login succeeded");
+  finish(LoginState::Succeeded, std::nullopt);
+  return page(200, "Login complete",
+              "wped has your WP Engine authorization. You may close this tab.");
+}
+
+}  // namespace wpe

@@ -1,0 +1,137 @@
+#pragma once
+// TokenManager: one oauth profile's tokens — the Authorizer for `auth = oauth`.
+//
+// Holds the OAuthGrant in memory, persists it through the CredentialStore (one JSON Secret per
+// profile) and keeps it fresh (security.md rules 5–7):
+//  - Deadlines are on Clock::boottime() (suspend counts). A persisted wall-clock expiry is
+//    converted on load: deadline = boottime_now + (expires_at − wall_now).
+//  - The refresh is due at expiry − RefreshPolicy::refreshLead(lifetime). tick() performs due
+//    refreshes; token()/authorization() refresh first when less than minValid (at least
+//    kMinValidFloor) remains (otherwise they get the current token, also past the refresh
+//    deadline: tick() refreshes on schedule) — single flight: concurrent callers wait (at
+//    most kMaxWait) for the one request in flight and all get its result.
+//  - Transient failures back off (full jitter, Retry-After as a floor); the backoff applies to
+//    callers too, so a 429 is never answered with an earlier request.
+//  - A response is persisted before its access token is handed out. If the store fails the
+//    grant is kept in memory, persistencePending is reported and tick() retries the save.
+//    No refresh_token in the response ⇒ the old one is kept.
+//  - invalid_grant ⇒ login_required: the grant is dropped from memory and the store, the
+//    onLoginRequired callback runs once per transition, and nothing is retried until
+//    install(). Other final failures (e.g. invalid_client) stop automatic refreshes too; the
+//    token is served while valid, after that callers get the error.
+//  - An expired token is never handed out.
+// Thread-safe. No lock is held during network or keyring I/O. Borrows every collaborator;
+// they must outlive it. The callbacks are invoked without locks held, from the calling thread.
+
+#include <Poco/Logger.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "daemon/auth/oauth_grant.h"
+#include "daemon/auth/token_endpoint.h"
+#include "daemon/auth/token_info.h"
+#include "daemon/auth/token_snapshot.h"
+#include "daemon/core/authorizer.h"
+#include "daemon/core/clock.h"
+#include "daemon/credentials/credential_store.h"
+
+namespace wpe {
+
+class TokenManager final : public Authorizer {
+ public:
+  // 10 s: a token handed out must survive at least one request round trip.
+  static constexpr std::chrono::seconds kMinValidFloor{10};
+  // 30 s: longer than one token request with its transport timeouts, short enough that a
+  // stuck refresh does not hang a client for long.
+  static constexpr std::chrono::seconds kMaxWait{30};
+  static constexpr std::chrono::seconds kMaxTickInterval{60};
+
+  using LoginRequiredCallback = std::function<void(const std::string& profile)>;
+
+  // profile: the profile name (store key, log prefix). random01: uniform [0,1) for jitter
+  // (RefreshPolicy::systemRandom() in the daemon).
+  TokenManager(std::string profile, const Clock& clock, CredentialStore& store,
+               TokenEndpoint& endpoint, Poco::Logger& logger, std::function<double()> random01,
+               LoginRequiredCallback onLoginRequired);
+
+  // Restores the grant from the store (call once at start). A missing item is not an error.
+  // Keyring unavailable/locked: that error; tick() keeps retrying the load. A corrupt blob:
+  // Internal, state error (a new login replaces it).
+  Status load();
+
+  // After a login: persist first, then serve. A store failure keeps the grant in memory
+  // with persistencePending (retried by tick()) and still returns ok, logged as a warning.
+  Status install(OAuthGrant grant);
+
+  // Performs what is due (load retry, save retry, refresh) and returns the boottime at
+  // which it wants to be called next (never later than kMaxTickInterval from now).
+  BootTime tick();
+
+  // A token valid for at least max(minValid, kMinValidFloor).
+  // LoginRequired: no grant, invalid_grant, or expired without a refresh token.
+  // RateLimited / UpstreamUnreachable / UpstreamError: a refresh was needed and failed
+  // (or is backing off); Unavailable: the refresh in flight took longer than kMaxWait.
+  Result<TokenInfo> token(std::chrono::seconds minValid);
+
+  // Authorizer
+  Result<Secret> authorization(std::chrono::seconds minValid) override;
+  Result<Secret> afterUnauthorized(const Secret& rejected) override;
+
+  // Revokes the refresh token when the profile has a revoke_url (best effort, logged), then
+  // erases the store item whatever the answer. Returns the erase result.
+  Status logout();
+
+  TokenSnapshot snapshot() const;
+
+ private:
+  using Lock = std::unique_lock<std::mutex>;
+
+  void setGrantLocked(OAuthGrant grant);
+  // Runs one refresh as the leader, or waits for the one in flight; returns with the lock
+  // held once that refresh finished (true) or after kMaxWait (false).
+  bool refreshOnce(Lock& lock);
+  void runRefresh(Lock& lock);
+  // Drops the grant; true when this is a transition (the callback must run).
+  bool enterLoginRequiredLocked(const std::string& reason);
+  void afterLoginRequired(std::uint64_t epoch);
+  Error unusableError() const;  // why the current state cannot serve a token
+  Status persistPending();
+  TokenInfo infoLocked() const;
+
+  const std::string profile_;
+  const Clock& clock_;
+  CredentialStore& store_;
+  TokenEndpoint& endpoint_;
+  Poco::Logger& logger_;
+  std::function<double()> random01_;
+  LoginRequiredCallback onLoginRequired_;
+
+  // Serialises store writes so an older grant never overwrites a newer one; taken before
+  // mutex_ when both are needed. Held across keyring I/O, but readers never take it.
+  std::mutex persistMutex_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable refreshed_;  // signalled when a refresh finishes
+  std::optional<OAuthGrant> grant_;
+  BootTime expiryDeadline_{};
+  BootTime refreshDeadline_{};
+  BootTime nextAttempt_{};  // backoff: no refresh request before this
+  int failures_ = 0;        // consecutive transient failures
+  bool refreshing_ = false;
+  std::uint64_t refreshGeneration_ = 0;  // bumped when a refresh finishes
+  std::uint64_t epoch_ = 0;    // bumped by install/logout/login_required; stale results dropped
+  std::uint64_t version_ = 0;  // bumped whenever grant_ changes
+  bool loginRequired_ = false;
+  bool finalError_ = false;
+  bool loadPending_ = false;
+  bool persistencePending_ = false;
+  std::optional<Error> lastError_;
+  std::optional<WallTime> lastRefreshAt_;
+};
+
+}  // namespace wpe

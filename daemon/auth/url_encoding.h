@@ -1,0 +1,17 @@
+#pragma once
+// Percent-encoding for OAuth requests: query strings of the authorize URL and
+// application/x-www-form-urlencoded bodies (RFC 6749 appendix B). Only the unreserved set
+// (A-Z a-z 0-9 - . _ ~) passes unencoded. Free functions; thread-safe.
+
+#include <string>
+#include <string_view>
+
+namespace wpe {
+
+// Percent-encodes every byte outside the unreserved set (space becomes %20).
+std::string percentEncode(std::string_view text);
+
+// application/x-www-form-urlencoded: like percentEncode, but space becomes '+'.
+std::string formEncode(std::string_view text);
+
+}  // namespace wpe

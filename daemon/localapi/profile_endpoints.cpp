@@ -1,0 +1,193 @@
+#include "daemon/localapi/profile_endpoints.h"
+
+#include "common/profile_wire.h"
+#include "common/wire.h"
+#include "daemon/auth/rfc3339.h"
+#include "daemon/localapi/json_body.h"
+
+namespace wpe {
+namespace {
+
+// 10 minutes: a first sync of 50,000 sites at the API's pace fits; a stuck one does not
+// hold a client forever.
+constexpr std::chrono::minutes kFirstSyncWait{10};
+constexpr int kMaxLoginWaitSeconds = 120;
+constexpr int kMaxMinValidSeconds = 86400;
+
+// Parses an optional integer query parameter within [0, max].
+Result<int> intParam(const ApiRequest& request, const std::string& name, int fallback, int max) {
+  std::string text = request.queryParam(name);
+  if (text.empty()) return fallback;
+  Error bad(ErrorCode::BadRequest,
+            name + " must be a whole number of seconds from 0 to " + std::to_string(max));
+  long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || value > max) return bad;
+    value = value * 10 + (c - '0');
+  }
+  if (value > max) return bad;
+  return static_cast<int>(value);
+}
+
+bool truthy(const std::string& value) { return value == "1" || value == "true" || value == "yes"; }
+
+ApiResponse noStore(ApiResponse response) {
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+ProfileEndpoints::ProfileEndpoints(ProfileRegistry& registry, LoginRegistry& logins,
+                                   CacheStore& cache, ApiProxy& proxy)
+    : registry_(registry), logins_(logins), cache_(cache), proxy_(proxy) {}
+
+void ProfileEndpoints::registerRoutes(Router& router) {
+  router.add("POST", "/v1/profiles/{p}/login", [this](ApiRequest& r) { return login(r); });
+  router.add("GET", "/v1/logins/{id}", [this](ApiRequest& r) { return loginProgress(r); });
+  router.add("POST", "/v1/profiles/{p}/logout", [this](ApiRequest& r) { return logout(r); });
+  router.add("GET", "/v1/profiles/{p}/token", [this](ApiRequest& r) { return token(r); });
+  for (ListKind kind : kAllListKinds) {
+    std::string base = std::string("/v1/profiles/{p}/") + listKindName(kind);
+    router.add("GET", base, [this, kind](ApiRequest& r) { return list(r, kind); });
+    router.add("GET", base + "/{id}", [this, kind](ApiRequest& r) { return item(r, kind); });
+  }
+  router.add("POST", "/v1/profiles/{p}/sync", [this](ApiRequest& r) { return sync(r); });
+  router.add("*", "/v1/profiles/{p}/api/{path...}", [this](ApiRequest& r) { return api(r); });
+}
+
+ApiResponse ProfileEndpoints::login(ApiRequest& request) {
+  auto profile = registry_.find(request.param("p"));
+  if (!profile) return ApiResponse::error(profile.error());
+  auto checked = parseJsonObject(request.body);
+  if (!checked) return ApiResponse::error(checked.error());
+  auto body = loginRequestFromJson(request.body);
+  if (!body) return ApiResponse::error(body.error());
+
+  if (body->method == "oauth") {
+    auto started = (*profile)->beginOAuthLogin(body->clientSecret);
+    if (!started) return ApiResponse::error(started.error());
+    return noStore(ApiResponse::json(
+        202, loginStartedToJson({started->loginId, started->authorizeUrl,
+                                 formatRfc3339(started->expiresAt)})));
+  }
+  auto user = body->method == "basic"
+                  ? (*profile)->loginWithBasic(body->user, *body->password)
+                  : (*profile)->loginWithApiKey(*body->apiKey);
+  if (!user) return ApiResponse::error(user.error());
+  return ApiResponse::json(200, "{\"profile\":" + jsonQuote((*profile)->name()) +
+                                    ",\"state\":\"ready\",\"credential\":" +
+                                    jsonQuote(body->method) + ",\"user\":" +
+                                    (user->empty() ? std::string("null") : *user) + "}");
+}
+
+ApiResponse ProfileEndpoints::loginProgress(ApiRequest& request) {
+  const std::string& id = request.param("id");
+  auto session = logins_.find(id);
+  if (!session) {
+    return ApiResponse::error(ErrorCode::NotFound,
+                              "no login with this id (finished logins are kept 10 minutes); "
+                              "start a new one with `wpectl login --oauth`");
+  }
+  auto wait = intParam(request, "wait", 0, kMaxLoginWaitSeconds);
+  if (!wait) return ApiResponse::error(wait.error());
+  LoginStatus status =
+      *wait > 0 ? session->waitFor(std::chrono::seconds(*wait)) : session->state();
+  LoginProgress progress{id, session->profile(), loginStateName(status.state), status.error};
+  return ApiResponse::json(200, loginProgressToJson(progress));
+}
+
+ApiResponse ProfileEndpoints::logout(ApiRequest& request) {
+  auto profile = registry_.find(request.param("p"));
+  if (!profile) return ApiResponse::error(profile.error());
+  auto result = (*profile)->logout();
+  if (!result) return ApiResponse::error(result.error());
+  return ApiResponse::json(200, "{\"profile\":" + jsonQuote((*profile)->name()) +
+                                    ",\"state\":\"logged_out\"}");
+}
+
+ApiResponse ProfileEndpoints::token(ApiRequest& request) {
+  auto profile = registry_.find(request.param("p"));
+  if (!profile) return ApiResponse::error(profile.error());
+  auto minValid = intParam(request, "min_valid", 0, kMaxMinValidSeconds);
+  if (!minValid) return ApiResponse::error(minValid.error());
+  auto token = (*profile)->token(std::chrono::seconds(*minValid));
+  if (!token) return ApiResponse::error(token.error());
+  TokenReply reply{token->accessToken, token->tokenType,
+                   token->expiresAt ? formatRfc3339(*token->expiresAt) : std::string(),
+                   token->authorization};
+  return noStore(ApiResponse::json(200, tokenReplyToJson(reply)));
+}
+
+ApiResponse ProfileEndpoints::list(ApiRequest& request, ListKind kind) {
+  auto profile = registry_.find(request.param("p"));
+  if (!profile) return ApiResponse::error(profile.error());
+  SiteCatalog& catalog = (*profile)->catalog();
+  if (truthy(request.queryParam("refresh"))) {
+    if (auto synced = catalog.refresh(kind); !synced) return ApiResponse::error(synced.error());
+  }
+  auto snapshot = catalog.snapshot(kind);
+  if (!snapshot) return ApiResponse::error(snapshot.error());
+  if (snapshot->syncedAt.empty()) {
+    // Never synced: wait for the first sync rather than answer an empty list that reads
+    // like "you have no sites".
+    if (auto first = catalog.waitForFirstSync(kind, kFirstSyncWait); !first) {
+      return ApiResponse::error(first.error());
+    }
+    snapshot = catalog.snapshot(kind);
+    if (!snapshot) return ApiResponse::error(snapshot.error());
+  }
+  ListReplyHead head{snapshot->syncedAt, snapshot->stale, snapshot->count, snapshot->syncing,
+                     snapshot->lastError};
+  return ApiResponse::json(200, listReplyToJson(head, snapshot->json));
+}
+
+ApiResponse ProfileEndpoints::item(ApiRequest& request, ListKind kind) {
+  auto profile = registry_.find(request.param("p"));
+  if (!profile) return ApiResponse::error(profile.error());
+  auto snapshot = (*profile)->catalog().snapshot(kind, false);
+  if (snapshot && snapshot->syncedAt.empty()) {
+    if (auto first = (*profile)->catalog().waitForFirstSync(kind, kFirstSyncWait); !first) {
+      return ApiResponse::error(first.error());
+    }
+  }
+  auto found = cache_.get((*profile)->name(), kind, request.param("id"));
+  if (!found) return ApiResponse::error(found.error());
+  return ApiResponse::json(200, *found);
+}
+
+ApiResponse ProfileEndpoints::sync(ApiRequest& request) {
+  auto profile = registry_.find(request.param("p"));
+  if (!profile) return ApiResponse::error(profile.error());
+  SiteCatalog& catalog = (*profile)->catalog();
+  Status result = catalog.sync();
+  if (!result) return ApiResponse::error(result.error());
+  std::string out = "{\"profile\":" + jsonQuote((*profile)->name());
+  for (ListKind kind : kAllListKinds) {
+    auto snapshot = catalog.snapshot(kind, false);
+    if (!snapshot) continue;
+    out += std::string(",\"") + listKindName(kind) + "\":{\"count\":" +
+           std::to_string(snapshot->count) + ",\"synced_at\":" +
+           (snapshot->syncedAt.empty() ? std::string("null") : jsonQuote(snapshot->syncedAt)) +
+           ",\"stale\":" + (snapshot->stale ? "true" : "false") + "}";
+  }
+  return ApiResponse::json(200, out + "}");
+}
+
+ApiResponse ProfileEndpoints::api(ApiRequest& request) {
+  auto profile = registry_.find(request.param("p"));
+  if (!profile) return ApiResponse::error(profile.error());
+  ProxyRequest forward{request.method, request.param("path"), request.rawQuery, request.body,
+                       std::string(request.header("content-type"))};
+  auto response = proxy_.forward(**profile, forward);
+  if (!response) return ApiResponse::error(response.error());
+  ApiResponse out;
+  out.status = response->status;
+  out.contentType = response->header("Content-Type");
+  out.body = std::move(response->body);
+  std::string retryAfter = response->header("Retry-After");
+  if (!retryAfter.empty()) out.headers.emplace_back("Retry-After", retryAfter);
+  return out;
+}
+
+}  // namespace wpe

@@ -1,0 +1,43 @@
+#pragma once
+// ProfileEndpoints: the per-profile routes of the local API (interface.md).
+//   POST /v1/profiles/{p}/login        api_key | basic (checked upstream, then stored) | oauth (202)
+//   GET  /v1/logins/{id}[?wait=S]      an OAuth login's progress; waits up to S (≤ 120) seconds
+//   POST /v1/profiles/{p}/logout       revoke where possible, wipe the keyring item and the cache
+//   GET  /v1/profiles/{p}/token[?min_valid=S]
+//   GET  /v1/profiles/{p}/{sites|installs|accounts}[?refresh=1]
+//   GET  /v1/profiles/{p}/{sites|installs|accounts}/{id-or-name}
+//   POST /v1/profiles/{p}/sync         sync all three lists now and wait for it
+//   *    /v1/profiles/{p}/api/{path…}  the authenticating passthrough (ApiProxy)
+// Borrows everything; all of it must outlive the router. Thread-safe.
+
+#include "daemon/auth/login_registry.h"
+#include "daemon/cache/cache_store.h"
+#include "daemon/localapi/router.h"
+#include "daemon/profiles/api_proxy.h"
+#include "daemon/profiles/profile_registry.h"
+
+namespace wpe {
+
+class ProfileEndpoints {
+ public:
+  ProfileEndpoints(ProfileRegistry& registry, LoginRegistry& logins, CacheStore& cache,
+                   ApiProxy& proxy);
+  void registerRoutes(Router& router);
+
+  ApiResponse login(ApiRequest& request);
+  ApiResponse loginProgress(ApiRequest& request);
+  ApiResponse logout(ApiRequest& request);
+  ApiResponse token(ApiRequest& request);
+  ApiResponse list(ApiRequest& request, ListKind kind);
+  ApiResponse item(ApiRequest& request, ListKind kind);
+  ApiResponse sync(ApiRequest& request);
+  ApiResponse api(ApiRequest& request);
+
+ private:
+  ProfileRegistry& registry_;
+  LoginRegistry& logins_;
+  CacheStore& cache_;
+  ApiProxy& proxy_;
+};
+
+}  // namespace wpe

@@ -1,0 +1,410 @@
+#include "daemon/profiles/profile.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+
+#include <sstream>
+
+#include "common/log_escape.h"
+#include "daemon/auth/refresh_policy.h"
+#include "daemon/auth/rfc3339.h"
+#include "daemon/cache/cache_store.h"
+#include "daemon/credentials/credential_store.h"
+#include "daemon/upstream/static_authorizer.h"
+#include "daemon/upstream/upstream_client.h"
+
+namespace wpe {
+namespace {
+
+// Wraps a static authorizer so a 401 from the API (a revoked key, a changed password) turns
+// the profile's state into login_required instead of only failing the request at hand.
+class RejectionWatcher final : public Authorizer {
+ public:
+  RejectionWatcher(std::shared_ptr<Authorizer> inner, std::function<void()> onRejected)
+      : inner_(std::move(inner)), onRejected_(std::move(onRejected)) {}
+  Result<Secret> authorization(std::chrono::seconds minValid) override {
+    return inner_->authorization(minValid);
+  }
+  Result<Secret> afterUnauthorized(const Secret& rejected) override {
+    auto result = inner_->afterUnauthorized(rejected);
+    if (!result && result.error().code == ErrorCode::LoginRequired) onRejected_();
+    return result;
+  }
+
+ private:
+  std::shared_ptr<Authorizer> inner_;
+  std::function<void()> onRejected_;
+};
+
+TransportOptions transportFor(const ProfileConfig& config) {
+  TransportOptions options;
+  options.caFile = config.caFile;
+  options.profile = config.name;
+  return options;
+}
+
+SiteCatalogOptions catalogOptions(const ProfileConfig& config, std::chrono::seconds interval) {
+  SiteCatalogOptions options;
+  options.profile = config.name;
+  options.apiUrl = config.apiUrl;
+  options.transport = transportFor(config);
+  options.interval = interval;
+  return options;
+}
+
+// Basic credentials keep the (non-secret) user id beside the password in the one secret
+// value, so a restart restores both from the keyring alone.
+Secret basicBlob(const std::string& user, const Secret& password) {
+  Poco::JSON::Object object;
+  object.set("user", user);
+  object.set("password", password.reveal());
+  std::ostringstream out;
+  object.stringify(out);
+  return Secret(out.str());
+}
+
+Result<std::pair<std::string, Secret>> parseBasicBlob(const Secret& blob) {
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(blob.reveal()).extract<Poco::JSON::Object::Ptr>();
+    if (object && object->has("user") && object->has("password")) {
+      return std::make_pair(object->getValue<std::string>("user"),
+                            Secret(object->getValue<std::string>("password")));
+    }
+  } catch (const std::exception&) {
+  }
+  return Error(ErrorCode::Internal,
+               "the stored Basic credential is unreadable; run `wpectl login --basic` again");
+}
+
+}  // namespace
+
+const char* credentialStateName(CredentialState state) {
+  switch (state) {
+    case CredentialState::Restoring: return "restoring";
+    case CredentialState::LoggedOut: return "logged_out";
+    case CredentialState::Ready: return "ready";
+    case CredentialState::LoginRequired: return "login_required";
+    case CredentialState::StoreLocked: return "keyring_locked";
+    case CredentialState::StoreUnavailable: return "keyring_unavailable";
+  }
+  return "restoring";
+}
+
+Profile::Profile(ProfileConfig config, ProfileServices& services)
+    : config_(std::move(config)),
+      services_(services),
+      oauthClient_(config_, services.transport, transportFor(config_), services.clock) {
+  tokens_ = std::make_shared<TokenManager>(
+      config_.name, services_.clock, services_.store, oauthClient_, services_.logger,
+      RefreshPolicy::systemRandom(), [this](const std::string& profile) {
+        {
+          std::lock_guard lock(mutex_);
+          state_ = CredentialState::LoginRequired;
+          detail_ = "the OAuth grant was rejected; run `wpectl login --profile " + profile +
+                    " --oauth`";
+        }
+        if (services_.onLoginRequired) services_.onLoginRequired(profile);
+      });
+  catalog_ = std::make_unique<SiteCatalog>(catalogOptions(config_, services_.syncInterval),
+                                           nullptr, services_.fetcher, services_.cache,
+                                           services_.clock, services_.logger);
+}
+
+Profile::~Profile() {
+  std::vector<std::weak_ptr<LoginSession>> sessions;
+  {
+    std::lock_guard lock(mutex_);
+    sessions.swap(sessions_);
+  }
+  for (auto& weak : sessions) {
+    if (auto session = weak.lock()) session->cancel("the profile was removed or wped stopped");
+  }
+}
+
+std::string Profile::loginHint() const {
+  std::string flag = config_.auth == AuthKind::OAuth   ? " --oauth"
+                     : config_.auth == AuthKind::Basic ? " --basic --user ID"
+                                                       : " --api-key";
+  return "run `wpectl login --profile " + config_.name + flag + "`";
+}
+
+Status Profile::restore() {
+  auto loaded = services_.store.load(config_.name);
+  if (!loaded) {
+    std::lock_guard lock(mutex_);
+    state_ = loaded.error().code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
+                                                             : CredentialState::StoreUnavailable;
+    detail_ = loaded.error().message;
+    return loaded.error();
+  }
+  if (!loaded->has_value()) {
+    std::lock_guard lock(mutex_);
+    state_ = CredentialState::LoggedOut;
+    kind_.clear();
+    authorizer_.reset();
+    detail_ = "not logged in; " + loginHint();
+    catalog_->setAuthorizer(nullptr);
+    return {};
+  }
+  const StoredCredential& credential = **loaded;
+  if (credential.kind == "oauth") {
+    auto st = tokens_->load();
+    if (!st) {
+      std::lock_guard lock(mutex_);
+      state_ = st.error().code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
+               : st.error().code == ErrorCode::KeyringUnavailable
+                   ? CredentialState::StoreUnavailable
+                   : CredentialState::LoginRequired;
+      kind_ = "oauth";
+      detail_ = st.error().message;
+      return st;
+    }
+    becomeReady("oauth", tokens_, "");
+    return {};
+  }
+  std::string user;
+  auto authorizer = authorizerFor(credential, &user);
+  if (!authorizer) {
+    std::lock_guard lock(mutex_);
+    state_ = CredentialState::LoginRequired;
+    detail_ = authorizer.error().message;
+    return authorizer.error();
+  }
+  becomeReady(credential.kind, *authorizer, user);
+  return {};
+}
+
+Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredential& credential,
+                                                           std::string* user) {
+  std::shared_ptr<Authorizer> inner;
+  if (credential.kind == "api_key") {
+    inner = std::make_shared<StaticAuthorizer>(StaticAuthorizer::apiKey(config_.name,
+                                                                        credential.value));
+  } else if (credential.kind == "basic") {
+    auto parsed = parseBasicBlob(credential.value);
+    if (!parsed) return parsed.error();
+    *user = parsed->first;
+    inner = std::make_shared<StaticAuthorizer>(
+        StaticAuthorizer::basic(config_.name, parsed->first, parsed->second));
+  } else {
+    return Error(ErrorCode::Internal, "the keyring holds a credential of unknown kind '" +
+                                          escapeForLog(credential.kind) + "'; " + loginHint());
+  }
+  const std::string name = config_.name;
+  return std::shared_ptr<Authorizer>(
+      std::make_shared<RejectionWatcher>(inner, [this, name] {
+        bool transition = false;
+        {
+          std::lock_guard lock(mutex_);
+          transition = state_ != CredentialState::LoginRequired;
+          state_ = CredentialState::LoginRequired;
+          detail_ = "the WP Engine API rejected the stored credential; " + loginHint();
+        }
+        if (transition && services_.onLoginRequired) services_.onLoginRequired(name);
+      }));
+}
+
+void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
+                          std::string user) {
+  {
+    std::lock_guard lock(mutex_);
+    state_ = CredentialState::Ready;
+    kind_ = kind;
+    user_ = std::move(user);
+    detail_.clear();
+    authorizer_ = authorizer;
+  }
+  catalog_->setAuthorizer(std::move(authorizer));
+}
+
+Result<std::string> Profile::loginWithApiKey(Secret key) {
+  if (key.empty()) return Error(ErrorCode::BadRequest, "the API key is empty");
+  StoredCredential credential{"api_key", key};
+  return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
+                                        StaticAuthorizer::apiKey(config_.name, key)));
+}
+
+Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
+  if (user.empty()) {
+    return Error(ErrorCode::BadRequest, "Basic login needs the API user id: --user ID");
+  }
+  if (password.empty()) return Error(ErrorCode::BadRequest, "the password is empty");
+  StoredCredential credential{"basic", basicBlob(user, password)};
+  return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(StaticAuthorizer::basic(
+                                        config_.name, user, password)));
+}
+
+Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
+                                            std::shared_ptr<Authorizer> candidate) {
+  const char* what = credential.kind == "basic" ? "API user id and password" : "API key";
+  auto value = candidate->authorization(std::chrono::seconds(0));
+  if (!value) return value.error();
+  HttpRequest request;
+  request.method = "GET";
+  request.url = config_.apiUrl + "/user";
+  request.authorization = *value;
+  auto response = services_.upstream.exchange(request, transportFor(config_));
+  if (!response) return response.error();
+  if (response->status == 401 || response->status == 403) {
+    Error error(ErrorCode::UpstreamError,
+                std::string("the WP Engine API rejected this ") + what + " (HTTP " +
+                    std::to_string(response->status) +
+                    "); nothing was stored. Check it on the API Access page of the User Portal "
+                    "and run `wpectl login` again");
+    error.upstreamStatus = response->status;
+    return error;
+  }
+  if (response->status < 200 || response->status >= 300) {
+    return services_.upstream.errorFor(*response);
+  }
+  auto saved = services_.store.save(config_.name, credential);
+  if (!saved) {
+    Error error = saved.error();
+    error.message = std::string("the ") + what + " was accepted by the API but could not be " +
+                    "stored: " + error.message;
+    return error;
+  }
+  std::string user;
+  auto authorizer = authorizerFor(credential, &user);
+  if (!authorizer) return authorizer.error();
+  becomeReady(credential.kind, *authorizer, user);
+  services_.logger.information("profile %s: logged in (%s)", config_.name,
+                               credential.kind);
+  if (services_.requestSync) services_.requestSync(config_.name);
+  return response->body;
+}
+
+Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret) {
+  if (config_.clientId.empty()) {
+    return Error(ErrorCode::BadRequest, "profile " + config_.name +
+                                            " has no client_id; set client_id (and auth = "
+                                            "oauth) in [profile." + config_.name + "] of wped.ini");
+  }
+  auto session = std::make_shared<LoginSession>(
+      config_, oauthClient_, services_.clock, services_.logger, std::move(clientSecret),
+      [this](const OAuthGrant& grant) -> Status {
+        auto installed = tokens_->install(grant);
+        if (!installed) return installed;
+        becomeReady("oauth", tokens_, "");
+        services_.logger.information("profile %s: logged in (oauth)", config_.name);
+        if (services_.requestSync) services_.requestSync(config_.name);
+        return {};
+      });
+  auto started = session->start();
+  if (!started) return started.error();
+  auto entry = services_.logins.add(session);
+  if (!entry) return entry.error();
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.push_back(session);
+  }
+  return StartedLogin{entry->loginId, session->authorizeUrl(), entry->expiresAt};
+}
+
+Status Profile::logout() {
+  std::string kind;
+  {
+    std::lock_guard lock(mutex_);
+    kind = kind_;
+  }
+  Status erased = kind == "oauth" ? tokens_->logout() : services_.store.erase(config_.name);
+  if (!erased) return erased;
+  {
+    std::lock_guard lock(mutex_);
+    state_ = CredentialState::LoggedOut;
+    kind_.clear();
+    user_.clear();
+    authorizer_.reset();
+    detail_ = "not logged in; " + loginHint();
+  }
+  catalog_->setAuthorizer(nullptr);
+  auto dropped = services_.cache.dropProfile(config_.name);
+  services_.logger.information("profile %s: logged out", config_.name);
+  return dropped;
+}
+
+Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
+  std::unique_lock lock(mutex_);
+  bool retry = state_ == CredentialState::Restoring || state_ == CredentialState::StoreLocked ||
+               state_ == CredentialState::StoreUnavailable;
+  lock.unlock();
+  // The keyring may have been unlocked since the last attempt: try once more, bounded by the
+  // store's own deadline, rather than making the user wait for the next scheduler tick.
+  if (retry) (void)restore();
+  lock.lock();
+  switch (state_) {
+    case CredentialState::Ready:
+      return authorizer_;
+    case CredentialState::StoreLocked:
+      return Error(ErrorCode::KeyringLocked, detail_);
+    case CredentialState::StoreUnavailable:
+      return Error(ErrorCode::KeyringUnavailable, detail_);
+    case CredentialState::LoginRequired:
+      return Error(ErrorCode::LoginRequired, "profile " + config_.name + ": " + detail_);
+    default:
+      return Error(ErrorCode::LoginRequired,
+                   "profile " + config_.name + " is not logged in; " + loginHint());
+  }
+}
+
+Result<TokenView> Profile::token(std::chrono::seconds minValid) {
+  auto authorizer = this->authorizer();
+  if (!authorizer) return authorizer.error();
+  std::string kind;
+  {
+    std::lock_guard lock(mutex_);
+    kind = kind_;
+  }
+  if (kind == "oauth") {
+    auto token = tokens_->token(minValid);
+    if (!token) return token.error();
+    return TokenView{token->accessToken, token->tokenType, token->expiresAt,
+                     token->authorization};
+  }
+  auto value = (*authorizer)->authorization(minValid);
+  if (!value) return value.error();
+  const std::string& header = value->reveal();
+  auto space = header.find(' ');
+  return TokenView{Secret(header.substr(space + 1)), kind == "basic" ? "Basic" : "ApiKey",
+                   std::nullopt, *value};
+}
+
+BootTime Profile::tick() {
+  CredentialState state;
+  std::string kind;
+  {
+    std::lock_guard lock(mutex_);
+    state = state_;
+    kind = kind_;
+  }
+  if (state == CredentialState::Restoring || state == CredentialState::StoreLocked ||
+      state == CredentialState::StoreUnavailable) {
+    (void)restore();
+    std::lock_guard lock(mutex_);
+    kind = kind_;
+  }
+  if (kind == "oauth") return tokens_->tick();
+  return services_.clock.boottime() + TokenManager::kMaxTickInterval;
+}
+
+Profile::Snapshot Profile::snapshot() const {
+  Snapshot s;
+  {
+    std::lock_guard lock(mutex_);
+    s.state = state_;
+    s.kind = kind_;
+    s.user = user_;
+    s.detail = detail_;
+  }
+  if (s.kind == "oauth") {
+    s.token = tokens_->snapshot();
+    if (s.token->state == TokenState::LoginRequired) {
+      s.state = CredentialState::LoginRequired;
+      if (s.detail.empty()) s.detail = "the OAuth grant is no longer valid; " + loginHint();
+    }
+  }
+  return s;
+}
+
+}  // namespace wpe

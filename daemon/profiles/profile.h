@@ -1,0 +1,128 @@
+#pragma once
+// Profile: one configured profile at run time — which credential it holds, the Authorizer
+// built from it, and its SiteCatalog.
+//
+// Credential kinds (interface.md): api_key (the key is the keyring secret), basic (the secret
+// is {"user","password"} JSON: the user id is not secret but must survive restarts with the
+// password), oauth (TokenManager's grant JSON). The kind stored in the keyring is what the
+// profile uses; `auth` in the config is the default method for `wpectl login`.
+//
+// Lifecycle: restore() at start (and again from the scheduler while the keyring was locked or
+// unavailable), login*(), logout(). tick() is the scheduler's hook (OAuth refreshes, restore
+// retries). Thread-safe: one mutex guards the credential state; no lock is held across
+// keyring or network I/O.
+
+#include <Poco/JSON/Object.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "common/secret.h"
+#include "daemon/auth/login_registry.h"
+#include "daemon/auth/oauth_client.h"
+#include "daemon/auth/token_info.h"
+#include "daemon/auth/token_manager.h"
+#include "daemon/config/profile_config.h"
+#include "daemon/profiles/profile_services.h"
+#include "daemon/sync/site_catalog.h"
+
+namespace wpe {
+
+enum class CredentialState {
+  Restoring,    // not read from the keyring yet
+  LoggedOut,    // no credential stored
+  Ready,        // a credential is held and usable
+  LoginRequired,  // the API or the token endpoint rejected it
+  StoreLocked,  // the keyring is locked: retried every minute
+  StoreUnavailable,  // no Secret Service: retried every minute
+};
+
+const char* credentialStateName(CredentialState state);
+
+struct StartedLogin {
+  std::string loginId;
+  std::string authorizeUrl;
+  WallTime expiresAt;
+};
+
+// What `token` answers: the value and how to use it.
+struct TokenView {
+  Secret accessToken;  // the key, the Basic password's header value, or the access token
+  std::string tokenType;  // "ApiKey" | "Basic" | "Bearer"
+  std::optional<WallTime> expiresAt;  // only for OAuth
+  Secret authorization;  // the whole Authorization value
+};
+
+class Profile {
+ public:
+  Profile(ProfileConfig config, ProfileServices& services);
+  ~Profile();
+  Profile(const Profile&) = delete;
+  Profile& operator=(const Profile&) = delete;
+
+  const ProfileConfig& config() const { return config_; }
+  const std::string& name() const { return config_.name; }
+
+  // Reads the credential from the store. LoggedOut when there is none. On a keyring error
+  // the state says so and the scheduler calls it again.
+  Status restore();
+
+  // api_key / basic: checks the credential with GET {api_url}/user first; on 401 nothing is
+  // stored. Returns the API's user object (JSON text) on success.
+  Result<std::string> loginWithApiKey(Secret key);
+  Result<std::string> loginWithBasic(std::string user, Secret password);
+  // oauth: starts a loopback login; the completion installs the grant.
+  Result<StartedLogin> beginOAuthLogin(std::optional<Secret> clientSecret);
+
+  // Revokes what can be revoked, erases the keyring item, drops the cached lists.
+  Status logout();
+
+  Result<TokenView> token(std::chrono::seconds minValid);
+  // The current authorizer, or LoginRequired with what to do.
+  Result<std::shared_ptr<Authorizer>> authorizer();
+
+  SiteCatalog& catalog() { return *catalog_; }
+
+  // Scheduler hook: restore retries and OAuth refreshes. Returns when it wants the next call.
+  BootTime tick();
+
+  struct Snapshot {
+    CredentialState state = CredentialState::Restoring;
+    std::string kind;  // the stored credential's kind, "" when none
+    std::string user;  // basic: the API user id
+    std::string detail;  // what is wrong and what to do next
+    std::optional<TokenSnapshot> token;  // oauth only
+  };
+  Snapshot snapshot() const;
+
+ private:
+  Result<std::string> verifyAndStore(const StoredCredential& credential,
+                                     std::shared_ptr<Authorizer> candidate);
+  void becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
+                   std::string user);
+  Result<std::shared_ptr<Authorizer>> authorizerFor(const StoredCredential& credential,
+                                                    std::string* user);
+  std::string loginHint() const;
+
+  const ProfileConfig config_;
+  ProfileServices& services_;
+  OAuthClient oauthClient_;
+  std::shared_ptr<TokenManager> tokens_;
+  std::unique_ptr<SiteCatalog> catalog_;
+
+  mutable std::mutex mutex_;  // guards the fields below
+  CredentialState state_ = CredentialState::Restoring;
+  std::string kind_;
+  std::string user_;
+  std::string detail_;
+  std::shared_ptr<Authorizer> authorizer_;
+  // OAuth logins started here; cancelled when the profile goes away (their completion
+  // refers to this object).
+  std::vector<std::weak_ptr<LoginSession>> sessions_;
+};
+
+}  // namespace wpe

@@ -1,0 +1,39 @@
+#pragma once
+// ProfileServices: the daemon-wide services every Profile borrows. Built once by the
+// application; everything here outlives every profile.
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+namespace Poco {
+class Logger;
+}
+
+namespace wpe {
+
+class CredentialStore;
+class HttpTransport;
+class UpstreamClient;
+class PageFetcher;
+class CacheStore;
+class LoginRegistry;
+class Clock;
+
+struct ProfileServices {
+  CredentialStore& store;
+  HttpTransport& transport;  // OAuth token endpoint (its own no-retry rules)
+  UpstreamClient& upstream;  // API calls with the retry policy
+  PageFetcher& fetcher;
+  CacheStore& cache;
+  LoginRegistry& logins;
+  const Clock& clock;
+  Poco::Logger& logger;
+  std::chrono::seconds syncInterval{900};
+  // A profile fell into login_required (runs the on_login_required hook).
+  std::function<void(const std::string& profile)> onLoginRequired;
+  // Ask the background sync thread to sync this profile soon (after a login or a write).
+  std::function<void(const std::string& profile)> requestSync;
+};
+
+}  // namespace wpe

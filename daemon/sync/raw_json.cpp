@@ -1,0 +1,134 @@
+#include "daemon/sync/raw_json.h"
+
+#include <cctype>
+
+namespace wpe {
+namespace {
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : s_(text) {}
+
+  void skipSpace() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  bool consume(char c) {
+    skipSpace();
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool peek(char c) {
+    skipSpace();
+    return pos_ < s_.size() && s_[pos_] == c;
+  }
+  // A string token starting at pos_ (a '"'); returns its raw contents.
+  bool string(std::string_view& out) {
+    if (!peek('"')) return false;
+    const std::size_t start = ++pos_;
+    while (pos_ < s_.size() && s_[pos_] != '"') pos_ += s_[pos_] == '\\' ? 2 : 1;
+    if (pos_ >= s_.size()) return false;
+    out = s_.substr(start, pos_ - start);
+    ++pos_;
+    return true;
+  }
+  // Skips one value; [start, end) is its text.
+  bool value(std::size_t& start, std::size_t& end) {
+    skipSpace();
+    start = pos_;
+    if (pos_ >= s_.size()) return false;
+    const char first = s_[pos_];
+    if (first == '"') {
+      std::string_view ignored;
+      if (!string(ignored)) return false;
+      end = pos_;
+      return true;
+    }
+    if (first == '{' || first == '[') {
+      int depth = 0;
+      while (pos_ < s_.size()) {
+        const char c = s_[pos_];
+        if (c == '"') {
+          std::string_view ignored;
+          if (!string(ignored)) return false;
+          continue;
+        }
+        if (c == '{' || c == '[') {
+          ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+          end = ++pos_;
+          return true;
+        }
+        ++pos_;
+      }
+      return false;
+    }
+    while (pos_ < s_.size() && !endOfScalar()) ++pos_;  // number, true, false, null
+    end = pos_;
+    return end > start;
+  }
+
+ private:
+  bool endOfScalar() const {
+    const char c = s_[pos_];
+    return c == ',' || c == '}' || c == ']' || std::isspace(static_cast<unsigned char>(c));
+  }
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
+
+std::string compact(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  bool inString = false;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (inString) {
+      out += c;
+      if (c == '\\' && i + 1 < raw.size())
+        out += raw[++i];
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+      out += c;
+    } else if (!std::isspace(static_cast<unsigned char>(c))) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> compactArrayElements(std::string_view json, std::string_view key) {
+  const Error malformed(ErrorCode::BadRequest, "the response is not a JSON object with a \"" +
+                                                   std::string(key) + "\" array");
+  Scanner scan(json);
+  if (!scan.consume('{')) return malformed;
+  if (scan.consume('}')) return malformed;
+  do {
+    std::string_view name;
+    if (!scan.string(name) || !scan.consume(':')) return malformed;
+    if (name != key) {
+      std::size_t start, end;
+      if (!scan.value(start, end)) return malformed;
+      continue;
+    }
+    if (!scan.consume('[')) return malformed;
+    std::vector<std::string> elements;
+    if (scan.consume(']')) return elements;
+    do {
+      std::size_t start, end;
+      if (!scan.value(start, end)) return malformed;
+      elements.push_back(compact(json.substr(start, end - start)));
+    } while (scan.consume(','));
+    if (!scan.consume(']')) return malformed;
+    return elements;
+  } while (scan.consume(','));
+  return malformed;
+}
+
+}  // namespace wpe

@@ -1,0 +1,229 @@
+#include "daemon/sync/site_catalog.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <ctime>
+#include <random>
+
+#include "common/log_escape.h"
+
+namespace wpe {
+namespace {
+
+std::string rfc3339(WallTime t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool covers(const std::vector<ListKind>& running, const std::vector<ListKind>& wanted) {
+  return std::all_of(wanted.begin(), wanted.end(), [&](ListKind k) {
+    return std::find(running.begin(), running.end(), k) != running.end();
+  });
+}
+
+}  // namespace
+
+SiteCatalog::SiteCatalog(SiteCatalogOptions options, std::shared_ptr<Authorizer> authorizer,
+                         PageFetcher& fetcher, CacheStore& cache, const Clock& clock,
+                         Poco::Logger& logger, RandomSource random)
+    : options_(std::move(options)),
+      fetcher_(fetcher),
+      cache_(cache),
+      clock_(clock),
+      logger_(logger),
+      random_(std::move(random)),
+      authorizer_(std::move(authorizer)) {
+  if (!random_) {
+    auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+    random_ = [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+  }
+}
+
+void SiteCatalog::setAuthorizer(std::shared_ptr<Authorizer> authorizer) {
+  std::lock_guard lock(mutex_);
+  authorizer_ = std::move(authorizer);
+}
+
+BootTime SiteCatalog::jitteredDeadline(std::chrono::nanoseconds base) {
+  // Called with mutex_ held, which also serialises random_.
+  const double factor = 1.0 + options_.jitter * (2.0 * random_() - 1.0);
+  const auto jittered = std::chrono::nanoseconds(
+      static_cast<std::chrono::nanoseconds::rep>(static_cast<double>(base.count()) * factor));
+  return clock_.boottime() + std::max(jittered, std::chrono::nanoseconds(0));
+}
+
+Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
+  std::unique_lock lock(mutex_);
+  while (running_) {
+    if (covers(runningKinds_, kinds)) {
+      // Join the running sync: same upstream requests, same result.
+      const std::uint64_t joined = generation_;
+      cv_.wait(lock, [&] { return generation_ != joined; });
+      return lastResult_;
+    }
+    cv_.wait(lock, [&] { return !running_; });
+  }
+  running_ = true;
+  runningKinds_ = kinds;
+  const auto authorizer = authorizer_;
+  const auto staleMarks = staleMarks_;
+  lock.unlock();
+
+  Status result = runSync(kinds, authorizer, staleMarks);
+
+  lock.lock();
+  running_ = false;
+  runningKinds_.clear();
+  ++generation_;
+  lastResult_ = result;
+  // After a failure the next background attempt comes sooner (1, 2, 4 … min, up to the
+  // interval) so a brief outage does not leave the list stale for a whole interval; a missing
+  // login waits the full interval, since retrying cannot fix it.
+  consecutiveFailures_ = result ? 0 : consecutiveFailures_ + 1;
+  std::chrono::nanoseconds wait = options_.interval;
+  if (!result && result.error().code != ErrorCode::LoginRequired) {
+    const int exponent = std::min(consecutiveFailures_ - 1, 10);
+    wait = std::min<std::chrono::nanoseconds>(wait, std::chrono::minutes(1) * (1 << exponent));
+  }
+  nextDue_ = jitteredDeadline(wait);
+  lock.unlock();
+  cv_.notify_all();
+  return result;
+}
+
+Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
+                            const std::shared_ptr<Authorizer>& authorizer,
+                            const std::map<ListKind, std::uint64_t>& staleMarks) {
+  TransportOptions transport = options_.transport;
+  transport.profile = options_.profile;
+  Status overall;
+  for (ListKind kind : kinds) {
+    const char* name = listKindName(kind);
+    Status status;
+    if (!authorizer) {
+      status =
+          Error(ErrorCode::LoginRequired, "profile " + options_.profile +
+                                              " is not logged in; run `wpectl login --profile " +
+                                              options_.profile + "`");
+    } else {
+      auto items = fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport);
+      if (!items) {
+        status = items.error();
+      } else {
+        status = cache_.replaceList(options_.profile, kind, *items);
+        if (status) {
+          logger_.information("profile " + options_.profile + ": synced " +
+                              std::to_string(items->size()) + " " + name);
+          std::lock_guard lock(mutex_);
+          auto mark = staleMarks.find(kind);
+          cleanMarks_[kind] = mark == staleMarks.end() ? 0 : mark->second;
+        }
+      }
+    }
+    if (!status) {
+      logger_.warning("profile " + options_.profile + ": syncing " + name +
+                      " failed, keeping the cached list: " + status.error().message);
+      if (auto recorded = cache_.recordSyncError(options_.profile, kind, status.error().message);
+          !recorded) {
+        logger_.error(recorded.error().message);
+      }
+      if (overall) overall = status;
+    }
+  }
+  return overall;
+}
+
+bool SiteCatalog::syncIfDue() {
+  bool firstCheck;
+  {
+    std::lock_guard lock(mutex_);
+    if (running_) return false;
+    if (nextDue_ && clock_.boottime() < *nextDue_) return false;
+    firstCheck = !nextDue_;
+  }
+  if (firstCheck) {
+    // First call since start: the persisted sync times decide, so a restart does not
+    // re-fetch lists that are still fresh.
+    std::chrono::nanoseconds oldest{0};
+    bool due = false;
+    for (ListKind kind : kAllListKinds) {
+      auto state = cache_.syncState(options_.profile, kind);
+      if (!state || !state->syncedAt || !state->lastError.empty()) {
+        due = true;
+        break;
+      }
+      oldest = std::max<std::chrono::nanoseconds>(oldest, clock_.now() - *state->syncedAt);
+    }
+    if (!due && oldest < options_.interval) {
+      std::lock_guard lock(mutex_);
+      nextDue_ = jitteredDeadline(options_.interval - oldest);
+      return false;
+    }
+  }
+  // The outcome is already logged and recorded per list by runSync().
+  static_cast<void>(sync());
+  return true;
+}
+
+void SiteCatalog::markStale(ListKind kind) {
+  std::lock_guard lock(mutex_);
+  ++staleMarks_[kind];
+}
+
+bool SiteCatalog::isSynced(ListKind kind) {
+  auto state = cache_.syncState(options_.profile, kind);
+  return state && state->syncedAt.has_value();
+}
+
+Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
+  auto cached = cache_.list(options_.profile, kind, withJson);
+  if (!cached) return cached.error();
+  CatalogSnapshot out;
+  out.json = std::move(cached->json);
+  out.count = cached->count;
+  out.lastError = cached->state.lastError;
+  bool markedStale;
+  {
+    std::lock_guard lock(mutex_);
+    out.syncing = running_ && std::find(runningKinds_.begin(), runningKinds_.end(), kind) !=
+                                  runningKinds_.end();
+    markedStale = staleMarks_[kind] != cleanMarks_[kind];
+  }
+  const auto& syncedAt = cached->state.syncedAt;
+  if (syncedAt) out.syncedAt = rfc3339(*syncedAt);
+  out.stale = !syncedAt || markedStale || !out.lastError.empty() ||
+              clock_.now() - *syncedAt > options_.interval;
+  return out;
+}
+
+Status SiteCatalog::waitForFirstSync(ListKind kind, std::chrono::milliseconds timeout) {
+  if (isSynced(kind)) return {};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex_);
+  while (running_) {
+    const std::uint64_t seen = generation_;
+    const bool mine =
+        std::find(runningKinds_.begin(), runningKinds_.end(), kind) != runningKinds_.end();
+    if (!cv_.wait_until(lock, deadline, [&] { return generation_ != seen; })) {
+      return Error(ErrorCode::Unavailable, std::string("the first sync of ") + listKindName(kind) +
+                                               " for profile " + options_.profile +
+                                               " is still running; try again in a moment");
+    }
+    if (mine) {
+      Status result = lastResult_;
+      lock.unlock();
+      if (isSynced(kind)) return {};
+      return result ? Status(Error(ErrorCode::Internal, "the sync finished without a list"))
+                    : result;
+    }
+  }
+  lock.unlock();
+  return sync({kind});
+}
+
+}  // namespace wpe

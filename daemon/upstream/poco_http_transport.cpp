@@ -1,0 +1,280 @@
+#include "daemon/upstream/poco_http_transport.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/Socket.h>
+#include <Poco/String.h>
+
+#include <istream>
+#include <ostream>
+
+#include "common/log_escape.h"
+#include "daemon/upstream/upstream_url.h"
+#include "version.h"
+
+namespace wpe {
+namespace {
+
+enum class Stage { Connect, Write, Read };
+
+std::string hostPort(const UpstreamUrl& url) {
+  const bool v6 = url.host.find(':') != std::string::npos;
+  return (v6 ? "[" + escapeForLog(url.host) + "]" : escapeForLog(url.host)) + ":" +
+         std::to_string(url.port);
+}
+
+bool isTlsVerifyFailure(const Poco::Net::SSLException& e) {
+  if (dynamic_cast<const Poco::Net::CertificateValidationException*>(&e)) return true;
+  const std::string text = Poco::toLower(e.displayText());
+  return text.find("certificate verify failed") != std::string::npos ||
+         text.find("unacceptable certificate") != std::string::npos;
+}
+
+bool isReservedHeader(const std::string& name) {
+  for (const char* reserved :
+       {"Authorization", "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive",
+        "Upgrade", "TE", "Trailer", "Proxy-Authorization", "Proxy-Connection"}) {
+    if (Poco::icompare(name, reserved) == 0) return true;
+  }
+  return false;
+}
+
+// An idle connection with something to read has been closed by the server (or sent junk):
+// using it would fail the next request, and a POST could then not be retried.
+bool isUsable(Poco::Net::HTTPClientSession& session) {
+  try {
+    return !session.connected() ||
+           !session.socket().poll(Poco::Timespan(0),
+                                  Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+  } catch (const Poco::Exception&) {
+    return false;  // a socket that cannot even be polled is not worth reusing
+  }
+}
+
+Error unreachable(std::string message) {
+  return Error(ErrorCode::UpstreamUnreachable, std::move(message));
+}
+
+// Turns the exception of a failed exchange into the message a user can act on. Every branch
+// names host:port; none includes request headers (the Authorization value).
+Error describeFailure(const Poco::Exception& e, Stage stage, const UpstreamUrl& url,
+                      const TransportOptions& options) {
+  const std::string where = hostPort(url);
+  const std::string detail = escapeForLog(e.displayText());
+  if (const auto* ssl = dynamic_cast<const Poco::Net::SSLException*>(&e)) {
+    if (isTlsVerifyFailure(*ssl)) {
+      const std::string profile = options.profile.empty() ? "NAME" : options.profile;
+      return unreachable("TLS certificate verification failed for " + escapeForLog(url.host) +
+                         " (" + detail + "). If the API uses a private CA, set ca_file in " +
+                         "[profile." + profile + "]");
+    }
+    return unreachable("TLS handshake with " + where + " failed (" + detail + ")");
+  }
+  if (dynamic_cast<const Poco::Net::DNSException*>(&e)) {
+    return unreachable("could not resolve " + escapeForLog(url.host) + " (" + detail + ")");
+  }
+  if (dynamic_cast<const Poco::Net::ConnectionRefusedException*>(&e)) {
+    return unreachable("could not connect to " + where + ": connection refused");
+  }
+  if (dynamic_cast<const Poco::TimeoutException*>(&e)) {
+    if (stage == Stage::Connect) {
+      return unreachable("timed out connecting to " + where + " after " +
+                         std::to_string(options.connectTimeout.count()) + " ms");
+    }
+    return unreachable(where + " did not answer within " +
+                       std::to_string(options.readTimeout.count()) + " ms");
+  }
+  if (dynamic_cast<const Poco::Net::NoMessageException*>(&e)) {
+    return unreachable(where + " closed the connection without answering");
+  }
+  if (dynamic_cast<const Poco::Net::MessageException*>(&e)) {
+    return Error(ErrorCode::UpstreamError,
+                 where + " sent a malformed HTTP response (" + detail + ")");
+  }
+  const char* what = stage == Stage::Connect ? "connecting to "
+                     : stage == Stage::Write ? "sending the request to "
+                                             : "reading the response from ";
+  return unreachable(std::string(what) + where + " failed (" + detail + ")");
+}
+
+}  // namespace
+
+PocoHttpTransport::PocoHttpTransport(Poco::Logger& logger, std::size_t maxIdlePerHost)
+    : logger_(logger), maxIdlePerHost_(maxIdlePerHost) {}
+
+PocoHttpTransport::~PocoHttpTransport() = default;
+
+Result<HttpResponse> PocoHttpTransport::send(const HttpRequest& request,
+                                             const TransportOptions& options) {
+  return sendWithPhase(request, options).result;
+}
+
+Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const std::string& caFile) {
+  std::lock_guard lock(mutex_);
+  auto it = contexts_.find(caFile);
+  if (it != contexts_.end()) return it->second;
+  try {
+    // VERIFY_STRICT: chain and host name are checked for every host, loopback included
+    // (VERIFY_RELAXED skips the name check there). With a ca_file only that bundle is trusted.
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", caFile,
+                               Poco::Net::Context::VERIFY_STRICT, 9, caFile.empty());
+    contexts_.emplace(caFile, context);
+    return context;
+  } catch (const Poco::Exception& e) {
+    // Unavailable, not UpstreamUnreachable: a broken ca_file is a configuration problem that
+    // retrying cannot fix.
+    return Error(ErrorCode::Unavailable, "cannot use ca_file " + escapeForLog(caFile) + " (" +
+                                             escapeForLog(e.displayText()) +
+                                             "); it must be a readable PEM bundle");
+  }
+}
+
+Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
+    const UpstreamUrl& url, const TransportOptions& options, const std::string& key) {
+  std::vector<SessionPtr> stale;  // closed after the lock is released (TLS shutdown writes)
+  {
+    std::lock_guard lock(mutex_);
+    auto it = idle_.find(key);
+    while (it != idle_.end() && !it->second.empty()) {
+      SessionPtr session = std::move(it->second.back());
+      it->second.pop_back();
+      if (isUsable(*session)) return session;
+      stale.push_back(std::move(session));
+    }
+  }
+  SessionPtr session;
+  if (url.secure()) {
+    auto context = contextFor(options.caFile);
+    if (!context) return context.error();
+    session = std::make_unique<Poco::Net::HTTPSClientSession>(url.host, url.port, *context);
+  } else {
+    session = std::make_unique<Poco::Net::HTTPClientSession>(url.host, url.port);
+  }
+  session->setKeepAlive(true);
+  return session;
+}
+
+void PocoHttpTransport::returnSession(const std::string& key, SessionPtr session) {
+  std::lock_guard lock(mutex_);
+  auto& idle = idle_[key];
+  if (idle.size() < maxIdlePerHost_) idle.push_back(std::move(session));
+}
+
+SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
+                                             const TransportOptions& options) {
+  auto url = UpstreamUrl::parse(request.url);
+  if (!url) return SendOutcome{url.error(), SendPhase::NotSent};
+  if (!url->secure()) {
+    logger_.warning("sending plain http:// to loopback host " + hostPort(*url));
+  }
+  const std::string key =
+      url->scheme + "|" + url->host + "|" + std::to_string(url->port) + "|" + options.caFile;
+  auto session = takeSession(*url, options, key);
+  if (!session) return SendOutcome{session.error(), SendPhase::NotSent};
+
+  bool keepSession = false;
+  SendOutcome outcome = exchange(**session, *url, request, options, keepSession);
+  if (keepSession) returnSession(key, std::move(*session));
+  return outcome;
+}
+
+SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
+                                        const UpstreamUrl& url, const HttpRequest& request,
+                                        const TransportOptions& options, bool& keepSession) {
+  using Poco::Timespan;
+  const auto micros = [](std::chrono::milliseconds ms) {
+    return Timespan(static_cast<Timespan::TimeDiff>(ms.count()) * 1000);
+  };
+  Stage stage = Stage::Connect;
+  try {
+    session.setTimeout(micros(options.connectTimeout), micros(options.readTimeout),
+                       micros(options.readTimeout));
+    if (session.connected()) {
+      // A pooled session keeps the socket timeouts of its first use; apply this call's.
+      session.socket().setReceiveTimeout(micros(options.readTimeout));
+      session.socket().setSendTimeout(micros(options.readTimeout));
+    }
+
+    Poco::Net::HTTPRequest out(request.method, url.pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
+    for (const auto& [name, value] : request.headers) {
+      // Framing and credentials are the transport's: a caller's copy could smuggle a second
+      // Authorization or desynchronise the connection.
+      if (isReservedHeader(name)) continue;
+      out.add(name, value);
+    }
+    out.set("Accept", "application/json");
+    out.set("User-Agent", std::string("wped/") + kVersion);
+    if (request.authorization) out.set("Authorization", request.authorization->reveal());
+    const bool hasBody = !request.body.empty() || request.method == "POST" ||
+                         request.method == "PUT" || request.method == "PATCH";
+    if (hasBody) {
+      out.setContentLength(static_cast<std::streamsize>(request.body.size()));
+      if (!request.contentType.empty()) out.setContentType(request.contentType);
+    }
+    out.setKeepAlive(true);
+
+    // sendRequest() connects (TCP + TLS handshake) and writes the header.
+    std::ostream& body = session.sendRequest(out);
+    stage = Stage::Write;
+    body.exceptions(std::ios::badbit);  // rethrow the socket's exception, with its type
+    body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    body.flush();
+    stage = Stage::Read;
+
+    Poco::Net::HTTPResponse in;
+    std::istream& stream = session.receiveResponse(in);
+    stream.exceptions(std::ios::badbit);
+    HttpResponse response;
+    response.status = static_cast<int>(in.getStatus());
+    response.reason = in.getReason();
+    for (const auto& [name, value] : in) response.headers.emplace_back(name, value);
+
+    const std::string tooLarge = "the response from " + hostPort(url) + " is larger than " +
+                                 std::to_string(options.maxBodyBytes) + " bytes";
+    if (in.hasContentLength() && in.getContentLength64() >= 0 &&
+        static_cast<std::uint64_t>(in.getContentLength64()) > options.maxBodyBytes) {
+      return SendOutcome{Error(ErrorCode::UpstreamError, tooLarge), SendPhase::MaybeSent};
+    }
+    char buffer[16384];
+    while (stream) {
+      stream.read(buffer, sizeof buffer);
+      const auto n = static_cast<std::size_t>(stream.gcount());
+      if (response.body.size() + n > options.maxBodyBytes) {
+        return SendOutcome{Error(ErrorCode::UpstreamError, tooLarge), SendPhase::MaybeSent};
+      }
+      response.body.append(buffer, n);
+    }
+    const bool bodyless = request.method == "HEAD" || response.status == 204 ||
+                          response.status == 304 || response.status < 200;
+    if (!bodyless && in.hasContentLength() &&
+        response.body.size() != static_cast<std::size_t>(in.getContentLength64())) {
+      return SendOutcome{unreachable("the response from " + hostPort(url) + " was cut short (" +
+                                     std::to_string(response.body.size()) + " of " +
+                                     std::to_string(in.getContentLength64()) + " bytes)"),
+                         SendPhase::MaybeSent};
+    }
+    keepSession = in.getKeepAlive();
+    return SendOutcome{std::move(response), SendPhase::MaybeSent};
+  } catch (const Poco::Exception& e) {
+    // A request that was not completely written cannot have been acted on.
+    const SendPhase phase = stage == Stage::Read ? SendPhase::MaybeSent : SendPhase::NotSent;
+    Error error = describeFailure(e, stage, url, options);
+    logger_.debug("upstream exchange failed: " + error.message);
+    return SendOutcome{std::move(error), phase};
+  } catch (const std::exception& e) {
+    const SendPhase phase = stage == Stage::Read ? SendPhase::MaybeSent : SendPhase::NotSent;
+    return SendOutcome{
+        unreachable("talking to " + hostPort(url) + " failed (" + escapeForLog(e.what()) + ")"),
+        phase};
+  }
+}
+
+}  // namespace wpe

@@ -1,0 +1,71 @@
+#pragma once
+// PocoHttpTransport: the real HttpTransport and the only code that opens TLS sessions.
+//
+//  - https:// through Poco::Net::HTTPSClientSession with a Context of VERIFY_STRICT (chain and
+//    host name checked, also for loopback), trusting options.caFile when set and the system
+//    store otherwise. One Context per caFile, built once and cached.
+//  - http:// only to loopback hosts; anything else is refused before a socket is opened.
+//  - Connections are reused: idle sessions are pooled per (scheme, host, port, caFile), taken
+//    for one exchange and returned after the whole response was read; a session whose exchange
+//    failed is discarded. Concurrent send() calls therefore never share a session.
+//  - Redirects are never followed (a 3xx is returned as it is). Bodies above
+//    options.maxBodyBytes are an error. The Authorization value is set on the request and
+//    never logged.
+//
+// Errors (never exceptions): UpstreamUnreachable naming host:port and what failed (DNS,
+// connect, timeout, TLS verification — with the ca_file hint —, read); UpstreamError for a
+// body over the cap or a malformed response; BadRequest for a URL it refuses; Unavailable for
+// a ca_file that cannot be loaded.
+//
+// Requires an SslInitializer alive for the whole lifetime. Thread-safe.
+
+#include <Poco/AutoPtr.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "daemon/upstream/http_transport.h"
+
+namespace Poco {
+class Logger;
+namespace Net {
+class Context;
+class HTTPClientSession;
+}  // namespace Net
+}  // namespace Poco
+
+namespace wpe {
+
+struct UpstreamUrl;
+
+class PocoHttpTransport final : public HttpTransport {
+ public:
+  // maxIdlePerHost: idle sessions kept per pool key; more are closed when returned.
+  explicit PocoHttpTransport(Poco::Logger& logger, std::size_t maxIdlePerHost = 4);
+  ~PocoHttpTransport() override;
+
+  Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options) override;
+  SendOutcome sendWithPhase(const HttpRequest& request, const TransportOptions& options) override;
+
+ private:
+  using SessionPtr = std::unique_ptr<Poco::Net::HTTPClientSession>;
+
+  Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const std::string& caFile);
+  Result<SessionPtr> takeSession(const UpstreamUrl& url, const TransportOptions& options,
+                                 const std::string& key);
+  void returnSession(const std::string& key, SessionPtr session);
+  SendOutcome exchange(Poco::Net::HTTPClientSession& session, const UpstreamUrl& url,
+                       const HttpRequest& request, const TransportOptions& options,
+                       bool& keepSession);
+
+  Poco::Logger& logger_;
+  std::size_t maxIdlePerHost_;
+  std::mutex mutex_;  // guards contexts_ and idle_
+  std::map<std::string, Poco::AutoPtr<Poco::Net::Context>> contexts_;
+  std::map<std::string, std::vector<SessionPtr>> idle_;
+};
+
+}  // namespace wpe

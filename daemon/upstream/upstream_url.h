@@ -1,0 +1,29 @@
+#pragma once
+// UpstreamUrl: an endpoint URL split the way the transport needs it, with the scheme rule of
+// interface.md enforced in one place: https:// anywhere, http:// only to a loopback host
+// (127.0.0.0/8, ::1, localhost). The config loader uses the same check.
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace wpe {
+
+struct UpstreamUrl {
+  std::string scheme;        // "https" | "http"
+  std::string host;          // without IPv6 brackets
+  std::uint16_t port = 0;    // explicit or the scheme's default
+  std::string pathAndQuery;  // at least "/"
+
+  // BadRequest when the URL is not absolute, has another scheme, or is http:// to a
+  // non-loopback host (the message names the URL and says to use https://).
+  static Result<UpstreamUrl> parse(const std::string& url);
+
+  bool secure() const { return scheme == "https"; }
+};
+
+// 127.0.0.0/8, ::1 (and ::ffff:127.x), or the name "localhost".
+bool isLoopbackHost(const std::string& host);
+
+}  // namespace wpe

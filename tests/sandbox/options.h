@@ -1,0 +1,27 @@
+#pragma once
+// Options: wpe-sandbox's command line.
+//   wpe-sandbox --state-dir DIR [--listen 127.0.0.1:0] [--sites N] [--token-ttl SECONDS]
+//               [--latency-ms MS]
+// parse() returns a BadRequest error whose message is meant for stderr (usage included).
+
+#include <chrono>
+#include <string>
+
+#include "common/result.h"
+
+namespace wpe {
+
+struct Options {
+  std::string stateDir;
+  std::string listen = "127.0.0.1:0";
+  int sites = 25;
+  std::chrono::seconds tokenTtl{3600};
+  std::chrono::milliseconds latency{0};
+
+  static constexpr int kMaxSites = 50000;
+
+  static Result<Options> parse(int argc, char** argv);
+  static const char* usage();
+};
+
+}  // namespace wpe

@@ -1,0 +1,207 @@
+#include "daemon/cache/cache_store.h"
+
+#include <Poco/Logger.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/fakes.h"
+#include "tests/unit/temp_dir.h"
+
+using namespace wpe;
+using namespace wpe::testing;
+
+namespace {
+
+mode_t modeOf(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 0777;
+}
+
+std::vector<CacheItem> sites(std::size_t n, const std::string& prefix = "site") {
+  std::vector<CacheItem> items;
+  for (std::size_t i = 0; i < n; ++i) {
+    CacheItem item;
+    item.id = prefix + "-id-" + std::to_string(i);
+    item.name = prefix + std::to_string(i);
+    item.accountId = "acc";
+    item.json = R"({"id":")" + item.id + R"(","name":")" + item.name + R"(","tags":["a/b","é"]})";
+    items.push_back(item);
+  }
+  return items;
+}
+
+std::unique_ptr<CacheStore> openStore(const std::string& dir, const Clock& clock) {
+  auto store = CacheStore::open(dir, clock, Poco::Logger::get("test"));
+  REQUIRE(store);
+  return std::move(*store);
+}
+
+}  // namespace
+
+TEST_CASE("CacheStore: a list round-trips as the same JSON, in order", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto store = openStore(dir / "wped", clock);
+  auto items = sites(3);
+  REQUIRE(store->replaceList("default", ListKind::Sites, items));
+  auto list = store->list("default", ListKind::Sites);
+  REQUIRE(list);
+  CHECK(list->count == 3);
+  CHECK(list->json == "[" + items[0].json + "," + items[1].json + "," + items[2].json + "]");
+  REQUIRE(list->state.syncedAt);
+  CHECK(*list->state.syncedAt == clock.now());
+  CHECK(list->state.lastError.empty());
+
+  auto none = store->list("other", ListKind::Sites);
+  REQUIRE(none);
+  CHECK(none->json == "[]");
+  CHECK_FALSE(none->state.syncedAt);
+  auto installs = store->list("default", ListKind::Installs);
+  CHECK(installs->count == 0);
+}
+
+TEST_CASE("CacheStore: get by id and by exact name", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto store = openStore(dir.path(), clock);
+  auto items = sites(3);
+  items[2].name = "site0";  // two items share a name
+  REQUIRE(store->replaceList("p", ListKind::Sites, items));
+  CHECK(store->get("p", ListKind::Sites, "site-id-1").value() == items[1].json);
+  CHECK(store->get("p", ListKind::Sites, "site1").value() == items[1].json);
+  CHECK(store->get("p", ListKind::Sites, "site-id-2").value() == items[2].json);
+  auto ambiguous = store->get("p", ListKind::Sites, "site0");
+  REQUIRE_FALSE(ambiguous);
+  CHECK(ambiguous.error().code == ErrorCode::Conflict);
+  auto missing = store->get("p", ListKind::Sites, "SITE1");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == ErrorCode::NotFound);
+  CHECK_FALSE(store->get("q", ListKind::Sites, "site1"));
+}
+
+TEST_CASE("CacheStore: a failed replace leaves the old list", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto store = openStore(dir.path(), clock);
+  auto old = sites(5, "old");
+  REQUIRE(store->replaceList("p", ListKind::Sites, old));
+  const auto before = store->list("p", ListKind::Sites).value();
+  clock.advance(std::chrono::minutes(5));
+
+  auto broken = sites(100, "new");
+  broken[60].id = broken[10].id;  // the unique index fails half-way through the inserts
+  auto replaced = store->replaceList("p", ListKind::Sites, broken);
+  REQUIRE_FALSE(replaced);
+  CHECK(replaced.error().message.find("UNIQUE") != std::string::npos);
+
+  auto after = store->list("p", ListKind::Sites);
+  REQUIRE(after);
+  CHECK(after->json == before.json);
+  CHECK(after->state.syncedAt == before.state.syncedAt);
+  // The connection is usable again afterwards (the transaction was rolled back).
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(2, "next")));
+  CHECK(store->list("p", ListKind::Sites)->count == 2);
+}
+
+TEST_CASE("CacheStore: the directory is 0700 and the files 0600", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  const std::string cacheDir = dir / "nested/wped";
+  const mode_t oldMask = ::umask(022);  // a permissive umask must not leak into the files
+  auto store = openStore(cacheDir, clock);
+  ::umask(oldMask);
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(2)));
+  CHECK(modeOf(cacheDir) == 0700);
+  CHECK(modeOf(cacheDir + "/cache.db") == 0600);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    if (std::filesystem::exists(cacheDir + "/cache.db" + suffix)) {
+      CHECK(modeOf(cacheDir + "/cache.db" + suffix) == 0600);
+    }
+  }
+}
+
+TEST_CASE("CacheStore: a corrupt file is moved aside and the cache rebuilt", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  {
+    std::ofstream garbage(dir / "cache.db", std::ios::binary);
+    for (int i = 0; i < 512; ++i) garbage << "this is not a database ";
+  }
+  auto store = openStore(dir.path(), clock);
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(1)));
+  CHECK(store->list("p", ListKind::Sites)->count == 1);
+  int moved = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    if (entry.path().filename().string().rfind("cache.db.corrupt-", 0) == 0) ++moved;
+  }
+  CHECK(moved == 1);
+
+  SECTION("and a healthy file is reopened as it is") {
+    store.reset();
+    auto again = openStore(dir.path(), clock);
+    CHECK(again->list("p", ListKind::Sites)->count == 1);
+  }
+}
+
+TEST_CASE("CacheStore: sync errors and dropping a profile", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto store = openStore(dir.path(), clock);
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(2)));
+  const WallTime synced = clock.now();
+  clock.advance(std::chrono::minutes(1));
+  REQUIRE(store->recordSyncError("p", ListKind::Sites, "the API answered 500"));
+  auto state = store->syncState("p", ListKind::Sites);
+  REQUIRE(state);
+  CHECK(state->syncedAt == synced);
+  CHECK(state->lastAttemptAt == clock.now());
+  CHECK(state->lastError == "the API answered 500");
+  CHECK(store->list("p", ListKind::Sites)->count == 2);
+
+  REQUIRE(store->replaceList("q", ListKind::Sites, sites(1)));
+  REQUIRE(store->dropProfile("p"));
+  CHECK(store->list("p", ListKind::Sites)->count == 0);
+  CHECK_FALSE(store->syncState("p", ListKind::Sites)->syncedAt);
+  CHECK(store->list("q", ListKind::Sites)->count == 1);
+}
+
+TEST_CASE("CacheStore: 10,000 sites are served in a few milliseconds", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto store = openStore(dir.path(), clock);
+  auto items = sites(10000);
+  REQUIRE(store->replaceList("p", ListKind::Sites, items));
+  const auto start = std::chrono::steady_clock::now();
+  auto list = store->list("p", ListKind::Sites);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE(list);
+  CHECK(list->count == 10000);
+  CHECK(took < std::chrono::milliseconds(100));  // generous for a loaded CI machine
+}
+
+TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error",
+          "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto opened = CacheStore::open(dir.path(), clock, Poco::Logger::get("test"), 256 * 1024);
+  REQUIRE(opened);
+  auto& store = *opened;
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(20, "old")));
+  const auto before = store->list("p", ListKind::Sites).value();
+
+  auto big = sites(5000, "new");  // ~500 KB of rows: more than the 256 KiB cap
+  auto replaced = store->replaceList("p", ListKind::Sites, big);
+  REQUIRE_FALSE(replaced);
+  CHECK(replaced.error().code == ErrorCode::Internal);
+  CHECK(replaced.error().message.find("full") != std::string::npos);
+
+  auto after = store->list("p", ListKind::Sites);
+  REQUIRE(after);
+  CHECK(after->json == before.json);
+  REQUIRE(store->recordSyncError("p", ListKind::Sites, replaced.error().message));
+  CHECK(store->syncState("p", ListKind::Sites)->lastError == replaced.error().message);
+}

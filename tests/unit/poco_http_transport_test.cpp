@@ -1,0 +1,283 @@
+#include "daemon/upstream/poco_http_transport.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include <catch2/catch.hpp>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "daemon/upstream/ssl_initializer.h"
+#include "tests/unit/temp_dir.h"
+
+using namespace wpe;
+using namespace wpe::testing;
+
+namespace {
+
+// What the test server saw, for assertions about the request the transport sent.
+struct Seen {
+  std::mutex mutex;
+  std::vector<std::string> authorization, userAgent, accept, clientPorts, bodies;
+  std::condition_variable released;  // /slow answers only once the test lets it
+  bool release = false;
+};
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(Seen& seen) : seen_(seen) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    std::string body(std::istreambuf_iterator<char>(request.stream()), {});
+    {
+      std::lock_guard lock(seen_.mutex);
+      seen_.authorization.push_back(request.get("Authorization", ""));
+      seen_.userAgent.push_back(request.get("User-Agent", ""));
+      seen_.accept.push_back(request.get("Accept", ""));
+      seen_.clientPorts.push_back(std::to_string(request.clientAddress().port()));
+      seen_.bodies.push_back(body);
+    }
+    if (request.getURI() == "/slow") {
+      std::unique_lock lock(seen_.mutex);
+      seen_.released.wait(lock, [this] { return seen_.release; });
+    }
+    if (request.getURI() == "/big") {
+      response.setContentType("application/json");
+      response.send() << std::string(5000, 'x');
+      return;
+    }
+    if (request.getURI() == "/redirect") {
+      response.set("Location", "https://example.com/elsewhere");
+      response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_FOUND);
+      response.send();
+      return;
+    }
+    response.setContentType("application/json");
+    const std::string answer = R"({"uri":")" + request.getURI() + R"("})";
+    response.sendBuffer(answer.data(), answer.size());  // with a length: keep-alive works
+  }
+
+ private:
+  Seen& seen_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(Seen& seen) : seen_(seen) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(seen_);  // HTTPServer takes ownership
+  }
+
+ private:
+  Seen& seen_;
+};
+
+void run(const std::string& command) {
+  REQUIRE(std::system((command + " >/dev/null 2>&1").c_str()) == 0);
+}
+
+// A CA, a second unrelated CA, and a server certificate for 127.0.0.1 signed by the first.
+struct Pki {
+  TempDir dir;
+  Pki() {
+    const std::string d = dir.path();
+    const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes ";
+    run("openssl req -x509" + key + "-keyout " + d + "/ca.key -out " + d +
+        "/ca.pem -days 2 -subj '/CN=wped test CA'");
+    run("openssl req -x509" + key + "-keyout " + d + "/other.key -out " + d +
+        "/other.pem -days 2 -subj '/CN=some other CA'");
+    run("openssl req" + key + "-keyout " + d + "/server.key -out " + d +
+        "/server.csr -subj '/CN=127.0.0.1'");
+    run("printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > " + d + "/ext.cnf");
+    run("openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.pem -CAkey " + d +
+        "/ca.key -CAcreateserial -out " + d + "/server.pem -days 2 -extfile " + d + "/ext.cnf");
+  }
+  std::string operator/(const std::string& name) const { return dir / name; }
+};
+
+struct TlsServer {
+  Seen seen;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+  std::uint16_t port = 0;
+
+  explicit TlsServer(const Pki& pki) {
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, pki / "server.key",
+                               pki / "server.pem", "", Poco::Net::Context::VERIFY_NONE);
+    Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 64, context);
+    port = socket.address().port();
+    auto* params = new Poco::Net::HTTPServerParams;  // HTTPServer takes ownership
+    params->setKeepAlive(true);
+    server = std::make_unique<Poco::Net::HTTPServer>(new Factory(seen), socket, params);
+    server->start();
+  }
+  ~TlsServer() {
+    {
+      std::lock_guard lock(seen.mutex);
+      seen.release = true;
+    }
+    seen.released.notify_all();
+    server->stopAll(true);
+  }
+  std::string url(const std::string& path) const {
+    return "https://127.0.0.1:" + std::to_string(port) + path;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport]") {
+  SslInitializer ssl;
+  Pki pki;
+  TlsServer server(pki);
+  PocoHttpTransport transport(Poco::Logger::get("test"));
+  TransportOptions options;
+  options.caFile = pki / "ca.pem";
+  options.profile = "work";
+
+  SECTION("trusted through ca_file: the request arrives with its headers, the session is reused") {
+    HttpRequest request;
+    request.url = server.url("/v1/sites?limit=100&offset=0");
+    request.authorization = Secret("ApiKey canary-key");
+    auto first = transport.send(request, options);
+    REQUIRE(first);
+    CHECK(first->status == 200);
+    CHECK(first->body == R"({"uri":"/v1/sites?limit=100&offset=0"})");
+    CHECK(first->header("content-type") == "application/json");
+
+    HttpRequest post;
+    post.method = "POST";
+    post.url = server.url("/v1/installs");
+    post.body = R"({"name":"x"})";
+    post.contentType = "application/json";
+    auto second = transport.send(post, options);
+    REQUIRE(second);
+    std::lock_guard lock(server.seen.mutex);
+    REQUIRE(server.seen.authorization.size() == 2);
+    CHECK(server.seen.authorization[0] == "ApiKey canary-key");
+    CHECK(server.seen.authorization[1].empty());
+    CHECK(server.seen.userAgent[0].rfind("wped/", 0) == 0);
+    CHECK(server.seen.accept[0] == "application/json");
+    CHECK(server.seen.bodies[1] == R"({"name":"x"})");
+    CHECK(server.seen.clientPorts[0] == server.seen.clientPorts[1]);  // one kept-alive connection
+  }
+
+  SECTION("a certificate from another CA is refused with the ca_file hint") {
+    options.caFile = pki / "other.pem";
+    HttpRequest request;
+    request.url = server.url("/v1/sites");
+    auto outcome = transport.sendWithPhase(request, options);
+    REQUIRE_FALSE(outcome.result);
+    CHECK(outcome.failedPhase == SendPhase::NotSent);
+    const Error& e = outcome.result.error();
+    CHECK(e.code == ErrorCode::UpstreamUnreachable);
+    CHECK_THAT(e.message, Catch::StartsWith("TLS certificate verification failed for 127.0.0.1 ("));
+    CHECK_THAT(e.message,
+               Catch::EndsWith("If the API uses a private CA, set ca_file in [profile.work]"));
+    std::lock_guard lock(server.seen.mutex);
+    CHECK(server.seen.authorization.empty());  // nothing reached the handler
+  }
+
+  SECTION("an unreadable ca_file is named") {
+    options.caFile = pki / "missing.pem";
+    HttpRequest request;
+    request.url = server.url("/v1/sites");
+    auto r = transport.send(request, options);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::StartsWith("cannot use ca_file " + (pki / "missing.pem")));
+  }
+
+  SECTION("the system store does not trust a private CA") {
+    options.caFile.clear();
+    HttpRequest request;
+    request.url = server.url("/v1/sites");
+    auto r = transport.send(request, options);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::StartsWith("TLS certificate verification failed"));
+  }
+
+  SECTION("a body above the cap is an error") {
+    options.maxBodyBytes = 1000;
+    HttpRequest request;
+    request.url = server.url("/big");
+    auto r = transport.send(request, options);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::UpstreamError);
+    CHECK_THAT(r.error().message, Catch::EndsWith("is larger than 1000 bytes"));
+  }
+
+  SECTION("a server that does not answer in time → read timeout naming host:port") {
+    options.readTimeout = std::chrono::milliseconds(300);
+    HttpRequest request;
+    request.url = server.url("/slow");
+    auto outcome = transport.sendWithPhase(request, options);
+    REQUIRE_FALSE(outcome.result);
+    CHECK(outcome.failedPhase == SendPhase::MaybeSent);
+    CHECK(outcome.result.error().code == ErrorCode::UpstreamUnreachable);
+    CHECK(outcome.result.error().message ==
+          "127.0.0.1:" + std::to_string(server.port) + " did not answer within 300 ms");
+  }
+
+  SECTION("concurrent sends each get their own connection and all succeed") {
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 6; ++i) {
+      threads.emplace_back([&, i] {
+        HttpRequest request;
+        request.url = server.url("/v1/sites/" + std::to_string(i));
+        auto r = transport.send(request, options);
+        if (r && r->body == R"({"uri":"/v1/sites/)" + std::to_string(i) + R"("})") ++ok;
+      });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(ok == 6);
+  }
+
+  SECTION("redirects are returned, not followed") {
+    HttpRequest request;
+    request.url = server.url("/redirect");
+    auto r = transport.send(request, options);
+    REQUIRE(r);
+    CHECK(r->status == 302);
+    CHECK(r->header("Location") == "https://example.com/elsewhere");
+    std::lock_guard lock(server.seen.mutex);
+    CHECK(server.seen.authorization.size() == 1);
+  }
+}
+
+TEST_CASE("PocoHttpTransport: plain http:// only to loopback", "[poco_http_transport]") {
+  SslInitializer ssl;
+  PocoHttpTransport transport(Poco::Logger::get("test"));
+  HttpRequest request;
+  request.url = "http://api.wpengineapi.com/v1/sites";
+  request.authorization = Secret("ApiKey canary-key");
+  auto outcome = transport.sendWithPhase(request, {});
+  REQUIRE_FALSE(outcome.result);
+  CHECK(outcome.failedPhase == SendPhase::NotSent);
+  CHECK(outcome.result.error().code == ErrorCode::BadRequest);
+  CHECK_THAT(outcome.result.error().message,
+             Catch::StartsWith("refusing plain http:// to api.wpengineapi.com"));
+
+  SECTION("loopback http:// is allowed; a closed port names host:port") {
+    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const auto port = probe.address().port();
+    probe.close();
+    request.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/sites";
+    auto r = transport.sendWithPhase(request, {});
+    REQUIRE_FALSE(r.result);
+    CHECK(r.failedPhase == SendPhase::NotSent);
+    CHECK(r.result.error().code == ErrorCode::UpstreamUnreachable);
+    CHECK(r.result.error().message ==
+          "could not connect to 127.0.0.1:" + std::to_string(port) + ": connection refused");
+  }
+}

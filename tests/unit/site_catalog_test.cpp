@@ -1,0 +1,195 @@
+#include "daemon/sync/site_catalog.h"
+
+#include <Poco/Logger.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/unit/fake_authorizer.h"
+#include "tests/unit/fake_wpe_api.h"
+#include "tests/unit/recording_sleeper.h"
+#include "tests/unit/temp_dir.h"
+
+using namespace wpe;
+using namespace wpe::testing;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  FakeTransport transport;
+  FakeClock clock;
+  RecordingSleeper sleeper;
+  RetryPolicy policy{{}, [] { return 0.0; }};
+  UpstreamClient client{transport, policy, sleeper, clock, Poco::Logger::get("test")};
+  PageFetcher fetcher{client, Poco::Logger::get("test"), 4};
+  FakeWpeApi api{250};
+  std::shared_ptr<FakeAuthorizer> authorizer = std::make_shared<FakeAuthorizer>();
+  std::unique_ptr<CacheStore> cache = open();
+  std::unique_ptr<SiteCatalog> catalog = makeCatalog();
+
+  Fixture() { api.attach(transport); }
+
+  std::unique_ptr<CacheStore> open() {
+    auto store = CacheStore::open(dir.path(), clock, Poco::Logger::get("test"));
+    REQUIRE(store);
+    return std::move(*store);
+  }
+  std::unique_ptr<SiteCatalog> makeCatalog() {
+    SiteCatalogOptions options;
+    options.profile = "default";
+    options.apiUrl = "https://api.example.test/v1";
+    options.interval = std::chrono::seconds(900);
+    return std::make_unique<SiteCatalog>(options, authorizer, fetcher, *cache, clock,
+                                         Poco::Logger::get("test"), [] { return 0.5; });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("SiteCatalog: a sync fills every list and the snapshot serves it", "[site_catalog]") {
+  Fixture f;
+  auto before = f.catalog->snapshot(ListKind::Sites);
+  REQUIRE(before);
+  CHECK(before->stale);
+  CHECK(before->json == "[]");
+  CHECK(before->syncedAt.empty());
+
+  REQUIRE(f.catalog->sync());
+  CHECK(f.api.requests == 3 + 1 + 1);  // 250 sites = 3 pages, installs, accounts
+  auto sites = f.catalog->snapshot(ListKind::Sites);
+  REQUIRE(sites);
+  CHECK(sites->count == 250);
+  CHECK_FALSE(sites->stale);
+  CHECK(sites->syncedAt == "2027-01-15T08:00:00Z");
+  CHECK(sites->json.rfind("[" + FakeWpeApi::itemJson("sites", 0) + ",", 0) == 0);
+  CHECK(f.catalog->snapshot(ListKind::Installs)->count == 3);
+  CHECK(f.catalog->snapshot(ListKind::Accounts)->count == 2);
+
+  SECTION("older than the interval → stale") {
+    f.clock.advance(std::chrono::seconds(901));
+    CHECK(f.catalog->snapshot(ListKind::Sites)->stale);
+  }
+  SECTION("marked stale after a write → stale until the next sync") {
+    f.catalog->markStale(ListKind::Sites);
+    CHECK(f.catalog->snapshot(ListKind::Sites)->stale);
+    CHECK_FALSE(f.catalog->snapshot(ListKind::Installs)->stale);
+    REQUIRE(f.catalog->refresh(ListKind::Sites));
+    CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+  }
+}
+
+TEST_CASE("SiteCatalog: concurrent refreshes share one sync", "[site_catalog]") {
+  Fixture f;
+  f.api.latencyMs = 20;
+  constexpr int kCallers = 8;
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&] {
+      if (f.catalog->refresh(ListKind::Sites)) ++ok;
+    });
+  }
+  for (auto& t : callers) t.join();
+  CHECK(ok == kCallers);
+  // One sync of the sites list is 3 pages. Callers that arrived after it finished may have
+  // started one more, but never one each.
+  CHECK(f.api.requests % 3 == 0);
+  CHECK(f.api.requests <= 6);
+}
+
+TEST_CASE("SiteCatalog: joiners get the running sync's result without new requests",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.latencyMs = 50;
+  std::thread first([&] { CHECK(f.catalog->sync()); });
+  // Wait until the first sync is visibly running before joining it.
+  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  std::vector<std::thread> joiners;
+  for (int i = 0; i < 5; ++i)
+    joiners.emplace_back([&] { CHECK(f.catalog->refresh(ListKind::Sites)); });
+  first.join();
+  for (auto& t : joiners) t.join();
+  CHECK(f.api.requests == 5);  // one sync of all three lists, nothing more
+}
+
+TEST_CASE("SiteCatalog: a failed sync keeps the old list and reports why", "[site_catalog]") {
+  Fixture f;
+  REQUIRE(f.catalog->sync());
+  const auto good = f.catalog->snapshot(ListKind::Sites).value();
+  f.clock.advance(std::chrono::minutes(1));
+  f.api.failStatus = 500;
+  auto failed = f.catalog->refresh(ListKind::Sites);
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().code == ErrorCode::UpstreamError);
+  auto after = f.catalog->snapshot(ListKind::Sites);
+  REQUIRE(after);
+  CHECK(after->json == good.json);
+  CHECK(after->syncedAt == good.syncedAt);
+  CHECK(after->stale);
+  CHECK(after->lastError.find("500") != std::string::npos);
+  CHECK(after->lastError.find("scripted failure") != std::string::npos);
+
+  f.api.failStatus = 0;
+  REQUIRE(f.catalog->refresh(ListKind::Sites));
+  CHECK(f.catalog->snapshot(ListKind::Sites)->lastError.empty());
+  CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
+
+TEST_CASE("SiteCatalog: after a restart the cached list is served without the network",
+          "[site_catalog]") {
+  Fixture f;
+  REQUIRE(f.catalog->sync());
+  const auto before = f.catalog->snapshot(ListKind::Sites).value();
+  const int requests = f.api.requests;
+  f.catalog.reset();
+  f.cache.reset();
+
+  f.cache = f.open();  // a new CacheStore on the same file, as after a daemon restart
+  f.catalog = f.makeCatalog();
+  auto after = f.catalog->snapshot(ListKind::Sites);
+  REQUIRE(after);
+  CHECK(after->json == before.json);
+  CHECK(after->syncedAt == before.syncedAt);
+  CHECK_FALSE(after->stale);
+  REQUIRE(f.catalog->waitForFirstSync(ListKind::Sites, std::chrono::milliseconds(0)));
+  CHECK_FALSE(f.catalog->syncIfDue());  // still fresh: the restart fetches nothing
+  CHECK(f.api.requests == requests);
+}
+
+TEST_CASE("SiteCatalog: syncIfDue follows the interval with jitter", "[site_catalog]") {
+  Fixture f;
+  CHECK(f.catalog->syncIfDue());  // never synced
+  const int afterFirst = f.api.requests;
+  CHECK_FALSE(f.catalog->syncIfDue());
+  f.clock.advance(std::chrono::seconds(800));
+  CHECK_FALSE(f.catalog->syncIfDue());
+  f.clock.advance(std::chrono::seconds(101));  // 901 s: due (random 0.5 → no jitter)
+  CHECK(f.catalog->syncIfDue());
+  CHECK(f.api.requests == 2 * afterFirst);
+}
+
+TEST_CASE("SiteCatalog: without a credential a sync fails with login_required", "[site_catalog]") {
+  Fixture f;
+  f.catalog->setAuthorizer(nullptr);
+  auto r = f.catalog->waitForFirstSync(ListKind::Sites, std::chrono::seconds(1));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::LoginRequired);
+  CHECK(f.api.requests == 0);
+  CHECK(f.catalog->snapshot(ListKind::Sites)->lastError.find("wpectl login") != std::string::npos);
+}
+
+TEST_CASE("SiteCatalog: after a failed sync the next background attempt comes sooner",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.failStatus = 503;
+  CHECK(f.catalog->syncIfDue());
+  CHECK(f.catalog->snapshot(ListKind::Sites)->stale);
+  const int afterFailure = f.api.requests;
+  CHECK_FALSE(f.catalog->syncIfDue());
+  f.api.failStatus = 0;
+  f.clock.advance(std::chrono::seconds(61));  // one minute, not the 15-minute interval
+  CHECK(f.catalog->syncIfDue());
+  CHECK(f.api.requests > afterFailure);
+  CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
