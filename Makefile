@@ -33,7 +33,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	tests/demo.sh $(BUILD)
+	/usr/bin/python3 tests/demo.py $(BUILD)
 
 bench: build
 	tests/bench/run.sh $(BUILD)

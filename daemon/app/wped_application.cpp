@@ -15,6 +15,7 @@
 
 #include "common/log_escape.h"
 #include "common/paths.h"
+#include "daemon/app/agent_modules.h"
 #include "daemon/config/config_loader.h"
 #include "daemon/localapi/core_endpoints.h"
 #include "daemon/localapi/listen_socket.h"
@@ -98,12 +99,11 @@ Status WpedApplication::reload(DaemonContext& context) {
 }
 
 Status WpedApplication::buildModules(DaemonContext& context) {
-  // Later waves construct their modules here, in dependency order, e.g.
-  //   auto store = makeCredentialStore(context);           // keep it: context.keepAlive
-  //   auto profiles = std::make_shared<ProfileRegistry>(...);
-  //   profiles->registerRoutes(context.router);
-  //   context.statusProvider = profiles.get();
-  (void)context;
+  auto modules = AgentModules::build(context);
+  if (!modules) return modules.error();
+  std::shared_ptr<AgentModules> agent = modules.value();
+  context.keepAlive.push_back(agent);
+  context.onStop.push_back([agent] { agent->stop(); });
   return {};
 }
 

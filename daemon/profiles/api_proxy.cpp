@@ -31,7 +31,7 @@ bool ApiProxy::isSafePath(const std::string& rawPath) {
     return false;
   }
   // Checked on the decoded form too: "%2e%2e" is ".." to many servers.
-  for (const std::string* form : {&rawPath, &decoded}) {
+  for (const std::string* form : {&rawPath, static_cast<const std::string*>(&decoded)}) {
     std::size_t start = 0;
     while (start <= form->size()) {
       std::size_t end = form->find('/', start);

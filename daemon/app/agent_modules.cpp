@@ -1,0 +1,104 @@
+#include "daemon/app/agent_modules.h"
+
+#include <Poco/Logger.h>
+
+#include "daemon/auth/login_registry.h"
+#include "daemon/auth/login_required_hook.h"
+#include "daemon/cache/cache_store.h"
+#include "daemon/config/config_holder.h"
+#include "daemon/core/clock.h"
+#include "daemon/credentials/make_credential_store.h"
+#include "daemon/localapi/profile_endpoints.h"
+#include "daemon/profiles/api_proxy.h"
+#include "daemon/profiles/profile_registry.h"
+#include "daemon/profiles/scheduler.h"
+#include "daemon/sync/page_fetcher.h"
+#include "daemon/upstream/interruptible_sleeper.h"
+#include "daemon/upstream/poco_http_transport.h"
+#include "daemon/upstream/retry_policy.h"
+#include "daemon/upstream/ssl_initializer.h"
+#include "daemon/upstream/upstream_client.h"
+
+namespace wpe {
+
+// Declaration order is construction order; members are destroyed in reverse.
+struct AgentModules::Parts {
+  explicit Parts(Poco::Logger& logger) : logger(logger), transport(logger) {}
+
+  Poco::Logger& logger;
+  SystemClock clock;
+  SslInitializer ssl;
+  PocoHttpTransport transport;
+  RetryPolicy retryPolicy;
+  InterruptibleSleeper sleeper;
+  std::unique_ptr<UpstreamClient> upstream;
+  std::unique_ptr<PageFetcher> fetcher;
+  std::unique_ptr<CacheStore> cache;
+  std::unique_ptr<CredentialStore> store;
+  std::unique_ptr<LoginRegistry> logins;
+  std::unique_ptr<LoginRequiredHook> hook;
+  std::unique_ptr<ProfileServices> services;
+  std::unique_ptr<ProfileRegistry> registry;
+  std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<ApiProxy> proxy;
+  std::unique_ptr<ProfileEndpoints> endpoints;
+};
+
+AgentModules::AgentModules(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+AgentModules::~AgentModules() { stop(); }
+
+void AgentModules::stop() {
+  if (!parts_) return;
+  parts_->sleeper.interrupt();  // a retry backoff must not hold up the stop
+  if (parts_->scheduler) parts_->scheduler->stop();
+}
+
+Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context) {
+  auto config = context.config.current();
+  auto p = std::make_unique<Parts>(context.logger);
+  Poco::Logger& logger = context.logger;
+
+  auto cache = CacheStore::open(context.cacheDir, p->clock, logger);
+  if (!cache) return cache.error();
+  p->cache = std::move(cache.value());
+
+  p->upstream = std::make_unique<UpstreamClient>(p->transport, p->retryPolicy, p->sleeper,
+                                                 p->clock, logger);
+  p->fetcher = std::make_unique<PageFetcher>(*p->upstream, logger);
+  p->store = makeCredentialStore(config->credentialStore, logger);
+  p->logins = std::make_unique<LoginRegistry>(p->clock);
+  if (!config->onLoginRequired.empty()) {
+    p->hook = std::make_unique<LoginRequiredHook>(config->onLoginRequired, logger);
+  }
+
+  Parts* raw = p.get();
+  p->services = std::unique_ptr<ProfileServices>(new ProfileServices{
+      *p->store, p->transport, *p->upstream, *p->fetcher, *p->cache, *p->logins, p->clock,
+      logger, config->syncInterval,
+      [raw](const std::string& profile) {
+        raw->logger.warning("profile %s: login required", profile);
+        if (raw->hook) raw->hook->run(profile);
+      },
+      [raw](const std::string& profile) {
+        if (raw->scheduler) raw->scheduler->requestSync(profile);
+      }});
+  p->registry = std::make_unique<ProfileRegistry>(
+      *p->services, config->credentialStore == CredentialStoreKind::Memory);
+  p->registry->apply(*config);
+  p->scheduler = std::make_unique<Scheduler>(*p->registry, *p->store, p->clock, logger);
+  p->proxy = std::make_unique<ApiProxy>(*p->upstream, p->services->requestSync);
+  p->endpoints =
+      std::make_unique<ProfileEndpoints>(*p->registry, *p->logins, *p->cache, *p->proxy);
+
+  p->endpoints->registerRoutes(context.router);
+  context.statusProvider = p->registry.get();
+  context.config.onChange([raw](const DaemonConfig&, const DaemonConfig& after) {
+    raw->registry->apply(after);
+    raw->scheduler->wake();
+  });
+  p->scheduler->start();
+  return std::shared_ptr<AgentModules>(new AgentModules(std::move(p)));
+}
+
+}  // namespace wpe
