@@ -4,6 +4,7 @@
 
 #include "common/unix_http_client.h"
 #include "ctl/api_reply.h"
+#include "ctl/json_value.h"
 #include "ctl/progress_notice.h"
 #include "ctl/relative_time.h"
 #include "ctl/reply_views.h"
@@ -116,4 +117,25 @@ TEST_CASE("Unit: the progress notice shows only when the wait outlasts its delay
   notice.stop();
   CHECK(slow.str().rfind("Syncing", 0) == 0);
   CHECK_FALSE(notice.shown());
+}
+
+TEST_CASE("Unit: the list parser reads the JSON the daemon and the API send", "[ctl][json]") {
+  auto doc = JsonValue::parse(R"( {"a":"x\"y\\z\/\n","n":-1.5e3,"t":true,"f":false,"z":null,)"
+                              R"("u":"caf\u00e9 \ud83d\ude00","arr":[1,[2],{"k":[]}],"o":{}} )");
+  REQUIRE(doc);
+  CHECK((*doc)["a"].text() == "x\"y\\z/\n");
+  CHECK((*doc)["n"].text() == "-1.5e3");
+  CHECK((*doc)["t"].boolean());
+  CHECK_FALSE((*doc)["f"].boolean());
+  CHECK((*doc)["z"].isNull());
+  CHECK((*doc)["u"].text() == "caf\xC3\xA9 \xF0\x9F\x98\x80");
+  CHECK((*doc)["arr"].items().size() == 3);
+  CHECK((*doc)["arr"].items()[2]["k"].isArray());
+  CHECK((*doc)["missing"]["deeper"].text().empty());
+  for (const char* bad : {"", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "\"open", "[1] x", "{\"a\":\"\\q\"}", "nul"}) {
+    INFO(bad);
+    CHECK_FALSE(JsonValue::parse(bad));
+  }
+  CHECK_FALSE(JsonValue::parse(std::string(100, '[') + std::string(100, ']')));
+  CHECK(JsonValue::parse(std::string(50, '[') + std::string(50, ']')));
 }
