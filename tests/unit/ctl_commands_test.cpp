@@ -258,3 +258,26 @@ TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logge
   CHECK_THAT(denied.out, Catch::StartsWith("{\"login_id\":\"L1\"") && Catch::Contains("failed"));
   CHECK_THAT(denied.err, Catch::EndsWith("wpectl: access denied\n"));
 }
+
+TEST_CASE("Unit: login --api-key sends the piped key to wped and never prints it", "[ctl][login]") {
+  FakeWped wped;
+  wped.answer("POST /v1/profiles/default/login", 200,
+              R"({"profile":"default","state":"ready","credential":"api_key","user":{"email":"ada@example.com","first_name":"Ada","last_name":"L"}})");
+  // wpectl reads the secret from fd 0: put a pipe there for the duration of the run.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  std::string key = "canary-key-0123\n";
+  REQUIRE(::write(fds[1], key.data(), key.size()) == static_cast<ssize_t>(key.size()));
+  ::close(fds[1]);
+  int savedStdin = ::dup(0);
+  ::dup2(fds[0], 0);
+  ::close(fds[0]);
+  auto r = run({"login", "--api-key"}, wped.path());
+  ::dup2(savedStdin, 0);
+  ::close(savedStdin);
+  CHECK(r.code == 0);
+  CHECK(r.out == "Logged in to profile default as ada@example.com (Ada L)\n");
+  CHECK(wped.lastBody() == R"({"api_key":"canary-key-0123","method":"api_key"})");
+  CHECK(r.out.find("canary") == std::string::npos);
+  CHECK(r.err.find("canary") == std::string::npos);
+}
