@@ -2,7 +2,8 @@
 // Human renderings of wped's answers for wpectl: who is logged in, the sites/installs/
 // accounts tables, one site's details and the list footer. Pure functions over the answer's
 // JSON text; a document that does not have the expected shape is an Internal error naming
-// what was missing. Only the human output parses lists; --json copies the bytes through.
+// what was missing. Only the human output parses lists (with JsonValue, fast enough for
+// 10,000 sites); --json copies the bytes through.
 
 #include <cstdint>
 #include <map>
