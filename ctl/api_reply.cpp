@@ -22,6 +22,7 @@ Result<std::string> apiPath(std::string_view path) {
 
 bool isWpedError(const HttpReply& reply) {
   if (reply.status < 400) return false;
+  if (!reply.header("x-wped-error").empty()) return true;
   try {
     Poco::JSON::Parser parser;
     auto object = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
