@@ -208,6 +208,10 @@ def test_no_secret_service_is_reported_and_login_says_so(make_stack):
     assert status == 503 and body["error"]["code"] == "keyring_unavailable", body
     assert "Secret Service" in body["error"]["message"]
     assert profile_state(stack)["state"] != "ready"
+    if ctl_has("login"):
+        r = stack.ctl("login", "--api-key", input=stack.info["api_key"] + "\n")
+        assert r.returncode == 1 and "Secret Service" in r.stderr, (r.returncode, r.stderr)
+        assert r.stderr.startswith("wpectl: ")
 
 
 def test_no_session_bus_is_reported(make_stack):
@@ -231,6 +235,10 @@ def test_memory_store_logs_in_without_a_keyring(make_stack):
     assert status == 200 and token["authorization"] == "ApiKey " + stack.info["api_key"]
     status, _, sites = call(stack, "GET", "/v1/profiles/default/sites")
     assert status == 200 and sites["count"] == 25
+    if ctl_has("token"):
+        r = stack.ctl("token", "--header")
+        assert r.returncode == 0 and r.stdout.strip().endswith(stack.info["api_key"]), r.stderr
+        assert len(stack.ctl_json("sites")["results"]) == 25
 
 
 def test_locked_keyring_answers_promptly_and_login_says_locked(make_stack):
@@ -247,6 +255,11 @@ def test_locked_keyring_answers_promptly_and_login_says_locked(make_stack):
     assert elapsed < 8.0, f"login took {elapsed:.1f}s with a locked keyring"
     assert status == 503 and body["error"]["code"] == "keyring_locked", body
     assert "locked" in body["error"]["message"]
+    if ctl_has("login"):
+        started = time.monotonic()
+        r = stack.ctl("login", "--api-key", input=stack.info["api_key"] + "\n")
+        assert time.monotonic() - started < 8.0
+        assert r.returncode == 1 and "locked" in r.stderr, (r.returncode, r.stderr)
     started = time.monotonic()
     status_doc(stack)
     assert time.monotonic() - started < 2.0
@@ -260,6 +273,9 @@ def test_wpectl_login_logout_token(stack):
     assert r.returncode == 1 and r.stderr.startswith("wpectl: ") and "rejected" in r.stderr
     stack.login_api_key()
     assert stack.profile_status()["state"] == "ready"
+    wait_for(lambda: stack.profile_status().get("sites_synced_at", "never") != "never",
+             what="the first sync after `wpectl login`")
+    assert "attribute.profile = default" in keyring_items(stack)
     r = stack.ctl("token")
     assert r.returncode == 0 and r.stdout.strip() == stack.info["api_key"]
     r = stack.ctl("logout")
