@@ -120,7 +120,7 @@ def test_bad_api_key_is_refused_and_nothing_is_stored(stack):
     assert "rejected" in message and "nothing was stored" in message
     assert "not-the-right-key" not in message
     assert keyring_items(stack) == ""
-    assert profile_state(stack)["state"] == "logged_out"
+    assert restored(stack)["state"] == "logged_out"
     status, _, body = call(stack, "GET", "/v1/profiles/default/token")
     assert status == 401 and body["error"]["code"] == "login_required"
 

@@ -109,6 +109,7 @@ def test_validation_errors_pass_through_unchanged(stack):
 def test_a_write_during_a_sync_still_shows_up_soon(make_stack):
     stack = make_stack(sites=2500)
     login_and_sync(stack)
+    wait_for(lambda: quiet(stack), timeout=30, what="the first sync to finish")
     stack.sandbox.control("POST", "/latency", {"ms": 80})
     stack.sandbox.reset_counters()
     walk = threading.Thread(target=lambda: raw(stack, "POST", "/v1/profiles/default/sync"))
