@@ -235,3 +235,22 @@ def test_one_site_by_id_or_name_and_an_explicit_sync(make_stack):
     by_path = stack.sandbox.counters()["by_path"]
     assert by_path["GET /v1/sites"] == 1 and by_path["GET /v1/installs"] >= 1
     assert by_path["GET /v1/accounts"] == 1
+
+
+@needs_ctl_sites
+def test_wpectl_lists_and_one_site(make_stack):
+    stack = logged_in_and_synced(make_stack)
+    _, _, sites = call(stack, "GET", "/v1/profiles/default/sites")
+    doc = stack.ctl_json("sites")
+    assert doc["results"] == sites["results"] and doc["stale"] is False
+    site = sites["results"][5]
+    r = stack.ctl("site", site["name"], "--json")
+    assert r.returncode == 0 and json.loads(r.stdout) == site, r.stderr
+    r = stack.ctl("site", "no-such-site")
+    assert r.returncode == 1 and r.stderr.startswith("wpectl: "), (r.returncode, r.stderr)
+    installs = stack.ctl_json("installs")
+    assert len(installs["results"]) == sandbox_total(stack, "installs")
+    accounts = stack.ctl_json("accounts", "--refresh")
+    assert len(accounts["results"]) == sandbox_total(stack, "accounts")
+    r = stack.ctl("sites")
+    assert r.returncode == 0 and site["name"] in r.stdout
