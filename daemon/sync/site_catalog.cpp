@@ -167,8 +167,8 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
       if (overall) overall = current;
       continue;
     }
-    Status status = items ? cache_.replaceList(options_.profile, kind, *items)
-                          : Status(items.error());
+    Status status =
+        items ? cache_.replaceList(options_.profile, kind, *items) : Status(items.error());
     if (status) {
       logger_.information("profile " + options_.profile + ": synced " +
                           std::to_string(items->size()) + " " + name);

@@ -113,7 +113,7 @@ class SiteCatalog {
   std::mutex mutex_;  // guards everything below; never held across network or SQLite writes
   std::condition_variable cv_;
   std::shared_ptr<Authorizer> authorizer_;
-  std::uint64_t epoch_ = 0;  // +1 on every setAuthorizer()/forget()
+  std::uint64_t epoch_ = 0;         // +1 on every setAuthorizer()/forget()
   std::uint64_t runningEpoch_ = 0;  // epoch_ when the running sync started
   bool running_ = false;
   std::vector<ListKind> runningKinds_;
@@ -121,9 +121,9 @@ class SiteCatalog {
   Status lastResult_;
   std::optional<BootTime> nextDue_;
   int consecutiveFailures_ = 0;
-  std::map<ListKind, std::uint64_t> staleMarks_;  // bumped by markStale()
+  std::map<ListKind, std::uint64_t> staleMarks_;    // bumped by markStale()
   std::map<ListKind, std::uint64_t> runningMarks_;  // staleMarks_ when the running sync began
-  std::map<ListKind, std::uint64_t> cleanMarks_;  // staleMarks_ value a successful sync saw
+  std::map<ListKind, std::uint64_t> cleanMarks_;    // staleMarks_ value a successful sync saw
 };
 
 }  // namespace wpe

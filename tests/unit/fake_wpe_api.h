@@ -60,7 +60,8 @@ class FakeWpeApi {
     ++requests;
     if (failStatus) {
       HeaderList headers;
-      if (failRetryAfter) headers.emplace_back("Retry-After", std::to_string(failRetryAfter.load()));
+      if (failRetryAfter)
+        headers.emplace_back("Retry-After", std::to_string(failRetryAfter.load()));
       return FakeTransport::json(failStatus, R"({"message":"scripted failure"})", headers);
     }
     if (unauthorizedLeft.fetch_sub(1) > 0) {
