@@ -98,7 +98,7 @@ Status UnixHttpClient::sendAll(const std::string& data, Clock::time_point deadli
 }
 
 Result<std::size_t> UnixHttpClient::readSome(Clock::time_point deadline) {
-  char chunk[16384];
+  char chunk[65536];
   for (;;) {
     ssize_t n = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
     if (n >= 0) {
@@ -179,6 +179,7 @@ Result<HttpReply> UnixHttpClient::readReply(Clock::time_point deadline, bool& sa
       if (size == 0) break;  // trailers are not used by wped
     }
   } else if (hasLength) {
+    buffer_.reserve(contentLength);  // one allocation for a large list, not a dozen regrowths
     while (buffer_.size() < contentLength) {
       auto n = readSome(deadline);
       if (!n) return n.error();

@@ -294,6 +294,7 @@ Status CacheStore::replaceList(const std::string& profile, ListKind kind,
     logger_.error(firstError->message);
     return *firstError;
   }
+  listCache_.erase({profile, kind});
   return {};
 }
 
@@ -303,7 +304,12 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
   // One read transaction: the rows and the sync state come from the same snapshot.
   if (!exec(db_, "BEGIN")) return sqlError(db_, "reading the cache");
   int rc;
-  if (withJson) {
+  auto cached = withJson ? listCache_.find({profile, kind}) : listCache_.end();
+  if (cached != listCache_.end()) {
+    out.json = cached->second.json;
+    out.count = cached->second.count;
+    rc = SQLITE_DONE;
+  } else if (withJson) {
     Statement q(db_, std::string("SELECT json FROM ") + listKindName(kind) +
                          " WHERE profile = ? ORDER BY pos");
     q.bind(1, profile);
@@ -329,6 +335,9 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
   if (rc != SQLITE_DONE) return sqlError(db_, std::string("reading ") + listKindName(kind));
   if (!state) return state.error();
   out.state = std::move(*state);
+  if (withJson && cached == listCache_.end() && out.state.syncedAt) {
+    listCache_[{profile, kind}] = CachedText{out.json, out.count};
+  }
   return out;
 }
 
@@ -406,6 +415,7 @@ Status CacheStore::dropProfile(const std::string& profile) {
     ok = del.ok() && del.step() == SQLITE_DONE;
   }
   if (ok) ok = exec(db_, "COMMIT");
+  for (ListKind kind : kAllListKinds) listCache_.erase({profile, kind});
   if (!ok) {
     Error error = sqlError(db_, "dropping profile " + profile);
     if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");

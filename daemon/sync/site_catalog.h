@@ -4,6 +4,8 @@
 //
 //  - sync(kinds) fetches each list with the PageFetcher and replaces it in the CacheStore only
 //    if that whole fetch succeeded; a failure keeps the old list and records why.
+//    The lists are fetched side by side (one thread each; the fetcher bounds each list's
+//    requests in flight), then written one after the other.
 //  - Single flight: a sync()/refresh() that arrives while a sync covering its kinds runs waits
 //    for that sync and returns its result (no second round of upstream requests).
 //  - syncIfDue() is for the background scheduler: due when a list was never synced or is older
