@@ -205,3 +205,28 @@ TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error
   REQUIRE(store->recordSyncError("p", ListKind::Sites, replaced.error().message));
   CHECK(store->syncState("p", ListKind::Sites)->lastError == replaced.error().message);
 }
+
+TEST_CASE("CacheStore: the list kept in memory follows every replace and drop",
+          "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  auto store = openStore(dir / "wped", clock);
+  REQUIRE(store->replaceList("default", ListKind::Sites, sites(2, "old")));
+  REQUIRE(store->list("default", ListKind::Sites)->count == 2);  // now served from memory
+  REQUIRE(store->list("default", ListKind::Sites)->json.find("old0") != std::string::npos);
+
+  REQUIRE(store->replaceList("default", ListKind::Sites, sites(3, "new")));
+  auto replaced = store->list("default", ListKind::Sites);
+  CHECK(replaced->count == 3);
+  CHECK(replaced->json.find("old0") == std::string::npos);
+  CHECK(replaced->json.find("new2") != std::string::npos);
+
+  auto counted = store->list("default", ListKind::Sites, false);
+  CHECK(counted->count == 3);
+  CHECK(counted->json.empty());
+
+  REQUIRE(store->dropProfile("default"));
+  auto dropped = store->list("default", ListKind::Sites);
+  CHECK(dropped->count == 0);
+  CHECK(dropped->json == "[]");
+}
