@@ -61,7 +61,7 @@ def test_login_end_to_end_then_token_and_passthrough_work(stack, profile):
     p = profile_status(stack, profile)
     assert p["state"] == "ready" and p["token_state"] == "valid", p
     assert p["token_expires_at"] and p["next_refresh_at"], p
-    assert p["persistence_pending"] is False
+    assert not p.get("persistence_pending", False)
     assert_token_works(stack, profile)
     # The grant lives in the keyring only, with the client secret beside the tokens.
     assert "wpecanary-rt-" in keyring_items(stack, profile)

@@ -438,9 +438,30 @@ TEST_CASE("TokenManager: min_valid longer than the token lifetime is a clear err
   f.transport.setHandler([](const wpe::HttpRequest&) {
     return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-11", 300)));
   });
-  auto r = f.manager.authorization(1h);
+  auto r = f.manager.token(1h);
   REQUIRE(r.error().code == ErrorCode::BadRequest);
   REQUIRE(f.transport.requestCount() == 1);
+}
+
+TEST_CASE("TokenManager: short-lived tokens are not refreshed on every request",
+          "[token_manager]") {
+  Fixture f;
+  int scheduleChanges = 0;
+  wpe::TokenManager manager("work", f.clock, f.store, f.client, f.logger, [] { return 0.0; }, {},
+                            [&] { ++scheduleChanges; });
+  REQUIRE(manager.install(f.grant(6s)));
+  REQUIRE(scheduleChanges == 1);
+  f.transport.setHandler([](const wpe::HttpRequest&) {
+    return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-12", 6)));
+  });
+  // The passthrough asks for 60 s; a 6 s token is refreshed only once past half its life.
+  for (int i = 0; i < 5; ++i) REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-0");
+  REQUIRE(manager.token(0s)->accessToken.reveal() == "canary-AT-0");
+  f.clock.advance(3500ms);
+  REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-12");
+  REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-12");
+  REQUIRE(f.transport.requestCount() == 1);
+  REQUIRE(scheduleChanges == 2);
 }
 
 TEST_CASE("TokenManager: a locked keyring at start is retried by tick", "[token_manager]") {
