@@ -322,6 +322,11 @@ Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool cap
     if (expiryDeadline_ - now >= need) return infoLocked();
     const bool canRefresh = grant_->refreshToken && !finalError_ && now >= nextAttempt_;
     if (attempted || !canRefresh) {
+      if (capToLead && expiryDeadline_ - now >= std::min<BootTime>(kMinValidFloor, lead / 2)) {
+        // The API still accepts this token: a refresh that failed or is backing off (an
+        // authorization server outage, a 429) must not turn working requests into errors.
+        return infoLocked();
+      }
       if (!grant_->refreshToken) {
         return Error(ErrorCode::LoginRequired,
                      "the access token expires and there is no refresh token; run `wpectl "

@@ -13,8 +13,10 @@
 //    and all get its result.
 //  - authorization() (the sync and the passthrough, which ask for a fixed 60 s) never asks for
 //    more than the refresh lead: with 6 s tokens it gets a token with ≥ 3 s left instead of a
-//    refresh per request. token() (an explicit min_valid from a user) is not capped: asking
-//    for more than the server's tokens live is a BadRequest.
+//    refresh per request. When that refresh fails or backs off, authorization() still serves
+//    the current token while min(kMinValidFloor, lead/2) of it remains. token() (an explicit
+//    min_valid from a user) is not capped: asking for more than the server's tokens live is a
+//    BadRequest, and a failed refresh is reported.
 //  - The onScheduleChanged callback runs (no locks held) when the next due time moved other
 //    than by tick() itself: after install() and after a refresh run by a caller, so the
 //    scheduler re-reads tick() instead of sleeping until its old deadline.

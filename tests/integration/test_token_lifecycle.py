@@ -166,6 +166,13 @@ def test_429_with_retry_after_delays_the_next_refresh(make_stack):
         return False
 
     wait_for(lambda: seen(2), timeout=15, what="the refresh answered 429")
+    # The current token still has about half its life: the passthrough keeps working and
+    # does not bring the retry forward.
+    assert api(stack, "sites?limit=1")[0] == 200
+    assert token_requests(stack) == 2
+    status, _, body = token(stack, min_valid=5)  # an explicit demand is told to wait
+    assert status == 429 and body["error"]["code"] == "rate_limited", body
+    assert token_requests(stack) == 2
     wait_for(lambda: seen(3), timeout=15, what="the retried refresh")
     # Polled every 20 ms: the observed gap is at most one poll shorter than the real one.
     assert times[3] - times[2] >= 3.0 - 0.1, times

@@ -297,8 +297,10 @@ TEST_CASE("TokenManager: Retry-After is a floor for the next attempt", "[token_m
     REQUIRE(f.authz() == "Bearer canary-AT-0");  // still valid: served, no request
   }
   REQUIRE(f.transport.requestCount() == 1);
-  auto r = f.manager.authorization(10min);  // needs a refresh, but the server said wait
+  auto r = f.manager.token(10min);  // needs a refresh, but the server said wait
   REQUIRE(r.error().code == ErrorCode::RateLimited);
+  // The API still accepts the current token: the passthrough keeps working meanwhile.
+  REQUIRE(f.manager.authorization(10min)->reveal() == "Bearer canary-AT-0");
   REQUIRE(f.transport.requestCount() == 1);
   f.clock.advance(1s);
   f.manager.tick();
