@@ -3,7 +3,11 @@
 
 As a script (usable as $BROWSER for `wpectl login --oauth`):
 
-    OAUTH_BROWSER_CA=/path/to/ca.pem OAUTH_BROWSER_LOG=/tmp/x.log oauth_browser.py URL
+    oauth_browser.py [--ca CA.pem] [--log FILE] URL
+    BROWSER="/path/oauth_browser.py --ca /path/ca.pem --log /tmp/x.log %s" wpectl login --oauth
+
+(wpectl hands the browser a minimal environment, so the options are the way in; the
+environment variables OAUTH_BROWSER_CA and OAUTH_BROWSER_LOG are the fallback.)
 
 GETs the authorize URL (trusting only the sandbox CA), does not follow the 302 itself but
 reads its Location and GETs that (the wped loopback listener, plain http on 127.0.0.1). When
@@ -64,18 +68,23 @@ def query_param(url, name):
 
 
 def main(argv):
-    if len(argv) != 2:
-        print("usage: oauth_browser.py URL", file=sys.stderr)
+    args = argv[1:]
+    options = {"--ca": os.environ.get("OAUTH_BROWSER_CA"),
+               "--log": os.environ.get("OAUTH_BROWSER_LOG")}
+    while len(args) > 1 and args[0] in options:
+        options[args[0]] = args[1]
+        args = args[2:]
+    if len(args) != 1:
+        print("usage: oauth_browser.py [--ca CA.pem] [--log FILE] URL", file=sys.stderr)
         return 2
-    ca_file = os.environ.get("OAUTH_BROWSER_CA")
-    status, location = authorize(argv[1], ca_file)
+    ca_file, log = options["--ca"], options["--log"]
+    status, location = authorize(args[0], ca_file)
     line = f"{status} -"
     code = 1
     if status == 302 and location:
         listener_status, _ = visit(location)
         line = f"{listener_status} {location.split('?')[0]}"
         code = 0
-    log = os.environ.get("OAUTH_BROWSER_LOG")
     if log:
         with open(log, "a") as f:
             f.write(line + "\n")

@@ -198,3 +198,16 @@ def test_broken_token_endpoint_answers_fail_the_login_and_store_nothing(stack):
     assert failures == []
     assert token_requests(stack) == len(TOKEN_FAULTS)  # each code sent exactly once
     assert stack.canary_hits() == []
+
+
+def test_a_newer_login_supersedes_the_pending_one(stack):
+    first = begin_login(stack)
+    first_location = redirect_of(stack, first["authorize_url"])
+    second = begin_login(stack)
+    done = wait_login_done(stack, first["login_id"])
+    assert done["state"] == "failed" and "superseded" in done["error"]["message"], done
+    assert connect_refused(listener_port(first_location))
+    status, _ = visit(redirect_of(stack, second["authorize_url"]))
+    assert status == 200
+    assert wait_login_done(stack, second["login_id"])["state"] == "succeeded"
+    assert token_requests(stack) == 1

@@ -240,3 +240,39 @@ def test_restart_restores_tokens_and_logout_revokes_them(stack):
     assert status == 401 and body["error"]["code"] == "login_required"
     assert profile_status(stack)["state"] == "logged_out"
     assert stack.canary_hits() == []
+
+
+def test_restart_after_the_access_token_expired_refreshes_without_a_new_login(make_stack):
+    stack = make_stack(token_ttl=6)
+    oauth_login(stack)
+    old = token(stack)[2]["access_token"]
+    stack.daemon.stop()
+    wait_for(lambda: not stack.sandbox.token_active(old), timeout=15,
+             what="the access token to expire while wped is stopped")
+    refreshes = refresh_requests(stack)
+    stack.daemon.start()
+
+    status, body = api(stack, "sites?limit=1")
+    assert status == 200, body
+    status, _, now = token(stack)
+    assert status == 200 and now["access_token"] != old
+    assert stack.sandbox.token_active(now["access_token"])
+    assert counter(stack, "grants", "authorization_code") == 1
+    assert refresh_requests(stack) > refreshes
+    assert counter(stack, "by_status", "401") == 0  # the expired token was never sent
+
+
+def test_many_clients_hit_by_one_early_expiry_share_one_refresh(stack):
+    oauth_login(stack)
+    assert api(stack, "sites?limit=1")[0] == 200
+    stack.sandbox.control("POST", "/tokens", {"action": "expire"})
+    barrier = threading.Barrier(20)
+    statuses = [None] * 20
+
+    def client(i):
+        barrier.wait()
+        statuses[i] = api(stack, "sites?limit=1")[0]
+
+    run_threads(20, client)
+    assert statuses == [200] * 20
+    assert refresh_requests(stack) == 1
