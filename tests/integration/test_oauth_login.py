@@ -168,6 +168,7 @@ TOKEN_FAULTS = [
     ("expires_in_negative", dict(status=200, body=json.dumps(
         {"access_token": FAKE_AT, "token_type": "Bearer", "expires_in": -5})), "expires_in"),
     ("body_5mb", dict(status=200, body_bytes=5 * 1024 * 1024), "larger"),
+    ("dropped", dict(action="drop"), "closed"),
 ]
 
 

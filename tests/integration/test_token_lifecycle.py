@@ -276,3 +276,29 @@ def test_many_clients_hit_by_one_early_expiry_share_one_refresh(stack):
     run_threads(20, client)
     assert statuses == [200] * 20
     assert refresh_requests(stack) == 1
+
+
+def test_confidential_client_refreshes_after_restart_and_logs_out(stack):
+    secret = stack.info["client_secret"]
+    oauth_login(stack, "confidential", client_secret=secret)
+    stack.daemon.stop()
+    stack.daemon.start()
+    wait_for(lambda: profile_status(stack, "confidential")["state"] == "ready",
+             what="the restored confidential grant")
+    # The refresh authenticates with the client secret restored from the keyring.
+    stack.sandbox.control("POST", "/tokens", {"action": "expire"})
+    status, body = api(stack, "sites?limit=1", "confidential")
+    assert status == 200, body
+    assert refresh_requests(stack) == 1
+    current = token(stack, "confidential")[2]["access_token"]
+    refresh_token = stored_grant(stack, "confidential")["refresh_token"]
+
+    status, _, body = stack.request_json("POST", "/v1/profiles/confidential/logout")
+    assert status in (200, 204), body
+    assert counter(stack, "revocations") == 1
+    assert stack.sandbox.token_active(refresh_token) is False
+    assert stack.sandbox.token_active(current) is False
+    assert keyring_items(stack, "confidential") == ""
+    status, _, data = stack.request_json("GET", "/v1/status")
+    assert "wpecanary" not in json.dumps(data)
+    assert stack.canary_hits() == []
