@@ -212,3 +212,30 @@ def test_a_newer_login_supersedes_the_pending_one(stack):
     assert status == 200
     assert wait_login_done(stack, second["login_id"])["state"] == "succeeded"
     assert token_requests(stack) == 1
+
+
+def test_a_taken_redirect_port_is_a_clear_error(make_stack):
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    try:
+        stack = make_stack(daemon_config={"profile.oauth": {"redirect_port": port}})
+        status, _, body = stack.request_json("POST", "/v1/profiles/oauth/login",
+                                             json.dumps({"method": "oauth"}))
+        assert status >= 400, body
+        assert str(port) in body["error"]["message"], body
+        assert profile_status(stack)["state"] != "ready"
+    finally:
+        busy.close()
+    # A fixed, free port is used as configured.
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()
+    stack = make_stack(daemon_config={"profile.oauth": {"redirect_port": port}})
+    started = begin_login(stack)
+    location = redirect_of(stack, started["authorize_url"])
+    assert listener_port(location) == port
+    assert visit(location)[0] == 200
+    assert wait_login_done(stack, started["login_id"])["state"] == "succeeded"
