@@ -146,6 +146,7 @@ BootTime TokenManager::tick() {
     if (due > now) next = std::min(next, due);
     if (!grant_->refreshToken && expiryDeadline_ > now) next = std::min(next, expiryDeadline_);
   }
+  if (persistencePending_) next = std::min(next, now + kPersistRetryInterval);
   return next;
 }
 

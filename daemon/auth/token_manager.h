@@ -60,6 +60,9 @@ class TokenManager final : public Authorizer {
   // stuck refresh does not hang a client for long.
   static constexpr std::chrono::seconds kMaxWait{30};
   static constexpr std::chrono::seconds kMaxTickInterval{60};
+  // 5 s: while rotated tokens live only in memory, a crash would lose the grant; retry the
+  // keyring soon (each attempt is bounded by the store's own deadline).
+  static constexpr std::chrono::seconds kPersistRetryInterval{5};
 
   using LoginRequiredCallback = std::function<void(const std::string& profile)>;
 

@@ -302,3 +302,30 @@ def test_confidential_client_refreshes_after_restart_and_logs_out(stack):
     status, _, data = stack.request_json("GET", "/v1/status")
     assert "wpecanary" not in json.dumps(data)
     assert stack.canary_hits() == []
+
+
+def test_a_keyring_write_failing_after_refresh_keeps_tokens_in_memory_and_recovers(stack):
+    import signal
+    oauth_login(stack)
+    old_refresh = stored_grant(stack)["refresh_token"]
+    keyring_pid = stack.keyring._keyring.pid  # the gnome-keyring-daemon of this stack
+    stack.sandbox.control("POST", "/tokens", {"action": "expire"})
+    os.kill(keyring_pid, signal.SIGSTOP)
+    try:
+        status, body = api(stack, "sites?limit=1")  # 401 → refresh → the save times out
+        assert status == 200, body
+        p = profile_status(stack)
+        assert str(p.get("persistence_pending", "")).startswith("true"), p
+        assert p["token_state"] == "valid", p
+        assert refresh_requests(stack) == 1
+    finally:
+        os.kill(keyring_pid, signal.SIGCONT)
+    wait_for(lambda: "persistence_pending" not in profile_status(stack), timeout=20,
+             what="the pending tokens to reach the keyring")
+    stored = stored_grant(stack)["refresh_token"]
+    assert stored != old_refresh and stack.sandbox.token_active(stored)
+    stack.daemon.stop()
+    stack.daemon.start()
+    wait_for(lambda: profile_status(stack)["state"] == "ready", what="the restored grant")
+    assert api(stack, "sites?limit=1")[0] == 200
+    assert counter(stack, "grants", "authorization_code") == 1

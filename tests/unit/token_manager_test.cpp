@@ -219,10 +219,11 @@ TEST_CASE("TokenManager: keyring failure keeps tokens in memory, recovered on a 
   REQUIRE(f.manager.snapshot().persistencePending);
   REQUIRE(f.authz() == "Bearer canary-AT-3");  // served from memory
   REQUIRE(f.storedRefreshToken() == "canary-RT-0");
-  f.manager.tick();
+  // Retried soon, not at the next refresh or the one-minute tick.
+  REQUIRE(f.manager.tick() <= f.clock.boottime() + wpe::TokenManager::kPersistRetryInterval);
   REQUIRE(f.manager.snapshot().persistencePending);
   f.store.failSavesWith(std::nullopt);
-  f.clock.advance(60s);
+  f.clock.advance(wpe::TokenManager::kPersistRetryInterval);
   f.manager.tick();
   REQUIRE_FALSE(f.manager.snapshot().persistencePending);
   REQUIRE(f.storedRefreshToken() == "canary-RT-3");
