@@ -239,3 +239,27 @@ def test_a_taken_redirect_port_is_a_clear_error(make_stack):
     assert listener_port(location) == port
     assert visit(location)[0] == 200
     assert wait_login_done(stack, started["login_id"])["state"] == "succeeded"
+
+
+def test_a_certificate_the_profile_does_not_trust_fails_the_exchange(make_stack):
+    stack = make_stack(daemon_config={
+        "profile.oauth": {"ca_file": "/etc/ssl/certs/ca-certificates.crt"}})
+    started = begin_login(stack)
+    assert visit(redirect_of(stack, started["authorize_url"]))[0] == 200
+    done = wait_login_done(stack, started["login_id"])
+    assert done["state"] == "failed"
+    assert "certificate" in done["error"]["message"].lower(), done
+    assert token_requests(stack) == 0  # the TLS handshake failed: the code never left
+    assert keyring_items(stack) == ""
+
+
+def test_a_redirect_from_the_token_endpoint_is_not_followed(stack):
+    stack.sandbox.fault(path="/oauth/token", status=307,
+                        headers={"Location": stack.info["api_url"] + "/status"}, body="{}")
+    started = begin_login(stack)
+    visit(redirect_of(stack, started["authorize_url"]))
+    done = wait_login_done(stack, started["login_id"])
+    assert done["state"] == "failed" and "307" in done["error"]["message"], done
+    assert counter(stack, "by_path", "GET /v1/status") == 0
+    assert counter(stack, "by_path", "POST /v1/status") == 0
+    assert token_requests(stack) == 1
