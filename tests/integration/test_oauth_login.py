@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 from oauth_browser import visit, with_query
+from oauth_flow import BROWSER
 from oauth_flow import (api, begin_login, counter, keyring_items, listening_on, login_progress,
                         oauth_login, profile_status, redirect_of, token, token_requests,
                         wait_login_done)
@@ -263,3 +264,70 @@ def test_a_redirect_from_the_token_endpoint_is_not_followed(stack):
     assert counter(stack, "by_path", "GET /v1/status") == 0
     assert counter(stack, "by_path", "POST /v1/status") == 0
     assert token_requests(stack) == 1
+
+
+# --- through wpectl ------------------------------------------------------------------------
+
+def browser_env(stack, log):
+    """$BROWSER = oauth_browser.py with the sandbox CA; a DISPLAY so wpectl launches it."""
+    return {"BROWSER": f"{BROWSER} --ca {stack.info['ca_file']} --log {log} %s",
+            "DISPLAY": ":99"}
+
+
+def test_wpectl_login_oauth_opens_the_browser_and_waits(stack, tmp_path):
+    log = tmp_path / "browser.log"
+    r = stack.ctl("login", "--profile", "oauth", "--oauth", env=browser_env(stack, log),
+                  timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "Logged in to profile oauth" in r.stdout
+    assert "/oauth/authorize?" in r.stderr  # the URL is printed in any case
+    assert log.read_text().startswith("200 http://127.0.0.1:")
+    t = stack.ctl("token", "--profile", "oauth")
+    assert t.returncode == 0, t.stderr
+    access = t.stdout.strip()
+    assert access.startswith("wpecanary-at-") and stack.sandbox.token_active(access)
+    h = stack.ctl("token", "--profile", "oauth", "--header")
+    assert h.returncode == 0 and h.stdout.strip() == "Bearer " + access
+    j = stack.ctl_json("token", "--profile", "oauth")
+    assert j["access_token"] == access and j["token_type"].lower() == "bearer"
+    a = stack.ctl("api", "--profile", "oauth", "sites?limit=1")
+    assert a.returncode == 0 and json.loads(a.stdout)["count"] == 25, a.stderr
+    assert stack.canary_hits() == []
+
+
+def test_wpectl_login_confidential_reads_the_client_secret_from_stdin(stack, tmp_path):
+    log = tmp_path / "browser.log"
+    r = stack.ctl("login", "--profile", "confidential", "--oauth", "--client-secret-stdin",
+                  input=stack.info["client_secret"] + "\n", env=browser_env(stack, log),
+                  timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert stack.ctl("token", "--profile", "confidential").returncode == 0
+    assert counter(stack, "grants", "authorization_code") == 1
+    assert stack.canary_hits() == []
+
+
+def test_wpectl_login_no_browser_prints_the_url_and_a_denied_login_fails(stack):
+    import subprocess
+    from harness import WPECTL
+    stack.sandbox.control("POST", "/authorize", {"deny": True, "error_description": HOSTILE})
+    proc = subprocess.Popen([WPECTL, "login", "--profile", "oauth", "--oauth", "--no-browser"],
+                            env=stack.daemon.env(WPED_SOCKET=stack.daemon.socket_path),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        while "http" not in line:
+            line = proc.stderr.readline()
+            assert line, "wpectl printed no URL"
+        url = line[line.index("https://"):].strip()
+        visit(redirect_of(stack, url))
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode != 0
+    assert "access_denied" in err
+    assert "\x1b" not in err and "\x07" not in err
+    t = stack.ctl("token", "--profile", "oauth")
+    assert t.returncode == 4, (t.returncode, t.stderr)

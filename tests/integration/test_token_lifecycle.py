@@ -122,6 +122,8 @@ def test_invalid_grant_on_refresh_means_login_required_and_the_hook_runs_once(ma
         status, _, body = token(stack)
         assert status == 401 and body["error"]["code"] == "login_required", body
         assert api(stack, "sites?limit=1")[0] == 401
+    t = stack.ctl("token", "--profile", "oauth")
+    assert t.returncode == 4 and "login" in t.stderr, (t.returncode, t.stderr)
     p = profile_status(stack)
     assert p["state"] == "login_required" and p["token_state"] == "login_required", p
     assert counter(stack, "by_path", "POST /oauth/token") == 2  # the code + one refresh
