@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # secret-tool for the keyring benchmark, systemd-analyze for the unit files, pytest, curl).
 DEB_PACKAGES := g++ cmake make pkg-config libpoco-dev libsqlite3-dev libsecret-1-dev \
   libsystemd-dev libssl-dev catch2 gnome-keyring dbus dbus-x11 libsecret-tools systemd \
-  python3 python3-pytest curl openssl util-linux sqlite3
+  python3 python3-pytest curl openssl util-linux sqlite3 iproute2
 
 .PHONY: deps build test demo bench clean
 
@@ -33,7 +33,7 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 demo: build
-	tests/demo.sh $(BUILD)
+	/usr/bin/python3 tests/demo.py $(BUILD)
 
 bench: build
 	tests/bench/run.sh $(BUILD)

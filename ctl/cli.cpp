@@ -12,6 +12,10 @@ const CommandList& allCommands() {
   static const CommandList commands = [] {
     CommandList list;
     addDaemonCommands(list);
+    addLoginCommands(list);
+    addTokenCommands(list);
+    addSiteCommands(list);
+    addApiCommand(list);
     addCompletionCommand(list);
     return list;
   }();

@@ -4,8 +4,14 @@
 
 namespace wpe::ctl {
 
+void CliContext::setTimeout(std::chrono::milliseconds timeout) {
+  if (timeout == timeout_) return;
+  timeout_ = timeout;
+  client_.reset();
+}
+
 Result<HttpReply> CliContext::call(std::string_view method, std::string_view target, std::string_view body) {
-  if (!client_) client_ = std::make_unique<UnixHttpClient>(options_.socketPath);
+  if (!client_) client_ = std::make_unique<UnixHttpClient>(options_.socketPath, timeout_);
   return client_->request(method, target, body);
 }
 

@@ -4,6 +4,7 @@
 // (interface.md): --json prints exactly one JSON document on stdout; diagnostics are one
 // line on stderr starting "wpectl: "; exit codes from ctl/exit_codes.h.
 
+#include <chrono>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -28,6 +29,10 @@ class CliContext {
   const GlobalOptions& options() const { return options_; }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
+
+  // How long call() waits for an answer (default 30 s). Long waits (a first sync, a login
+  // poll) raise it; changing it drops a kept-alive connection.
+  void setTimeout(std::chrono::milliseconds timeout);
 
   // One request to wped. Failure: nothing answered (or the answer broke); see fail().
   Result<HttpReply> call(std::string_view method, std::string_view target, std::string_view body = {});
@@ -57,6 +62,7 @@ class CliContext {
   GlobalOptions options_;
   std::ostream& out_;
   std::ostream& err_;
+  std::chrono::milliseconds timeout_ = std::chrono::seconds(30);
   std::unique_ptr<UnixHttpClient> client_;
 };
 

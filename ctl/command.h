@@ -3,7 +3,10 @@
 // commands with an add…Commands(CommandList&) function, which cli.cpp calls in order:
 //   daemon_commands.cpp   status, profiles, reload, shutdown
 //   completion_command.cpp completion bash|zsh
-// (later: login_commands.cpp, token_commands.cpp, site_commands.cpp, api_command.cpp).
+//   login_commands.cpp     login, logout
+//   token_commands.cpp     token
+//   site_commands.cpp      sites, installs, accounts, site
+//   api_command.cpp        api
 // `run` receives the words after the command name with the global options removed.
 
 #include <functional>
@@ -25,6 +28,10 @@ struct Command {
 using CommandList = std::vector<Command>;
 
 void addDaemonCommands(CommandList& commands);
+void addLoginCommands(CommandList& commands);
+void addTokenCommands(CommandList& commands);
+void addSiteCommands(CommandList& commands);
+void addApiCommand(CommandList& commands);
 void addCompletionCommand(CommandList& commands);
 
 // Every command, in --help order.

@@ -41,7 +41,14 @@ int completion(CliContext& ctx, const std::vector<std::string>& args) {
            "'--json[print JSON]' '--help[show help]' '--version[print the version]' "
            "'1:command:->cmd' '*::arg:->args'\n"
         << "  case $state in\n    cmd) _describe 'command' commands;;\n"
-        << "    args) case $words[1] in completion) _values 'shell' bash zsh;; esac;;\n  esac\n}\n"
+        << "    args) case $words[1] in\n      completion) _values 'shell' bash zsh;;\n";
+    for (const auto& c : allCommands()) {
+      if (c.flags.empty() || c.name == "completion") continue;
+      out << "      " << c.name << ") compadd --";
+      for (const auto& f : c.flags) out << " " << f;
+      out << ";;\n";
+    }
+    out << "    esac;;\n  esac\n}\n"
         << "compdef _wpectl wpectl 2>/dev/null || true\n";
   }
   return kExitOk;

@@ -48,6 +48,12 @@ AgentModules::AgentModules(std::unique_ptr<Parts> parts) : parts_(std::move(part
 
 AgentModules::~AgentModules() { stop(); }
 
+void AgentModules::stopping() {
+  if (!parts_) return;
+  parts_->sleeper.interrupt();
+  for (auto& profile : parts_->registry->all()) profile->cancelLogins("wped is stopping");
+}
+
 void AgentModules::stop() {
   if (!parts_) return;
   parts_->sleeper.interrupt();  // a retry backoff must not hold up the stop

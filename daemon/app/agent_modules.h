@@ -19,6 +19,8 @@ class AgentModules {
  public:
   static Result<std::shared_ptr<AgentModules>> build(DaemonContext& context);
   ~AgentModules();
+  // A stop begins: cancel pending logins and retry waits so serving threads finish quickly.
+  void stopping();
   void stop();
 
   struct Parts;

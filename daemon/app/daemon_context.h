@@ -35,6 +35,9 @@ struct DaemonContext {
   StatusProvider* statusProvider = nullptr;  // never null once wiring is done
   // Objects the modules own, destroyed in reverse order after serving stopped.
   std::vector<std::shared_ptr<void>> keepAlive;
+  // Called (in registration order) when a stop begins, before serving stops: wake requests
+  // that wait (a login long-poll) so the serving threads can finish.
+  std::vector<std::function<void()>> onStopping;
   // Called (in registration order) after serving stopped, before destruction.
   std::vector<std::function<void()>> onStop;
 };

@@ -103,6 +103,7 @@ Status WpedApplication::buildModules(DaemonContext& context) {
   if (!modules) return modules.error();
   std::shared_ptr<AgentModules> agent = modules.value();
   context.keepAlive.push_back(agent);
+  context.onStopping.push_back([agent] { agent->stopping(); });
   context.onStop.push_back([agent] { agent->stop(); });
   return {};
 }
@@ -174,7 +175,7 @@ int WpedApplication::main(const ArgVec& args) {
   SystemdNotifier notifier;
   PlaceholderStatusProvider placeholder;
   DaemonContext context{logger, holder, router, notifier, socketPath, location->path, {},
-                        std::chrono::steady_clock::now(), nullptr, {}, {}};
+                        std::chrono::steady_clock::now(), nullptr, {}, {}, {}};
   auto cacheDir = resolveCacheDir(holder.current()->cacheDir, processEnv());
   if (cacheDir) context.cacheDir = cacheDir.value();
   context.statusProvider = &placeholder;
@@ -217,6 +218,7 @@ int WpedApplication::main(const ArgVec& args) {
   }
   notifier.stopping();
   if (watchdog) watchdog->stop();
+  for (auto& hook : context.onStopping) hook();
   server.stop();
   for (auto& hook : context.onStop) hook();
   while (!context.keepAlive.empty()) context.keepAlive.pop_back();

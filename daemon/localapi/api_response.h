@@ -29,6 +29,9 @@ struct ApiResponse {
     ApiResponse r;
     r.status = httpStatusFor(e.code);
     r.body = errorToJson(e);
+    // Marks wped's own errors, so a client of the passthrough can tell them from the API's
+    // answers (which come back with their own status and body, unmarked).
+    r.headers.emplace_back("X-Wped-Error", std::string(errorCodeName(e.code)));
     if (e.retryAfter) r.headers.emplace_back("Retry-After", std::to_string(e.retryAfter->count()));
     return r;
   }

@@ -114,14 +114,16 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
                                            services_.clock, services_.logger);
 }
 
-Profile::~Profile() {
+Profile::~Profile() { cancelLogins("the profile was removed from the configuration"); }
+
+void Profile::cancelLogins(const std::string& reason) {
   std::vector<std::weak_ptr<LoginSession>> sessions;
   {
     std::lock_guard lock(mutex_);
     sessions.swap(sessions_);
   }
   for (auto& weak : sessions) {
-    if (auto session = weak.lock()) session->cancel("the profile was removed or wped stopped");
+    if (auto session = weak.lock()) session->cancel(reason);
   }
 }
 

@@ -87,6 +87,9 @@ class Profile {
 
   SiteCatalog& catalog() { return *catalog_; }
 
+  // Fails every pending OAuth login of this profile (wped is stopping, or the profile goes).
+  void cancelLogins(const std::string& reason);
+
   // Scheduler hook: restore retries and OAuth refreshes. Returns when it wants the next call.
   BootTime tick();
 

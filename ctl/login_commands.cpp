@@ -1,0 +1,166 @@
+// wpectl login | logout: hand a credential to wped (never on argv: stdin or a no-echo
+// prompt), or start an OAuth login in the browser and wait for it to finish.
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/profile_wire.h"
+#include "common/wire.h"
+#include "ctl/browser_launcher.h"
+#include "ctl/command.h"
+#include "ctl/command_args.h"
+#include "ctl/reply_views.h"
+#include "ctl/secret_prompt.h"
+
+namespace wpe::ctl {
+namespace {
+
+// The daemon forgets a pending login after 5 minutes; a little slack for the last poll.
+constexpr std::chrono::minutes kLoginDeadline{6};
+constexpr std::chrono::seconds kPollWait{30};
+constexpr std::chrono::seconds kPollTimeout{45};
+
+std::string profileTarget(CliContext& ctx) { return "/v1/profiles/" + ctx.options().profile; }
+
+int loggedIn(CliContext& ctx, const std::string& userJson) {
+  auto who = userSummary(userJson);
+  ctx.out() << "Logged in to profile " << ctx.options().profile;
+  if (who && !who->empty()) ctx.out() << " as " << *who;
+  ctx.out() << "\n";
+  return kExitOk;
+}
+
+int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> clientSecret) {
+  LoginRequest request;
+  request.method = "oauth";
+  request.clientSecret = std::move(clientSecret);
+  auto started = ctx.call("POST", profileTarget(ctx) + "/login", loginRequestToJson(request));
+  if (!started) return ctx.failTransport(started.error());
+  if (started->status >= 400) return ctx.failReply(started.value());
+  auto login = loginStartedFromJson(started->body);
+  if (!login) return ctx.fail(kExitError, login.error().message);
+
+  if (!args.has("--no-browser")) {
+    BrowserLauncher launcher(processEnv());
+    if (auto command = launcher.commandFor(login->authorizeUrl)) {
+      if (auto launched = launcher.launch(*command); !launched) {
+        ctx.err() << "wpectl: could not start the browser: " << launched.error().message << "\n";
+      }
+    }
+  }
+  // Always printed: the browser may not have opened, or may be on another machine.
+  ctx.err() << "Open this URL in your browser to log in: " << login->authorizeUrl << std::endl;
+
+  ctx.setTimeout(kPollTimeout);
+  auto deadline = std::chrono::steady_clock::now() + kLoginDeadline;
+  std::string target = "/v1/logins/" + login->loginId + "?wait=" + std::to_string(kPollWait.count());
+  for (;;) {
+    auto reply = ctx.call("GET", target);
+    if (!reply) return ctx.failTransport(reply.error());
+    if (reply->status >= 400) return ctx.failReply(reply.value());
+    auto progress = loginProgressFromJson(reply->body);
+    if (!progress) return ctx.fail(kExitError, progress.error().message);
+    if (progress->state == "pending") {
+      if (std::chrono::steady_clock::now() > deadline) {
+        return ctx.fail(kExitError, "the login did not complete in time; run `wpectl login` again");
+      }
+      continue;
+    }
+    if (ctx.options().json) ctx.out() << reply->body << "\n";
+    if (progress->state != "succeeded") {
+      Error error = progress->error ? *progress->error : Error(ErrorCode::Internal, "the login failed");
+      return ctx.fail(error.code == ErrorCode::LoginRequired ? kExitLoginRequired : kExitError,
+                      error.message.empty() ? "the login failed" : error.message);
+    }
+    if (ctx.options().json) return kExitOk;
+    ctx.setTimeout(std::chrono::seconds(30));
+    auto user = ctx.call("GET", profileTarget(ctx) + "/api/user");
+    return loggedIn(ctx, user && user->status < 300 ? user->body : std::string("{}"));
+  }
+}
+
+int login(CliContext& ctx, const std::vector<std::string>& words) {
+  CommandArgs args("login", {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin"},
+                   {"--user"}, 0);
+  if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
+  int methods = args.has("--api-key") + args.has("--basic") + args.has("--oauth");
+  if (methods > 1) return ctx.fail(kExitUsage, "choose one of --api-key, --basic and --oauth");
+  std::string method = args.has("--api-key") ? "api_key" : args.has("--basic") ? "basic" : args.has("--oauth") ? "oauth" : "";
+  std::string user = args.value("--user").value_or("");
+  bool oauthFlags = args.has("--no-browser") || args.has("--client-secret-stdin");
+  if (!method.empty() && method != "oauth" && oauthFlags) {
+    return ctx.fail(kExitUsage, "--no-browser and --client-secret-stdin go with --oauth only");
+  }
+  if (method == "api_key" || method == "oauth") {
+    if (args.value("--user")) return ctx.fail(kExitUsage, "--user goes with --basic only");
+  }
+  if (method.empty() || (method == "basic" && user.empty())) {
+    // The profile's configuration says which kind of login it takes (and the basic user).
+    auto reply = ctx.call("GET", profileTarget(ctx));
+    if (!reply) return ctx.failTransport(reply.error());
+    if (reply->status >= 400) return ctx.failReply(reply.value());
+    auto profile = profileInfoFromJson(reply->body);
+    if (!profile) return ctx.fail(kExitError, profile.error().message);
+    if (method.empty()) method = profile->auth;
+    if (user.empty()) user = profile->user;
+    if (method != "oauth" && oauthFlags) {
+      return ctx.fail(kExitUsage, "profile " + ctx.options().profile + " uses " + method +
+                                      " logins; --no-browser and --client-secret-stdin go with --oauth only");
+    }
+    if (method == "api_key" && args.value("--user")) return ctx.fail(kExitUsage, "--user goes with --basic only");
+    if (method == "basic" && user.empty()) {
+      return ctx.fail(kExitUsage, "a basic login needs --user ID (the API user id)");
+    }
+  }
+  const std::string& p = ctx.options().profile;
+  SecretPrompt prompt(STDIN_FILENO);
+  if (method == "oauth") {
+    std::optional<Secret> clientSecret;
+    if (args.has("--client-secret-stdin")) {
+      auto secret = prompt.read("OAuth client secret for profile " + p + ": ", "the client secret");
+      if (!secret) return ctx.fail(kExitUsage, secret.error().message);
+      clientSecret = std::move(secret.value());
+    }
+    return oauthLogin(ctx, args, std::move(clientSecret));
+  }
+  LoginRequest request;
+  request.method = method;
+  if (method == "api_key") {
+    auto key = prompt.read("WP Engine API key for profile " + p + ": ", "the API key");
+    if (!key) return ctx.fail(kExitUsage, key.error().message);
+    request.apiKey = std::move(key.value());
+  } else if (method == "basic") {
+    auto password = prompt.read("WP Engine API password for " + user + " (profile " + p + "): ", "the password");
+    if (!password) return ctx.fail(kExitUsage, password.error().message);
+    request.user = user;
+    request.password = std::move(password.value());
+  } else {
+    return ctx.fail(kExitError, "profile " + p + " has an unknown auth kind \"" + method + "\"");
+  }
+  // Checking the credential may take a round trip to the WP Engine API with retries.
+  ctx.setTimeout(std::chrono::seconds(90));
+  return ctx.run("POST", profileTarget(ctx) + "/login", loginRequestToJson(request),
+                 [&ctx](const HttpReply& reply) { return loggedIn(ctx, reply.body); });
+}
+
+int logout(CliContext& ctx, const std::vector<std::string>& words) {
+  CommandArgs args("logout", {}, {}, 0);
+  if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
+  ctx.setTimeout(std::chrono::seconds(60));
+  return ctx.run("POST", profileTarget(ctx) + "/logout", {}, [&ctx](const HttpReply&) {
+    ctx.out() << "Logged out of profile " << ctx.options().profile << "\n";
+    return static_cast<int>(kExitOk);
+  });
+}
+
+}  // namespace
+
+void addLoginCommands(CommandList& commands) {
+  commands.push_back({"login", "login [--api-key|--basic|--oauth]",
+                      "log in (secret from stdin or a no-echo prompt)",
+                      {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin"},
+                      login});
+  commands.push_back({"logout", "logout", "revoke and forget the profile's credential", {}, logout});
+}
+
+}  // namespace wpe::ctl
