@@ -50,6 +50,10 @@ Status TokenManager::load() {
     return loaded.error();
   }
   loadPending_ = false;
+  // Memory is never older than the store: a second restore (the scheduler and a request both
+  // restoring at start) must not replace the grant, or bump the epoch under a refresh in
+  // flight — that would discard its rotated refresh token and strand the profile.
+  if (grant_) return {};
   lastError_.reset();
   if (!loaded.value() || loaded.value()->kind != kKind) return {};
   auto grant = OAuthGrant::fromJson(loaded.value()->value);

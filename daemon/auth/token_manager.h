@@ -73,7 +73,8 @@ class TokenManager final : public Authorizer {
                LoginRequiredCallback onLoginRequired,
                std::function<void()> onScheduleChanged = {});
 
-  // Restores the grant from the store (call once at start). A missing item is not an error.
+  // Restores the grant from the store (call once at start; a no-op while a grant is held).
+  // A missing item is not an error.
   // Keyring unavailable/locked: that error; tick() keeps retrying the load. A corrupt blob:
   // Internal, state error (a new login replaces it).
   Status load();

@@ -35,7 +35,7 @@ struct ProfileServices {
   // Ask the background sync thread to sync this profile soon (after a login or a write).
   std::function<void(const std::string& profile)> requestSync;
   // Re-run the scheduler's timer pass now (a profile's next refresh moved earlier).
-  std::function<void()> wakeScheduler;
+  std::function<void()> wakeScheduler = {};
 };
 
 }  // namespace wpe

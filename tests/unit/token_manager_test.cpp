@@ -491,3 +491,27 @@ TEST_CASE("TokenManager: install with a failing keyring serves from memory", "[t
   REQUIRE_FALSE(f.manager.snapshot().persistencePending);
   REQUIRE(f.storedRefreshToken() == "canary-RT-0");
 }
+
+TEST_CASE("TokenManager: a second load() during a refresh keeps the rotated tokens",
+          "[token_manager]") {
+  Fixture f;
+  REQUIRE(f.manager.install(f.grant(300s)));
+  std::promise<void> arrived;
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  std::atomic<bool> signalled{false};
+  f.transport.setHandler([&](const wpe::HttpRequest&) {
+    if (!signalled.exchange(true)) arrived.set_value();
+    gate.wait();
+    return wpe::Result<wpe::HttpResponse>(
+        FakeTransport::json(200, tokenBody("canary-AT-13", 300, "canary-RT-13")));
+  });
+  f.clock.advance(295s);
+  auto leader = std::async(std::launch::async, [&] { return f.manager.authorization(0s); });
+  arrived.get_future().wait();
+  REQUIRE(f.manager.load());  // e.g. a request restoring the profile while the scheduler did
+  release.set_value();
+  REQUIRE(leader.get()->reveal() == "Bearer canary-AT-13");
+  REQUIRE(f.storedRefreshToken() == "canary-RT-13");
+  REQUIRE(f.transport.requestCount() == 1);
+}
