@@ -54,6 +54,7 @@ def test_eight_clients_for_a_minute_with_six_second_tokens_never_see_a_401(make_
     # (the login's token covers the first one). The refresh is due at expiry − lead with
     # lead ≤ lifetime/2, so never more often than every 3 s.
     refreshes = c["grants"]["refresh_token"]
+    print(f"{len(statuses)} requests, {refreshes} refreshes in {duration:.0f} s")
     assert duration / ttl - 1 <= refreshes <= duration / (ttl / 2) + 1, c
     assert stack.canary_hits() == []
 
