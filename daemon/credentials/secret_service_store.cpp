@@ -21,7 +21,7 @@ constexpr const char* kNoBus =
     "session or set credential_store = memory";
 constexpr const char* kNoService =
     "no Secret Service on the session bus; install and start gnome-keyring (or another Secret "
-    "Service)";
+    "Service) or set credential_store = memory";
 constexpr const char* kLocked =
     "the keyring is locked; unlock it (log in to the desktop, or `gnome-keyring-daemon "
     "--unlock`)";

@@ -135,9 +135,17 @@ std::string Profile::loginHint() const {
 }
 
 Status Profile::restore() {
+  // A login or logout that lands while the keyring is read wins: its outcome is newer than
+  // what this read saw (wped started by `wpectl login` itself restores concurrently).
+  std::uint64_t seen;
+  {
+    std::lock_guard lock(mutex_);
+    seen = credentialChanges_;
+  }
   auto loaded = services_.store.load(config_.name);
   if (!loaded) {
     std::lock_guard lock(mutex_);
+    if (credentialChanges_ != seen) return {};
     state_ = loaded.error().code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
                                                              : CredentialState::StoreUnavailable;
     detail_ = loaded.error().message;
@@ -145,6 +153,7 @@ Status Profile::restore() {
   }
   if (!loaded->has_value()) {
     std::lock_guard lock(mutex_);
+    if (credentialChanges_ != seen) return {};
     state_ = CredentialState::LoggedOut;
     kind_.clear();
     authorizer_.reset();
@@ -157,6 +166,7 @@ Status Profile::restore() {
     auto st = tokens_->load();
     if (!st) {
       std::lock_guard lock(mutex_);
+      if (credentialChanges_ != seen) return {};
       state_ = st.error().code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
                : st.error().code == ErrorCode::KeyringUnavailable
                    ? CredentialState::StoreUnavailable
@@ -165,18 +175,19 @@ Status Profile::restore() {
       detail_ = st.error().message;
       return st;
     }
-    becomeReady("oauth", tokens_, "");
+    becomeReady("oauth", tokens_, "", seen);
     return {};
   }
   std::string user;
   auto authorizer = authorizerFor(credential, &user);
   if (!authorizer) {
     std::lock_guard lock(mutex_);
+    if (credentialChanges_ != seen) return {};
     state_ = CredentialState::LoginRequired;
     detail_ = authorizer.error().message;
     return authorizer.error();
   }
-  becomeReady(credential.kind, *authorizer, user);
+  becomeReady(credential.kind, *authorizer, user, seen);
   return {};
 }
 
@@ -211,15 +222,20 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
 }
 
 void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
-                          std::string user) {
-  {
-    std::lock_guard lock(mutex_);
-    state_ = CredentialState::Ready;
-    kind_ = kind;
-    user_ = std::move(user);
-    detail_.clear();
-    authorizer_ = authorizer;
+                          std::string user, std::optional<std::uint64_t> unlessChangedSince) {
+  std::lock_guard lock(mutex_);
+  // A restore never replaces a credential that is already in use (a login got there first).
+  if (unlessChangedSince &&
+      (*unlessChangedSince != credentialChanges_ || state_ == CredentialState::Ready)) {
+    return;
   }
+  ++credentialChanges_;
+  state_ = CredentialState::Ready;
+  kind_ = kind;
+  user_ = std::move(user);
+  detail_.clear();
+  authorizer_ = authorizer;
+  // Under mutex_ (the catalog's lock nests inside it) so the catalog and the state agree.
   catalog_->setAuthorizer(std::move(authorizer));
 }
 
@@ -317,14 +333,15 @@ Status Profile::logout() {
   if (!erased) return erased;
   {
     std::lock_guard lock(mutex_);
+    ++credentialChanges_;
     state_ = CredentialState::LoggedOut;
     kind_.clear();
     user_.clear();
     authorizer_.reset();
     detail_ = "not logged in; " + loginHint();
   }
-  catalog_->setAuthorizer(nullptr);
-  auto dropped = services_.cache.dropProfile(config_.name);
+  // forget(), not a plain drop: a sync running now must not write the lists back.
+  auto dropped = catalog_->forget();
   services_.logger.information("profile %s: logged out", config_.name);
   return dropped;
 }

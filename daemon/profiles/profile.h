@@ -14,6 +14,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -105,8 +106,10 @@ class Profile {
  private:
   Result<std::string> verifyAndStore(const StoredCredential& credential,
                                      std::shared_ptr<Authorizer> candidate);
+  // unlessChangedSince: restore()'s snapshot of credentialChanges_; a login or logout since
+  // then wins and this does nothing.
   void becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
-                   std::string user);
+                   std::string user, std::optional<std::uint64_t> unlessChangedSince = {});
   Result<std::shared_ptr<Authorizer>> authorizerFor(const StoredCredential& credential,
                                                     std::string* user);
   std::string loginHint() const;
@@ -119,6 +122,7 @@ class Profile {
 
   mutable std::mutex mutex_;  // guards the fields below
   CredentialState state_ = CredentialState::Restoring;
+  std::uint64_t credentialChanges_ = 0;  // +1 on every login, logout and successful restore
   std::string kind_;
   std::string user_;
   std::string detail_;

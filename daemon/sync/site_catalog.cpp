@@ -47,6 +47,39 @@ SiteCatalog::SiteCatalog(SiteCatalogOptions options, std::shared_ptr<Authorizer>
 void SiteCatalog::setAuthorizer(std::shared_ptr<Authorizer> authorizer) {
   std::lock_guard lock(mutex_);
   authorizer_ = std::move(authorizer);
+  ++epoch_;
+}
+
+Status SiteCatalog::forget() {
+  std::lock_guard write(writeMutex_);
+  {
+    std::lock_guard lock(mutex_);
+    authorizer_.reset();
+    ++epoch_;
+    nextDue_.reset();
+    consecutiveFailures_ = 0;
+  }
+  return cache_.dropProfile(options_.profile);
+}
+
+bool SiteCatalog::marksUnchanged(const std::vector<ListKind>& kinds) {
+  return std::all_of(kinds.begin(), kinds.end(),
+                     [&](ListKind k) { return runningMarks_[k] == staleMarks_[k]; });
+}
+
+Status SiteCatalog::checkEpoch(std::uint64_t epoch) {
+  std::lock_guard lock(mutex_);
+  if (epoch == epoch_) return {};
+  if (!authorizer_) {
+    return Error(ErrorCode::LoginRequired, "profile " + options_.profile +
+                                               " was logged out while its lists were fetched; "
+                                               "run `wpectl login --profile " +
+                                               options_.profile + "`");
+  }
+  // Conflict: sync() runs again with the new credentials.
+  return Error(ErrorCode::Conflict, "the login of profile " + options_.profile +
+                                        " changed while its lists were fetched; the result "
+                                        "was discarded");
 }
 
 BootTime SiteCatalog::jitteredDeadline(std::chrono::nanoseconds base) {
@@ -60,7 +93,9 @@ BootTime SiteCatalog::jitteredDeadline(std::chrono::nanoseconds base) {
 Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   std::unique_lock lock(mutex_);
   while (running_) {
-    if (covers(runningKinds_, kinds)) {
+    // A sync started with other credentials (before a logout or re-login), or before a
+    // write marked one of these lists stale, may miss what the caller wants: not joined.
+    if (covers(runningKinds_, kinds) && runningEpoch_ == epoch_ && marksUnchanged(kinds)) {
       // Join the running sync: same upstream requests, same result.
       const std::uint64_t joined = generation_;
       cv_.wait(lock, [&] { return generation_ != joined; });
@@ -70,13 +105,21 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   }
   running_ = true;
   runningKinds_ = kinds;
-  const auto authorizer = authorizer_;
-  const auto staleMarks = staleMarks_;
-  lock.unlock();
+  Status result;
+  // A login that replaces the credentials mid-sync discards what was fetched so far; the
+  // caller still gets a sync, with the new credentials (a few rounds at most).
+  for (int round = 0; round < 3; ++round) {
+    runningEpoch_ = epoch_;
+    runningMarks_ = staleMarks_;
+    const auto authorizer = authorizer_;
+    const auto staleMarks = staleMarks_;
+    const std::uint64_t epoch = epoch_;
+    lock.unlock();
+    result = runSync(kinds, authorizer, staleMarks, epoch);
+    lock.lock();
+    if (result || result.error().code != ErrorCode::Conflict) break;
+  }
 
-  Status result = runSync(kinds, authorizer, staleMarks);
-
-  lock.lock();
   running_ = false;
   runningKinds_.clear();
   ++generation_;
@@ -91,6 +134,10 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
     wait = std::min<std::chrono::nanoseconds>(wait, std::chrono::minutes(1) * (1 << exponent));
   }
   nextDue_ = jitteredDeadline(wait);
+  if (!result && result.error().retryAfter) {
+    // The API said when to come back (security.md rule 6: Retry-After is a floor).
+    nextDue_ = std::max(*nextDue_, clock_.boottime() + *result.error().retryAfter);
+  }
   lock.unlock();
   cv_.notify_all();
   return result;
@@ -98,42 +145,45 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
 
 Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
                             const std::shared_ptr<Authorizer>& authorizer,
-                            const std::map<ListKind, std::uint64_t>& staleMarks) {
+                            const std::map<ListKind, std::uint64_t>& staleMarks,
+                            std::uint64_t epoch) {
   TransportOptions transport = options_.transport;
   transport.profile = options_.profile;
   Status overall;
   for (ListKind kind : kinds) {
     const char* name = listKindName(kind);
-    Status status;
-    if (!authorizer) {
-      status =
-          Error(ErrorCode::LoginRequired, "profile " + options_.profile +
-                                              " is not logged in; run `wpectl login --profile " +
-                                              options_.profile + "`");
-    } else {
-      auto items = fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport);
-      if (!items) {
-        status = items.error();
-      } else {
-        status = cache_.replaceList(options_.profile, kind, *items);
-        if (status) {
-          logger_.information("profile " + options_.profile + ": synced " +
-                              std::to_string(items->size()) + " " + name);
-          std::lock_guard lock(mutex_);
-          auto mark = staleMarks.find(kind);
-          cleanMarks_[kind] = mark == staleMarks.end() ? 0 : mark->second;
-        }
-      }
+    Result<std::vector<CacheItem>> items =
+        Error(ErrorCode::LoginRequired, "profile " + options_.profile +
+                                            " is not logged in; run `wpectl login --profile " +
+                                            options_.profile + "`");
+    if (authorizer && checkEpoch(epoch)) {
+      items = fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport);
     }
-    if (!status) {
-      logger_.warning("profile " + options_.profile + ": syncing " + name +
-                      " failed, keeping the cached list: " + status.error().message);
-      if (auto recorded = cache_.recordSyncError(options_.profile, kind, status.error().message);
-          !recorded) {
-        logger_.error(recorded.error().message);
-      }
-      if (overall) overall = status;
+    std::lock_guard write(writeMutex_);
+    if (Status current = checkEpoch(epoch); !current) {
+      // Logged out or in again meanwhile: nothing of this sync may reach the cache.
+      logger_.information("profile " + options_.profile + ": discarding the " + name +
+                          " sync begun with the previous credentials");
+      if (overall) overall = current;
+      continue;
     }
+    Status status =
+        items ? cache_.replaceList(options_.profile, kind, *items) : Status(items.error());
+    if (status) {
+      logger_.information("profile " + options_.profile + ": synced " +
+                          std::to_string(items->size()) + " " + name);
+      std::lock_guard lock(mutex_);
+      auto mark = staleMarks.find(kind);
+      cleanMarks_[kind] = mark == staleMarks.end() ? 0 : mark->second;
+      continue;
+    }
+    logger_.warning("profile " + options_.profile + ": syncing " + name +
+                    " failed, keeping the cached list: " + status.error().message);
+    if (auto recorded = cache_.recordSyncError(options_.profile, kind, status.error().message);
+        !recorded) {
+      logger_.error(recorded.error().message);
+    }
+    if (overall) overall = status;
   }
   return overall;
 }

@@ -63,8 +63,13 @@ class SiteCatalog {
               PageFetcher& fetcher, CacheStore& cache, const Clock& clock, Poco::Logger& logger,
               RandomSource random = {});
 
-  // After a login or logout. Takes effect for the next sync.
+  // After a login or restore. Takes effect for the next sync; a sync running with the
+  // previous authorizer stores nothing (it may belong to another account).
   void setAuthorizer(std::shared_ptr<Authorizer> authorizer);
+
+  // Logout: takes the authorizer away and drops the cached lists. A sync running now stores
+  // nothing afterwards (its caller gets LoginRequired), so the lists cannot come back.
+  Status forget();
 
   // Fetches the given lists (default all three). Returns the first failure, if any.
   Status sync(const std::vector<ListKind>& kinds = {kAllListKinds.begin(), kAllListKinds.end()});
@@ -87,7 +92,11 @@ class SiteCatalog {
 
  private:
   Status runSync(const std::vector<ListKind>& kinds, const std::shared_ptr<Authorizer>& auth,
-                 const std::map<ListKind, std::uint64_t>& staleMarks);
+                 const std::map<ListKind, std::uint64_t>& staleMarks, std::uint64_t epoch);
+  // Called with writeMutex_ held: an Error when the credentials changed since `epoch`.
+  Status checkEpoch(std::uint64_t epoch);
+  // Called with mutex_ held: no markStale() of these kinds since the running sync began.
+  bool marksUnchanged(const std::vector<ListKind>& kinds);
   BootTime jitteredDeadline(std::chrono::nanoseconds base);
   bool isSynced(ListKind kind);
 
@@ -98,17 +107,23 @@ class SiteCatalog {
   Poco::Logger& logger_;
   RandomSource random_;
 
+  // Held around each write of a sync's outcome to the cache and by forget(): a write either
+  // lands before a logout's drop or sees the new epoch and is skipped.
+  std::mutex writeMutex_;
   std::mutex mutex_;  // guards everything below; never held across network or SQLite writes
   std::condition_variable cv_;
   std::shared_ptr<Authorizer> authorizer_;
+  std::uint64_t epoch_ = 0;         // +1 on every setAuthorizer()/forget()
+  std::uint64_t runningEpoch_ = 0;  // epoch_ when the running sync started
   bool running_ = false;
   std::vector<ListKind> runningKinds_;
   std::uint64_t generation_ = 0;  // +1 each time a sync finishes
   Status lastResult_;
   std::optional<BootTime> nextDue_;
   int consecutiveFailures_ = 0;
-  std::map<ListKind, std::uint64_t> staleMarks_;  // bumped by markStale()
-  std::map<ListKind, std::uint64_t> cleanMarks_;  // staleMarks_ value a successful sync saw
+  std::map<ListKind, std::uint64_t> staleMarks_;    // bumped by markStale()
+  std::map<ListKind, std::uint64_t> runningMarks_;  // staleMarks_ when the running sync began
+  std::map<ListKind, std::uint64_t> cleanMarks_;    // staleMarks_ value a successful sync saw
 };
 
 }  // namespace wpe

@@ -49,6 +49,7 @@ class FakeWpeApi {
 
   std::atomic<int> latencyMs{2};
   std::atomic<int> failStatus{0};        // non-zero: every request answers this
+  std::atomic<int> failRetryAfter{0};    // non-zero: those failures carry Retry-After: N
   std::atomic<int> unauthorizedLeft{0};  // the next N requests answer 401
   std::atomic<int> countDrift{0};        // added to `count` on pages after the first
   std::atomic<int> requests{0};
@@ -57,7 +58,12 @@ class FakeWpeApi {
  private:
   Result<HttpResponse> answer(const HttpRequest& request) {
     ++requests;
-    if (failStatus) return FakeTransport::json(failStatus, R"({"message":"scripted failure"})");
+    if (failStatus) {
+      HeaderList headers;
+      if (failRetryAfter)
+        headers.emplace_back("Retry-After", std::to_string(failRetryAfter.load()));
+      return FakeTransport::json(failStatus, R"({"message":"scripted failure"})", headers);
+    }
     if (unauthorizedLeft.fetch_sub(1) > 0) {
       return FakeTransport::json(401, R"({"message":"Bad Credentials"})");
     }

@@ -193,3 +193,65 @@ TEST_CASE("SiteCatalog: after a failed sync the next background attempt comes so
   CHECK(f.api.requests > afterFailure);
   CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
 }
+
+TEST_CASE("SiteCatalog: a logout during a sync leaves no list behind", "[site_catalog]") {
+  Fixture f;
+  REQUIRE(f.catalog->sync());
+  f.api.latencyMs = 50;
+  Status running;
+  std::thread sync([&] { running = f.catalog->sync(); });
+  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  REQUIRE(f.catalog->forget());
+  sync.join();
+  REQUIRE_FALSE(running);
+  CHECK(running.error().code == ErrorCode::LoginRequired);
+  for (ListKind kind : kAllListKinds) {
+    auto snapshot = f.catalog->snapshot(kind);
+    REQUIRE(snapshot);
+    CHECK(snapshot->count == 0);
+    CHECK(snapshot->syncedAt.empty());
+  }
+}
+
+TEST_CASE("SiteCatalog: a re-login during a sync reruns it with the new credentials",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.latencyMs = 50;
+  Status running;
+  std::thread sync([&] { running = f.catalog->sync(); });
+  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  f.catalog->setAuthorizer(std::make_shared<FakeAuthorizer>());
+  sync.join();
+  CHECK(running);
+  CHECK(f.catalog->snapshot(ListKind::Sites)->count == 250);
+  CHECK(f.api.requests > 5);  // the first round was discarded and run again
+}
+
+TEST_CASE("SiteCatalog: the next background attempt honours the API's Retry-After",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.failStatus = 429;
+  f.api.failRetryAfter = 300;  // longer than a request waits: the sync fails at once
+  CHECK(f.catalog->syncIfDue());
+  const int afterFailure = f.api.requests;
+  f.clock.advance(std::chrono::seconds(120));  // past the 1-minute failure backoff
+  CHECK_FALSE(f.catalog->syncIfDue());
+  CHECK(f.api.requests == afterFailure);
+  f.api.failStatus = 0;
+  f.clock.advance(std::chrono::seconds(181));
+  CHECK(f.catalog->syncIfDue());
+  CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
+
+TEST_CASE("SiteCatalog: a sync requested after a write does not join one begun before it",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.latencyMs = 50;
+  std::thread first([&] { CHECK(f.catalog->sync()); });
+  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  f.catalog->markStale(ListKind::Sites);  // a write went through the passthrough
+  REQUIRE(f.catalog->refresh(ListKind::Sites));
+  first.join();
+  CHECK(f.api.requests == 5 + 3);  // the running sync, then a walk of the sites of its own
+  CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
