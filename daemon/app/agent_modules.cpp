@@ -88,6 +88,9 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
       },
       [raw](const std::string& profile) {
         if (raw->scheduler) raw->scheduler->requestSync(profile);
+      },
+      [raw] {
+        if (raw->scheduler) raw->scheduler->wake();
       }});
   p->registry = std::make_unique<ProfileRegistry>(
       *p->services, config->credentialStore == CredentialStoreKind::Memory);

@@ -78,6 +78,9 @@ void LoginRequiredHook::run(const std::string& profile) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  // The daemon's sockets (local API, listeners, keep-alive upstream connections) are not all
+  // close-on-exec: the hook gets stdin, stdout and stderr only.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, defaults;

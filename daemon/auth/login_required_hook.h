@@ -4,7 +4,9 @@
 // appended as the last argument, stdin from /dev/null, and a minimal environment
 // (security.md rule 11): PATH=/usr/bin:/bin, HOME, and DISPLAY, WAYLAND_DISPLAY,
 // DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR when set — nothing else, so no secret can leak
-// through it. A run that takes longer than killAfter is killed (SIGKILL).
+// through it. The child starts with an empty signal mask (wped blocks its termination signals
+// in every thread), SIGPIPE at its default, and no descriptor beyond 0-2.
+// A run that takes longer than killAfter is killed (SIGKILL).
 // run() never blocks: the child is reaped by a detached thread which owns what it uses.
 // Thread-safe. An empty argv makes run() a no-op.
 

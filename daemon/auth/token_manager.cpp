@@ -17,14 +17,20 @@ BootTime toBoot(std::chrono::system_clock::duration d) {
 
 TokenManager::TokenManager(std::string profile, const Clock& clock, CredentialStore& store,
                            TokenEndpoint& endpoint, Poco::Logger& logger,
-                           std::function<double()> random01, LoginRequiredCallback onLoginRequired)
+                           std::function<double()> random01, LoginRequiredCallback onLoginRequired,
+                           std::function<void()> onScheduleChanged)
     : profile_(std::move(profile)),
       clock_(clock),
       store_(store),
       endpoint_(endpoint),
       logger_(logger),
       random01_(std::move(random01)),
-      onLoginRequired_(std::move(onLoginRequired)) {}
+      onLoginRequired_(std::move(onLoginRequired)),
+      onScheduleChanged_(std::move(onScheduleChanged)) {}
+
+void TokenManager::scheduleChanged() {
+  if (onScheduleChanged_) onScheduleChanged_();
+}
 
 void TokenManager::setGrantLocked(OAuthGrant grant) {
   const BootTime now = clock_.boottime();
@@ -44,6 +50,10 @@ Status TokenManager::load() {
     return loaded.error();
   }
   loadPending_ = false;
+  // Memory is never older than the store: a second restore (the scheduler and a request both
+  // restoring at start) must not replace the grant, or bump the epoch under a refresh in
+  // flight — that would discard its rotated refresh token and strand the profile.
+  if (grant_) return {};
   lastError_.reset();
   if (!loaded.value() || loaded.value()->kind != kKind) return {};
   auto grant = OAuthGrant::fromJson(loaded.value()->value);
@@ -82,6 +92,7 @@ Status TokenManager::install(OAuthGrant grant) {
   } else {
     logger_.information("profile " + profile_ + ": OAuth login stored");
   }
+  scheduleChanged();  // the first refresh is due within this grant's lifetime
   return {};
 }
 
@@ -139,6 +150,7 @@ BootTime TokenManager::tick() {
     if (due > now) next = std::min(next, due);
     if (!grant_->refreshToken && expiryDeadline_ > now) next = std::min(next, expiryDeadline_);
   }
+  if (persistencePending_) next = std::min(next, now + kPersistRetryInterval);
   return next;
 }
 
@@ -256,6 +268,10 @@ void TokenManager::runRefresh(Lock& lock) {
 bool TokenManager::refreshOnce(Lock& lock) {
   if (!refreshing_) {
     runRefresh(lock);
+    // A caller's refresh moved the schedule (a new deadline, or a backoff to retry after).
+    lock.unlock();
+    scheduleChanged();
+    lock.lock();
     return true;
   }
   const std::uint64_t generation = refreshGeneration_;
@@ -292,17 +308,30 @@ TokenInfo TokenManager::infoLocked() const {
 }
 
 Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
-  minValid = std::max(minValid, kMinValidFloor);
+  return tokenFor(minValid, false);
+}
+
+Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool capToLead) {
   Lock lock(mutex_);
   bool attempted = false;
   for (;;) {
     if (loginRequired_ || !grant_) return unusableError();
     const BootTime now = clock_.boottime();
+    // Short-lived tokens: the floor (and for authorization() the whole demand) shrinks to the
+    // refresh lead, or every request would refresh a token that can never satisfy it.
+    const BootTime lead = expiryDeadline_ - refreshDeadline_;
+    BootTime need = std::max<BootTime>(minValid, std::min<BootTime>(kMinValidFloor, lead));
+    if (capToLead) need = std::min(need, lead);
     // Enough validity left: serve it, even past the refresh deadline — tick() refreshes on
     // schedule, and callers need not wait on the network for a token that still works.
-    if (expiryDeadline_ - now >= minValid) return infoLocked();
+    if (expiryDeadline_ - now >= need) return infoLocked();
     const bool canRefresh = grant_->refreshToken && !finalError_ && now >= nextAttempt_;
     if (attempted || !canRefresh) {
+      if (capToLead && expiryDeadline_ - now >= std::min<BootTime>(kMinValidFloor, lead / 2)) {
+        // The API still accepts this token: a refresh that failed or is backing off (an
+        // authorization server outage, a 429) must not turn working requests into errors.
+        return infoLocked();
+      }
       if (!grant_->refreshToken) {
         return Error(ErrorCode::LoginRequired,
                      "the access token expires and there is no refresh token; run `wpectl "
@@ -325,7 +354,7 @@ Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
 }
 
 Result<Secret> TokenManager::authorization(std::chrono::seconds minValid) {
-  auto info = token(minValid);
+  auto info = tokenFor(minValid, true);
   if (!info) return info.error();
   return info->authorization;
 }

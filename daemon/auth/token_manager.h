@@ -7,9 +7,19 @@
 //    converted on load: deadline = boottime_now + (expires_at − wall_now).
 //  - The refresh is due at expiry − RefreshPolicy::refreshLead(lifetime). tick() performs due
 //    refreshes; token()/authorization() refresh first when less than minValid (at least
-//    kMinValidFloor) remains (otherwise they get the current token, also past the refresh
-//    deadline: tick() refreshes on schedule) — single flight: concurrent callers wait (at
-//    most kMaxWait) for the one request in flight and all get its result.
+//    kMinValidFloor, or the refresh lead when tokens live shorter) remains (otherwise they
+//    get the current token, also past the refresh deadline: tick() refreshes on schedule) —
+//    single flight: concurrent callers wait (at most kMaxWait) for the one request in flight
+//    and all get its result.
+//  - authorization() (the sync and the passthrough, which ask for a fixed 60 s) never asks for
+//    more than the refresh lead: with 6 s tokens it gets a token with ≥ 3 s left instead of a
+//    refresh per request. When that refresh fails or backs off, authorization() still serves
+//    the current token while min(kMinValidFloor, lead/2) of it remains. token() (an explicit
+//    min_valid from a user) is not capped: asking for more than the server's tokens live is a
+//    BadRequest, and a failed refresh is reported.
+//  - The onScheduleChanged callback runs (no locks held) when the next due time moved other
+//    than by tick() itself: after install() and after a refresh run by a caller, so the
+//    scheduler re-reads tick() instead of sleeping until its old deadline.
 //  - Transient failures back off (full jitter, Retry-After as a floor); the backoff applies to
 //    callers too, so a 429 is never answered with an earlier request.
 //  - A response is persisted before its access token is handed out. If the store fails the
@@ -50,6 +60,9 @@ class TokenManager final : public Authorizer {
   // stuck refresh does not hang a client for long.
   static constexpr std::chrono::seconds kMaxWait{30};
   static constexpr std::chrono::seconds kMaxTickInterval{60};
+  // 5 s: while rotated tokens live only in memory, a crash would lose the grant; retry the
+  // keyring soon (each attempt is bounded by the store's own deadline).
+  static constexpr std::chrono::seconds kPersistRetryInterval{5};
 
   using LoginRequiredCallback = std::function<void(const std::string& profile)>;
 
@@ -57,9 +70,11 @@ class TokenManager final : public Authorizer {
   // (RefreshPolicy::systemRandom() in the daemon).
   TokenManager(std::string profile, const Clock& clock, CredentialStore& store,
                TokenEndpoint& endpoint, Poco::Logger& logger, std::function<double()> random01,
-               LoginRequiredCallback onLoginRequired);
+               LoginRequiredCallback onLoginRequired,
+               std::function<void()> onScheduleChanged = {});
 
-  // Restores the grant from the store (call once at start). A missing item is not an error.
+  // Restores the grant from the store (call once at start; a no-op while a grant is held).
+  // A missing item is not an error.
   // Keyring unavailable/locked: that error; tick() keeps retrying the load. A corrupt blob:
   // Internal, state error (a new login replaces it).
   Status load();
@@ -92,6 +107,8 @@ class TokenManager final : public Authorizer {
   using Lock = std::unique_lock<std::mutex>;
 
   void setGrantLocked(OAuthGrant grant);
+  Result<TokenInfo> tokenFor(std::chrono::seconds minValid, bool capToLead);
+  void scheduleChanged();
   // Runs one refresh as the leader, or waits for the one in flight; returns with the lock
   // held once that refresh finished (true) or after kMaxWait (false).
   bool refreshOnce(Lock& lock);
@@ -110,6 +127,7 @@ class TokenManager final : public Authorizer {
   Poco::Logger& logger_;
   std::function<double()> random01_;
   LoginRequiredCallback onLoginRequired_;
+  std::function<void()> onScheduleChanged_;
 
   // Serialises store writes so an older grant never overwrites a newer one; taken before
   // mutex_ when both are needed. Held across keyring I/O, but readers never take it.

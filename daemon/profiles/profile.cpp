@@ -105,6 +105,9 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
                     " --oauth`";
         }
         if (services_.onLoginRequired) services_.onLoginRequired(profile);
+      },
+      [this] {
+        if (services_.wakeScheduler) services_.wakeScheduler();
       });
   catalog_ = std::make_unique<SiteCatalog>(catalogOptions(config_, services_.syncInterval),
                                            nullptr, services_.fetcher, services_.cache,

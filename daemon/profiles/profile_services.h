@@ -34,6 +34,8 @@ struct ProfileServices {
   std::function<void(const std::string& profile)> onLoginRequired;
   // Ask the background sync thread to sync this profile soon (after a login or a write).
   std::function<void(const std::string& profile)> requestSync;
+  // Re-run the scheduler's timer pass now (a profile's next refresh moved earlier).
+  std::function<void()> wakeScheduler = {};
 };
 
 }  // namespace wpe

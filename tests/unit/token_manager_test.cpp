@@ -219,10 +219,11 @@ TEST_CASE("TokenManager: keyring failure keeps tokens in memory, recovered on a 
   REQUIRE(f.manager.snapshot().persistencePending);
   REQUIRE(f.authz() == "Bearer canary-AT-3");  // served from memory
   REQUIRE(f.storedRefreshToken() == "canary-RT-0");
-  f.manager.tick();
+  // Retried soon, not at the next refresh or the one-minute tick.
+  REQUIRE(f.manager.tick() <= f.clock.boottime() + wpe::TokenManager::kPersistRetryInterval);
   REQUIRE(f.manager.snapshot().persistencePending);
   f.store.failSavesWith(std::nullopt);
-  f.clock.advance(60s);
+  f.clock.advance(wpe::TokenManager::kPersistRetryInterval);
   f.manager.tick();
   REQUIRE_FALSE(f.manager.snapshot().persistencePending);
   REQUIRE(f.storedRefreshToken() == "canary-RT-3");
@@ -297,8 +298,10 @@ TEST_CASE("TokenManager: Retry-After is a floor for the next attempt", "[token_m
     REQUIRE(f.authz() == "Bearer canary-AT-0");  // still valid: served, no request
   }
   REQUIRE(f.transport.requestCount() == 1);
-  auto r = f.manager.authorization(10min);  // needs a refresh, but the server said wait
+  auto r = f.manager.token(10min);  // needs a refresh, but the server said wait
   REQUIRE(r.error().code == ErrorCode::RateLimited);
+  // The API still accepts the current token: the passthrough keeps working meanwhile.
+  REQUIRE(f.manager.authorization(10min)->reveal() == "Bearer canary-AT-0");
   REQUIRE(f.transport.requestCount() == 1);
   f.clock.advance(1s);
   f.manager.tick();
@@ -438,9 +441,30 @@ TEST_CASE("TokenManager: min_valid longer than the token lifetime is a clear err
   f.transport.setHandler([](const wpe::HttpRequest&) {
     return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-11", 300)));
   });
-  auto r = f.manager.authorization(1h);
+  auto r = f.manager.token(1h);
   REQUIRE(r.error().code == ErrorCode::BadRequest);
   REQUIRE(f.transport.requestCount() == 1);
+}
+
+TEST_CASE("TokenManager: short-lived tokens are not refreshed on every request",
+          "[token_manager]") {
+  Fixture f;
+  int scheduleChanges = 0;
+  wpe::TokenManager manager("work", f.clock, f.store, f.client, f.logger, [] { return 0.0; }, {},
+                            [&] { ++scheduleChanges; });
+  REQUIRE(manager.install(f.grant(6s)));
+  REQUIRE(scheduleChanges == 1);
+  f.transport.setHandler([](const wpe::HttpRequest&) {
+    return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-12", 6)));
+  });
+  // The passthrough asks for 60 s; a 6 s token is refreshed only once past half its life.
+  for (int i = 0; i < 5; ++i) REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-0");
+  REQUIRE(manager.token(0s)->accessToken.reveal() == "canary-AT-0");
+  f.clock.advance(3500ms);
+  REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-12");
+  REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-12");
+  REQUIRE(f.transport.requestCount() == 1);
+  REQUIRE(scheduleChanges == 2);
 }
 
 TEST_CASE("TokenManager: a locked keyring at start is retried by tick", "[token_manager]") {
@@ -466,4 +490,28 @@ TEST_CASE("TokenManager: install with a failing keyring serves from memory", "[t
   f.manager.tick();
   REQUIRE_FALSE(f.manager.snapshot().persistencePending);
   REQUIRE(f.storedRefreshToken() == "canary-RT-0");
+}
+
+TEST_CASE("TokenManager: a second load() during a refresh keeps the rotated tokens",
+          "[token_manager]") {
+  Fixture f;
+  REQUIRE(f.manager.install(f.grant(300s)));
+  std::promise<void> arrived;
+  std::promise<void> release;
+  auto gate = release.get_future().share();
+  std::atomic<bool> signalled{false};
+  f.transport.setHandler([&](const wpe::HttpRequest&) {
+    if (!signalled.exchange(true)) arrived.set_value();
+    gate.wait();
+    return wpe::Result<wpe::HttpResponse>(
+        FakeTransport::json(200, tokenBody("canary-AT-13", 300, "canary-RT-13")));
+  });
+  f.clock.advance(295s);
+  auto leader = std::async(std::launch::async, [&] { return f.manager.authorization(0s); });
+  arrived.get_future().wait();
+  REQUIRE(f.manager.load());  // e.g. a request restoring the profile while the scheduler did
+  release.set_value();
+  REQUIRE(leader.get()->reveal() == "Bearer canary-AT-13");
+  REQUIRE(f.storedRefreshToken() == "canary-RT-13");
+  REQUIRE(f.transport.requestCount() == 1);
 }
