@@ -88,7 +88,8 @@ def main():
 
         say("OAuth 2.0 login with PKCE; a script plays the browser and follows the redirect")
         browser = os.path.join(HERE, "integration", "oauth_browser.py")
-        env = {"BROWSER": browser, "DISPLAY": ":demo", "WPED_TEST_CA": info["ca_file"]}
+        # wpectl gives the browser a minimal environment, so the CA goes in as an argument.
+        env = {"BROWSER": f"{browser} --ca {info['ca_file']} %s", "DISPLAY": ":demo"}
         run(daemon, "login", "--profile", "oauth", "--oauth", env=env)
         run(daemon, "token", "--profile", "oauth", "--json")
 

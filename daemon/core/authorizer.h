@@ -18,7 +18,8 @@ class Authorizer {
   virtual ~Authorizer() = default;
 
   // The whole Authorization value ("ApiKey …", "Basic …", "Bearer …") valid for at least
-  // minValid. LoginRequired when there is no usable credential.
+  // minValid, or for as long as the server's tokens allow when they live shorter (OAuth caps
+  // minValid at the refresh lead). LoginRequired when there is no usable credential.
   virtual Result<Secret> authorization(std::chrono::seconds minValid) = 0;
 
   // The API answered 401 to a request sent with `rejected`. OAuth: refresh once (unless
