@@ -3,6 +3,7 @@
 
 #include "common/wire.h"
 #include "ctl/command.h"
+#include "ctl/status_view.h"
 
 namespace wpe::ctl {
 namespace {
@@ -38,7 +39,9 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
       out << "  " << p.name << " (" << p.auth << "): " << p.state;
       if (!p.detail.empty()) out << " - " << p.detail;
       out << "\n";
-      for (const auto& [key, value] : p.extra) out << "    " << key << ": " << value << "\n";
+      out << profileFactLines(p, std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
     }
     return static_cast<int>(kExitOk);
   });
