@@ -38,9 +38,9 @@ int httpStatusFor(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::Internal;
-  std::string message;  // what happened and what to do next; never a secret
-  int upstreamStatus = 0;                              // the API's status, when it answered
-  std::optional<std::chrono::seconds> retryAfter;      // from the API's Retry-After, if any
+  std::string message;     // what happened and what to do next; never a secret
+  int upstreamStatus = 0;  // the API's status, when it answered
+  std::optional<std::chrono::seconds> retryAfter;  // from the API's Retry-After, if any
 
   Error() = default;
   Error(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}

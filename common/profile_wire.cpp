@@ -61,8 +61,7 @@ Result<LoginRequest> loginRequestFromJson(std::string_view body) {
     request.clientSecret = secretField(object, "client_secret");
     if (request.method.empty()) request.method = request.apiKey ? "api_key" : "";
     if (request.method != "api_key" && request.method != "basic" && request.method != "oauth") {
-      return Error(ErrorCode::BadRequest,
-                   "\"method\" must be \"api_key\", \"basic\" or \"oauth\"");
+      return Error(ErrorCode::BadRequest, "\"method\" must be \"api_key\", \"basic\" or \"oauth\"");
     }
     if (request.method == "api_key" && (!request.apiKey || request.apiKey->empty())) {
       return Error(ErrorCode::BadRequest, "an api_key login needs a non-empty \"api_key\"");
@@ -125,8 +124,8 @@ Result<LoginProgress> loginProgressFromJson(std::string_view body) {
     if (object->has("error") && !object->isNull("error")) {
       auto error = object->getObject("error");
       if (error) {
-        progress.error = Error(errorCodeFromName(stringField(error, "code")),
-                               stringField(error, "message"));
+        progress.error =
+            Error(errorCodeFromName(stringField(error, "code")), stringField(error, "message"));
       }
     }
     if (progress.state.empty()) return Error(ErrorCode::Internal, "login answer lacks state");

@@ -26,7 +26,8 @@ std::string toLower(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -60,9 +61,11 @@ void UnixHttpClient::close() {
 }
 
 Status UnixHttpClient::connect() {
-  if (auto ok = checkSocketPath(path_); !ok) return Error(ErrorCode::Unavailable, ok.error().message);
+  if (auto ok = checkSocketPath(path_); !ok)
+    return Error(ErrorCode::Unavailable, ok.error().message);
   fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return Error(ErrorCode::Unavailable, std::string("socket(): ") + std::strerror(errno));
+  if (fd_ < 0)
+    return Error(ErrorCode::Unavailable, std::string("socket(): ") + std::strerror(errno));
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path_.data(), path_.size());
@@ -92,7 +95,8 @@ Status UnixHttpClient::sendAll(const std::string& data, Clock::time_point deadli
       }
       continue;
     }
-    return Error(ErrorCode::Internal, std::string("sending to wped failed: ") + std::strerror(errno));
+    return Error(ErrorCode::Internal,
+                 std::string("sending to wped failed: ") + std::strerror(errno));
   }
   return {};
 }
@@ -107,7 +111,8 @@ Result<std::size_t> UnixHttpClient::readSome(Clock::time_point deadline) {
     }
     if (errno == EINTR) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) {
-      return Error(ErrorCode::Internal, std::string("reading from wped failed: ") + std::strerror(errno));
+      return Error(ErrorCode::Internal,
+                   std::string("reading from wped failed: ") + std::strerror(errno));
     }
     pollfd p{fd_, POLLIN, 0};
     int ms = remainingMs(deadline);
@@ -125,7 +130,8 @@ Result<HttpReply> UnixHttpClient::readReply(Clock::time_point deadline, bool& sa
     if (buffer_.size() > 64 * 1024) return brokenAnswer("header section too large");
     auto n = readSome(deadline);
     if (!n) return n.error();
-    if (n.value() == 0) return brokenAnswer(buffer_.empty() ? "connection closed" : "EOF in headers");
+    if (n.value() == 0)
+      return brokenAnswer(buffer_.empty() ? "connection closed" : "EOF in headers");
     sawAnyByte = true;
   }
   HttpReply reply;
@@ -204,7 +210,8 @@ Result<HttpReply> UnixHttpClient::request(std::string_view method, std::string_v
                                           std::string_view body, const HeaderList& extraHeaders) {
   out_.clear();
   out_.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
-  for (const auto& [name, value] : extraHeaders) out_.append(name).append(": ").append(value).append("\r\n");
+  for (const auto& [name, value] : extraHeaders)
+    out_.append(name).append(": ").append(value).append("\r\n");
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
     out_.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
     bool hasType = false;

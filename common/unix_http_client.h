@@ -40,8 +40,7 @@ class UnixHttpClient {
   UnixHttpClient& operator=(const UnixHttpClient&) = delete;
 
   Result<HttpReply> request(std::string_view method, std::string_view target,
-                            std::string_view body = {},
-                            const HeaderList& extraHeaders = {});
+                            std::string_view body = {}, const HeaderList& extraHeaders = {});
 
   const std::string& socketPath() const { return path_; }
   void close();

@@ -77,11 +77,21 @@ std::string jsonQuote(std::string_view text) {
   out += '"';
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -217,7 +227,8 @@ Result<StatusInfo> statusFromJson(std::string_view body) {
         p.state = getString(o, "state");
         p.detail = getString(o, "detail");
         for (const auto& [key, value] : *o) {
-          if (kKnown.count(key) == 0 && !value.isEmpty()) p.extra.emplace_back(key, value.toString());
+          if (kKnown.count(key) == 0 && !value.isEmpty())
+            p.extra.emplace_back(key, value.toString());
         }
         s.profiles.push_back(std::move(p));
       }

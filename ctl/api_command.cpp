@@ -18,7 +18,9 @@ constexpr std::size_t kMaxDataBytes = 16 * 1024 * 1024;
 
 Result<std::string> readDataFile(const std::string& path) {
   int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error(ErrorCode::BadRequest, "cannot read --data file " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Error(ErrorCode::BadRequest,
+                 "cannot read --data file " + path + ": " + std::strerror(errno));
   std::string data;
   char chunk[65536];
   for (;;) {
@@ -27,7 +29,8 @@ Result<std::string> readDataFile(const std::string& path) {
     if (n < 0) {
       int err = errno;
       if (fd != STDIN_FILENO) ::close(fd);
-      return Error(ErrorCode::BadRequest, "cannot read --data file " + path + ": " + std::strerror(err));
+      return Error(ErrorCode::BadRequest,
+                   "cannot read --data file " + path + ": " + std::strerror(err));
     }
     if (n == 0) break;
     data.append(chunk, static_cast<std::size_t>(n));
@@ -43,7 +46,8 @@ Result<std::string> readDataFile(const std::string& path) {
 int api(CliContext& ctx, const std::vector<std::string>& words) {
   CommandArgs args("api", {}, {"-X", "--data"}, 1);
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
-  if (args.positionals().empty()) return ctx.fail(kExitUsage, "usage: wpectl api [-X METHOD] PATH [--data JSON|@FILE]");
+  if (args.positionals().empty())
+    return ctx.fail(kExitUsage, "usage: wpectl api [-X METHOD] PATH [--data JSON|@FILE]");
   auto path = apiPath(args.positionals()[0]);
   if (!path) return ctx.fail(kExitUsage, path.error().message);
   std::string body;
@@ -60,7 +64,8 @@ int api(CliContext& ctx, const std::vector<std::string>& words) {
   for (auto& c : method) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
   bool token = !method.empty();
   for (char c : method) token = token && c >= 'A' && c <= 'Z';
-  if (!token) return ctx.fail(kExitUsage, "-X needs an HTTP method such as GET, POST, PATCH or DELETE");
+  if (!token)
+    return ctx.fail(kExitUsage, "-X needs an HTTP method such as GET, POST, PATCH or DELETE");
 
   ctx.setTimeout(std::chrono::minutes(2));
   auto reply = ctx.call(method, "/v1/profiles/" + ctx.options().profile + "/api/" + *path, body);
@@ -78,9 +83,11 @@ int api(CliContext& ctx, const std::vector<std::string>& words) {
 }  // namespace
 
 void addApiCommand(CommandList& commands) {
-  commands.push_back({"api", "api [-X M] PATH [--data D|@F]",
+  commands.push_back({"api",
+                      "api [-X M] PATH [--data D|@F]",
                       "authenticated WP Engine API request",
-                      {"-X", "--data"}, api});
+                      {"-X", "--data"},
+                      api});
 }
 
 }  // namespace wpe::ctl

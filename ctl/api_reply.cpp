@@ -14,7 +14,8 @@ Result<std::string> apiPath(std::string_view path) {
   }
   for (unsigned char c : path) {
     if (c <= 0x20 || c == 0x7F) {
-      return Error(ErrorCode::BadRequest, "PATH must not contain spaces or control characters (percent-encode them)");
+      return Error(ErrorCode::BadRequest,
+                   "PATH must not contain spaces or control characters (percent-encode them)");
     }
   }
   return std::string(path);

@@ -11,8 +11,9 @@
 namespace wpe::ctl {
 namespace {
 
-const char* const kChildEnv[] = {"PATH", "HOME", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR",
-                                 "DBUS_SESSION_BUS_ADDRESS", "LANG"};
+const char* const kChildEnv[] = {
+    "PATH", "HOME", "DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS",
+    "LANG"};
 
 bool isExecutableFile(const std::string& path) {
   struct stat st {};
@@ -39,7 +40,8 @@ std::vector<std::string> split(const std::string& text, char separator) {
 BrowserLauncher::BrowserLauncher(EnvLookup env, ProgramFinder find)
     : env_(std::move(env)), find_(std::move(find)) {}
 
-std::vector<std::vector<std::string>> BrowserLauncher::parseBrowserVariable(const std::string& value) {
+std::vector<std::vector<std::string>> BrowserLauncher::parseBrowserVariable(
+    const std::string& value) {
   std::vector<std::vector<std::string>> entries;
   for (const auto& entry : split(value, ':')) {
     auto words = split(entry, ' ');
@@ -98,7 +100,8 @@ Status BrowserLauncher::launch(const std::vector<std::string>& argv) const {
   envp.push_back(nullptr);
 
   pid_t child = ::fork();
-  if (child < 0) return Error(ErrorCode::Internal, std::string("fork failed: ") + std::strerror(errno));
+  if (child < 0)
+    return Error(ErrorCode::Internal, std::string("fork failed: ") + std::strerror(errno));
   if (child == 0) {
     ::setsid();
     pid_t grandchild = ::fork();

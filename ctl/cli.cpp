@@ -29,10 +29,12 @@ void printHelp(std::ostream& out) {
          "Talks to wped, the WP Engine API agent, over its Unix socket.\n\ncommands:\n";
   for (const auto& c : allCommands()) {
     std::string usage = "wpectl " + c.usage;
-    out << "  " << usage << std::string(usage.size() < 36 ? 36 - usage.size() : 1, ' ') << c.summary << "\n";
+    out << "  " << usage << std::string(usage.size() < 36 ? 36 - usage.size() : 1, ' ') << c.summary
+        << "\n";
   }
   out << "\nglobal options:\n"
-         "  --socket PATH   wped's socket (default $XDG_RUNTIME_DIR/wped/wped.sock; env WPED_SOCKET)\n"
+         "  --socket PATH   wped's socket (default $XDG_RUNTIME_DIR/wped/wped.sock; env "
+         "WPED_SOCKET)\n"
          "  --profile NAME  the profile to use (default `default`; env WPE_PROFILE)\n"
          "  --json          print the daemon's answer as one JSON document\n"
          "  --version, --help\n\n"
@@ -56,7 +58,8 @@ std::optional<std::string> valueOption(const std::vector<std::string>& args, std
 
 }  // namespace
 
-int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out, std::ostream& err) {
+int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
+           std::ostream& err) {
   auto usage = [&err](const std::string& message) {
     err << "wpectl: " << message << " (see wpectl --help)\n";
     return static_cast<int>(kExitUsage);
@@ -103,7 +106,8 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   if (!profileOption) profileOption = env("WPE_PROFILE");
   if (profileOption) {
     if (!isValidProfileName(*profileOption)) {
-      return usage("invalid profile name \"" + *profileOption + "\": use 1 to 64 of A-Z a-z 0-9 _ -");
+      return usage("invalid profile name \"" + *profileOption +
+                   "\": use 1 to 64 of A-Z a-z 0-9 _ -");
     }
     options.profile = *profileOption;
   }

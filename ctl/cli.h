@@ -12,6 +12,7 @@
 
 namespace wpe::ctl {
 
-int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out, std::ostream& err);
+int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
+           std::ostream& err);
 
 }  // namespace wpe::ctl

@@ -10,7 +10,8 @@ void CliContext::setTimeout(std::chrono::milliseconds timeout) {
   client_.reset();
 }
 
-Result<HttpReply> CliContext::call(std::string_view method, std::string_view target, std::string_view body) {
+Result<HttpReply> CliContext::call(std::string_view method, std::string_view target,
+                                   std::string_view body) {
   if (!client_) client_ = std::make_unique<UnixHttpClient>(options_.socketPath, timeout_);
   return client_->request(method, target, body);
 }
@@ -23,9 +24,10 @@ int CliContext::fail(ExitCode code, const std::string& message) {
 int CliContext::failTransport(const Error& error) {
   if (options_.json) out_ << errorToJson(error) << "\n";
   if (error.code == ErrorCode::Unavailable) {
-    return fail(kExitUnreachable, error.message +
-                                      "; is wped running? start it with `systemctl --user start wped.socket` "
-                                      "or run `wped`");
+    return fail(kExitUnreachable,
+                error.message +
+                    "; is wped running? start it with `systemctl --user start wped.socket` "
+                    "or run `wped`");
   }
   return fail(kExitError, error.message);
 }
@@ -33,8 +35,9 @@ int CliContext::failTransport(const Error& error) {
 int CliContext::failReply(const HttpReply& reply) {
   Error error = errorFromJson(reply.body, reply.status);
   if (options_.json) out_ << (reply.body.empty() ? errorToJson(error) : reply.body) << "\n";
-  return fail(exitCodeFor(error.code), error.message.empty() ? "wped answered HTTP " + std::to_string(reply.status)
-                                                             : error.message);
+  return fail(exitCodeFor(error.code), error.message.empty()
+                                           ? "wped answered HTTP " + std::to_string(reply.status)
+                                           : error.message);
 }
 
 int CliContext::printJson(const HttpReply& reply) {

@@ -35,7 +35,8 @@ class CliContext {
   void setTimeout(std::chrono::milliseconds timeout);
 
   // One request to wped. Failure: nothing answered (or the answer broke); see fail().
-  Result<HttpReply> call(std::string_view method, std::string_view target, std::string_view body = {});
+  Result<HttpReply> call(std::string_view method, std::string_view target,
+                         std::string_view body = {});
 
   // Prints "wpectl: MESSAGE" and returns `code`.
   int fail(ExitCode code, const std::string& message);

@@ -19,8 +19,8 @@ namespace wpe::ctl {
 
 struct Command {
   std::string name;
-  std::string usage;    // e.g. "status [--json]"
-  std::string summary;  // one line for --help
+  std::string usage;               // e.g. "status [--json]"
+  std::string summary;             // one line for --help
   std::vector<std::string> flags;  // command-specific flags, for completion
   std::function<int(CliContext&, const std::vector<std::string>& args)> run;
 };

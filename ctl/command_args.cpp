@@ -23,7 +23,8 @@ Status CommandArgs::parse(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& word = args[i];
     if (word.size() < 2 || word[0] != '-') {
-      if (positionals_.size() >= maxPositionals_) return usage("unexpected argument \"" + word + "\"");
+      if (positionals_.size() >= maxPositionals_)
+        return usage("unexpected argument \"" + word + "\"");
       positionals_.push_back(word);
       continue;
     }

@@ -19,16 +19,20 @@ int completion(CliContext& ctx, const std::vector<std::string>& args) {
     out << "# bash completion for wpectl: eval \"$(wpectl completion bash)\"\n"
         << "_wpectl() {\n"
         << "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" cmd= i\n"
-        << "  case \"$prev\" in --socket) COMPREPLY=($(compgen -f -- \"$cur\")); return;; --profile) return;; esac\n"
-        << "  for ((i=1; i<COMP_CWORD; i++)); do case \"${COMP_WORDS[i]}\" in -*) ;; *) cmd=\"${COMP_WORDS[i]}\"; break;; esac; done\n"
+        << "  case \"$prev\" in --socket) COMPREPLY=($(compgen -f -- \"$cur\")); return;; "
+           "--profile) return;; esac\n"
+        << "  for ((i=1; i<COMP_CWORD; i++)); do case \"${COMP_WORDS[i]}\" in -*) ;; *) "
+           "cmd=\"${COMP_WORDS[i]}\"; break;; esac; done\n"
         << "  case \"$cmd\" in\n"
-        << "    '') COMPREPLY=($(compgen -W \"" << names << " " << kGlobalFlags << "\" -- \"$cur\"));;\n"
+        << "    '') COMPREPLY=($(compgen -W \"" << names << " " << kGlobalFlags
+        << "\" -- \"$cur\"));;\n"
         << "    completion) COMPREPLY=($(compgen -W \"bash zsh\" -- \"$cur\"));;\n";
     for (const auto& c : allCommands()) {
       std::string flags;
       for (const auto& f : c.flags) flags += " " + f;
       if (c.name != "completion") {
-        out << "    " << c.name << ") COMPREPLY=($(compgen -W \"" << kGlobalFlags << flags << "\" -- \"$cur\"));;\n";
+        out << "    " << c.name << ") COMPREPLY=($(compgen -W \"" << kGlobalFlags << flags
+            << "\" -- \"$cur\"));;\n";
       }
     }
     out << "  esac\n}\ncomplete -F _wpectl wpectl\n";
@@ -37,7 +41,8 @@ int completion(CliContext& ctx, const std::vector<std::string>& args) {
         << "_wpectl() {\n  local -a commands\n  commands=(\n";
     for (const auto& c : allCommands()) out << "    '" << c.name << ":" << c.summary << "'\n";
     out << "  )\n"
-        << "  _arguments -C '--socket[socket path]:socket:_files' '--profile[profile name]:profile:' "
+        << "  _arguments -C '--socket[socket path]:socket:_files' '--profile[profile "
+           "name]:profile:' "
            "'--json[print JSON]' '--help[show help]' '--version[print the version]' "
            "'1:command:->cmd' '*::arg:->args'\n"
         << "  case $state in\n    cmd) _describe 'command' commands;;\n"
@@ -57,7 +62,8 @@ int completion(CliContext& ctx, const std::vector<std::string>& args) {
 }  // namespace
 
 void addCompletionCommand(CommandList& commands) {
-  commands.push_back({"completion", "completion bash|zsh", "print a shell completion script", {}, completion});
+  commands.push_back(
+      {"completion", "completion bash|zsh", "print a shell completion script", {}, completion});
 }
 
 }  // namespace wpe::ctl

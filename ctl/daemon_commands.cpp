@@ -29,9 +29,11 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
     auto s = statusFromJson(reply.body);
     if (!s) return ctx.fail(kExitError, s.error().message);
     auto& out = ctx.out();
-    out << "wped " << s->version << " (pid " << s->pid << "), up " << duration(s->uptimeSeconds) << "\n";
+    out << "wped " << s->version << " (pid " << s->pid << "), up " << duration(s->uptimeSeconds)
+        << "\n";
     out << "socket:           " << s->socket << "\n";
-    out << "config:           " << (s->config.empty() ? "defaults (no config file)" : s->config) << "\n";
+    out << "config:           " << (s->config.empty() ? "defaults (no config file)" : s->config)
+        << "\n";
     out << "credential store: " << s->credentialStore.state;
     if (!s->credentialStore.detail.empty()) out << " - " << s->credentialStore.detail;
     out << "\nprofiles:\n";
@@ -81,8 +83,10 @@ int shutdown(CliContext& ctx, const std::vector<std::string>& args) {
 }  // namespace
 
 void addDaemonCommands(CommandList& commands) {
-  commands.push_back({"status", "status [--json]", "the daemon's and every profile's state", {}, status});
-  commands.push_back({"profiles", "profiles [--json]", "the configured profiles (no secrets)", {}, profiles});
+  commands.push_back(
+      {"status", "status [--json]", "the daemon's and every profile's state", {}, status});
+  commands.push_back(
+      {"profiles", "profiles [--json]", "the configured profiles (no secrets)", {}, profiles});
   commands.push_back({"reload", "reload", "re-read the configuration file", {}, reload});
   commands.push_back({"shutdown", "shutdown", "stop wped cleanly", {}, shutdown});
 }

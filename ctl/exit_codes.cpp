@@ -4,9 +4,12 @@ namespace wpe::ctl {
 
 ExitCode exitCodeFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::LoginRequired: return kExitLoginRequired;
-    case ErrorCode::BadRequest: return kExitUsage;
-    default: return kExitError;
+    case ErrorCode::LoginRequired:
+      return kExitLoginRequired;
+    case ErrorCode::BadRequest:
+      return kExitUsage;
+    default:
+      return kExitError;
   }
 }
 

@@ -19,8 +19,8 @@ class JsonValueParser {
   static constexpr int kMaxDepth = 64;
 
   void skipSpace() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
       ++pos_;
     }
   }
@@ -88,10 +88,14 @@ class JsonValueParser {
     for (int i = 0; i < 4; ++i) {
       char c = text_[pos_++];
       cp <<= 4;
-      if (c >= '0' && c <= '9') cp |= static_cast<unsigned long>(c - '0');
-      else if (c >= 'a' && c <= 'f') cp |= static_cast<unsigned long>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') cp |= static_cast<unsigned long>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        cp |= static_cast<unsigned long>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        cp |= static_cast<unsigned long>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        cp |= static_cast<unsigned long>(c - 'A' + 10);
+      else
+        return false;
     }
     return true;
   }
@@ -109,14 +113,30 @@ class JsonValueParser {
       if (pos_ >= text_.size()) return false;
       char e = text_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           unsigned long cp;
           if (!hex4(cp)) return false;
@@ -129,7 +149,8 @@ class JsonValueParser {
           appendUtf8(out, cp);
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
   }

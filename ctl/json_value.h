@@ -42,7 +42,7 @@ class JsonValue {
 
   Kind kind_ = Kind::Null;
   std::string text_;
-  std::vector<JsonValue> items_;                           // Array
+  std::vector<JsonValue> items_;                            // Array
   std::vector<std::pair<std::string, JsonValue>> members_;  // Object
 };
 

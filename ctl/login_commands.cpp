@@ -53,7 +53,8 @@ int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> c
 
   ctx.setTimeout(kPollTimeout);
   auto deadline = std::chrono::steady_clock::now() + kLoginDeadline;
-  std::string target = "/v1/logins/" + login->loginId + "?wait=" + std::to_string(kPollWait.count());
+  std::string target =
+      "/v1/logins/" + login->loginId + "?wait=" + std::to_string(kPollWait.count());
   for (;;) {
     auto reply = ctx.call("GET", target);
     if (!reply) return ctx.failTransport(reply.error());
@@ -68,7 +69,8 @@ int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> c
     }
     if (ctx.options().json) ctx.out() << reply->body << "\n";
     if (progress->state != "succeeded") {
-      Error error = progress->error ? *progress->error : Error(ErrorCode::Internal, "the login failed");
+      Error error =
+          progress->error ? *progress->error : Error(ErrorCode::Internal, "the login failed");
       return ctx.fail(error.code == ErrorCode::LoginRequired ? kExitLoginRequired : kExitError,
                       error.message.empty() ? "the login failed" : error.message);
     }
@@ -80,12 +82,16 @@ int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> c
 }
 
 int login(CliContext& ctx, const std::vector<std::string>& words) {
-  CommandArgs args("login", {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin"},
+  CommandArgs args("login",
+                   {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin"},
                    {"--user"}, 0);
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
   int methods = args.has("--api-key") + args.has("--basic") + args.has("--oauth");
   if (methods > 1) return ctx.fail(kExitUsage, "choose one of --api-key, --basic and --oauth");
-  std::string method = args.has("--api-key") ? "api_key" : args.has("--basic") ? "basic" : args.has("--oauth") ? "oauth" : "";
+  std::string method = args.has("--api-key") ? "api_key"
+                       : args.has("--basic") ? "basic"
+                       : args.has("--oauth") ? "oauth"
+                                             : "";
   std::string user = args.value("--user").value_or("");
   bool oauthFlags = args.has("--no-browser") || args.has("--client-secret-stdin");
   if (!method.empty() && method != "oauth" && oauthFlags) {
@@ -104,10 +110,12 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     if (method.empty()) method = profile->auth;
     if (user.empty()) user = profile->user;
     if (method != "oauth" && oauthFlags) {
-      return ctx.fail(kExitUsage, "profile " + ctx.options().profile + " uses " + method +
-                                      " logins; --no-browser and --client-secret-stdin go with --oauth only");
+      return ctx.fail(kExitUsage,
+                      "profile " + ctx.options().profile + " uses " + method +
+                          " logins; --no-browser and --client-secret-stdin go with --oauth only");
     }
-    if (method == "api_key" && args.value("--user")) return ctx.fail(kExitUsage, "--user goes with --basic only");
+    if (method == "api_key" && args.value("--user"))
+      return ctx.fail(kExitUsage, "--user goes with --basic only");
     if (method == "basic" && user.empty()) {
       return ctx.fail(kExitUsage, "a basic login needs --user ID (the API user id)");
     }
@@ -130,7 +138,8 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     if (!key) return ctx.fail(kExitUsage, key.error().message);
     request.apiKey = std::move(key.value());
   } else if (method == "basic") {
-    auto password = prompt.read("WP Engine API password for " + user + " (profile " + p + "): ", "the password");
+    auto password = prompt.read("WP Engine API password for " + user + " (profile " + p + "): ",
+                                "the password");
     if (!password) return ctx.fail(kExitUsage, password.error().message);
     request.user = user;
     request.password = std::move(password.value());
@@ -156,11 +165,14 @@ int logout(CliContext& ctx, const std::vector<std::string>& words) {
 }  // namespace
 
 void addLoginCommands(CommandList& commands) {
-  commands.push_back({"login", "login [--api-key|--basic|--oauth]",
-                      "log in (secret from stdin or a no-echo prompt)",
-                      {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin"},
-                      login});
-  commands.push_back({"logout", "logout", "revoke and forget the profile's credential", {}, logout});
+  commands.push_back(
+      {"login",
+       "login [--api-key|--basic|--oauth]",
+       "log in (secret from stdin or a no-echo prompt)",
+       {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin"},
+       login});
+  commands.push_back(
+      {"logout", "logout", "revoke and forget the profile's credential", {}, logout});
 }
 
 }  // namespace wpe::ctl

@@ -2,7 +2,8 @@
 
 namespace wpe::ctl {
 
-ProgressNotice::ProgressNotice(std::ostream& err, std::string message, std::chrono::milliseconds delay)
+ProgressNotice::ProgressNotice(std::ostream& err, std::string message,
+                               std::chrono::milliseconds delay)
     : err_(err), message_(std::move(message)), delay_(delay) {}
 
 ProgressNotice::~ProgressNotice() { stop(); }

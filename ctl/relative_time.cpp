@@ -19,9 +19,10 @@ bool digits(std::string_view text, std::size_t pos, std::size_t count, int& valu
 
 std::optional<std::int64_t> parseRfc3339Seconds(std::string_view t) {
   int year, month, day, hour, minute, second;
-  if (!digits(t, 0, 4, year) || t.size() < 20 || t[4] != '-' || !digits(t, 5, 2, month) || t[7] != '-' ||
-      !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || !digits(t, 11, 2, hour) ||
-      t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' || !digits(t, 17, 2, second)) {
+  if (!digits(t, 0, 4, year) || t.size() < 20 || t[4] != '-' || !digits(t, 5, 2, month) ||
+      t[7] != '-' || !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') ||
+      !digits(t, 11, 2, hour) || t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' ||
+      !digits(t, 17, 2, second)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
@@ -37,7 +38,8 @@ std::optional<std::int64_t> parseRfc3339Seconds(std::string_view t) {
     ++pos;
   } else if (pos < t.size() && (t[pos] == '+' || t[pos] == '-')) {
     int oh, om;
-    if (!digits(t, pos + 1, 2, oh) || pos + 3 >= t.size() || t[pos + 3] != ':' || !digits(t, pos + 4, 2, om)) {
+    if (!digits(t, pos + 1, 2, oh) || pos + 3 >= t.size() || t[pos + 3] != ':' ||
+        !digits(t, pos + 4, 2, om)) {
       return std::nullopt;
     }
     offset = (oh * 3600 + om * 60) * (t[pos] == '+' ? 1 : -1);

@@ -10,7 +10,9 @@ namespace {
 
 std::string text(const JsonValue& object, std::string_view name) { return object[name].text(); }
 
-std::string nestedId(const JsonValue& object, std::string_view name) { return object[name]["id"].text(); }
+std::string nestedId(const JsonValue& object, std::string_view name) {
+  return object[name]["id"].text();
+}
 
 std::string installDomain(const JsonValue& install) {
   std::string domain = text(install, "primary_domain");
@@ -21,7 +23,8 @@ void addRow(Table& table, std::string_view kind, const JsonValue& item,
             const std::map<std::string, std::string>& accounts) {
   if (kind == "sites") {
     std::string account = nestedId(item, "account");
-    if (auto it = accounts.find(account); it != accounts.end() && !it->second.empty()) account = it->second;
+    if (auto it = accounts.find(account); it != accounts.end() && !it->second.empty())
+      account = it->second;
     std::string installs;
     for (const auto& install : item["installs"].items()) {
       if (!installs.empty()) installs += ", ";
@@ -31,8 +34,8 @@ void addRow(Table& table, std::string_view kind, const JsonValue& item,
     }
     table.addRow({text(item, "name"), text(item, "id"), account, installs});
   } else if (kind == "installs") {
-    table.addRow({text(item, "name"), text(item, "environment"), installDomain(item), nestedId(item, "site"),
-                  text(item, "id")});
+    table.addRow({text(item, "name"), text(item, "environment"), installDomain(item),
+                  nestedId(item, "site"), text(item, "id")});
   } else {
     table.addRow({text(item, "name"), text(item, "nickname"), text(item, "id")});
   }
@@ -48,7 +51,8 @@ Table emptyTable(std::string_view kind) {
 
 Result<std::string> userSummary(std::string_view json) {
   auto doc = JsonValue::parse(json);
-  if (!doc || !doc->isObject()) return Error(ErrorCode::Internal, "the user answer is not the expected JSON");
+  if (!doc || !doc->isObject())
+    return Error(ErrorCode::Internal, "the user answer is not the expected JSON");
   const JsonValue& user = doc->has("user") ? (*doc)["user"] : doc.value();
   std::string email = text(user, "email");
   std::string name = text(user, "first_name");
@@ -62,7 +66,8 @@ std::map<std::string, std::string> accountNames(std::string_view accountsJson) {
   std::map<std::string, std::string> names;
   auto doc = JsonValue::parse(accountsJson);
   if (!doc) return names;  // names are a nicety: ids are shown instead
-  for (const auto& account : (*doc)["results"].items()) names[text(account, "id")] = text(account, "name");
+  for (const auto& account : (*doc)["results"].items())
+    names[text(account, "id")] = text(account, "name");
   return names;
 }
 
@@ -70,7 +75,8 @@ Result<ListView> listView(std::string_view kind, std::string_view json,
                           const std::map<std::string, std::string>& accounts) {
   auto doc = JsonValue::parse(json);
   if (!doc || !(*doc)["results"].isArray()) {
-    return Error(ErrorCode::Internal, "wped's " + std::string(kind) + " answer is not the expected JSON");
+    return Error(ErrorCode::Internal,
+                 "wped's " + std::string(kind) + " answer is not the expected JSON");
   }
   ListView view;
   view.table = emptyTable(kind);
@@ -92,17 +98,21 @@ std::string listFooter(const ListView& view, std::string_view kind, std::int64_t
   } else {
     out += ", never synced";
   }
-  if (view.stale) out += " (stale" + (view.lastError.empty() ? std::string() : ": " + view.lastError) + ")";
+  if (view.stale)
+    out += " (stale" + (view.lastError.empty() ? std::string() : ": " + view.lastError) + ")";
   return out;
 }
 
 Result<std::string> siteDetail(std::string_view json, std::size_t width) {
   auto doc = JsonValue::parse(json);
-  if (!doc || !doc->isObject()) return Error(ErrorCode::Internal, "wped's site answer is not the expected JSON");
+  if (!doc || !doc->isObject())
+    return Error(ErrorCode::Internal, "wped's site answer is not the expected JSON");
   const JsonValue& site = doc.value();
   std::string out = text(site, "name") + "\n";
   auto field = [&out](const std::string& label, const std::string& value) {
-    if (!value.empty()) out += "  " + label + std::string(label.size() < 10 ? 10 - label.size() : 1, ' ') + value + "\n";
+    if (!value.empty())
+      out +=
+          "  " + label + std::string(label.size() < 10 ? 10 - label.size() : 1, ' ') + value + "\n";
   };
   field("id:", text(site, "id"));
   field("account:", nestedId(site, "account"));

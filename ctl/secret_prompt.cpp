@@ -77,10 +77,12 @@ Result<Secret> SecretPrompt::readAll(int fd, const std::string& what) {
   return finish(text, what);
 }
 
-Result<Secret> SecretPrompt::readFromTerminal(const std::string& prompt, const std::string& what) const {
+Result<Secret> SecretPrompt::readFromTerminal(const std::string& prompt,
+                                              const std::string& what) const {
   int fd = ::open(ttyPath_.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
-    return Error(ErrorCode::BadRequest, "no terminal to ask for " + what + " (" + std::strerror(errno) +
+    return Error(ErrorCode::BadRequest, "no terminal to ask for " + what + " (" +
+                                            std::strerror(errno) +
                                             "); pipe it on standard input instead");
   }
   termios saved{};
@@ -90,7 +92,8 @@ Result<Secret> SecretPrompt::readFromTerminal(const std::string& prompt, const s
   }
   gSavedTermios = saved;
   gRestoreFd = fd;
-  struct sigaction action {}, oldInt{}, oldTerm{}, oldHup{};
+  struct sigaction action {
+  }, oldInt{}, oldTerm{}, oldHup{};
   action.sa_handler = restoreAndReraise;
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, &oldInt);

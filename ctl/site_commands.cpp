@@ -24,8 +24,8 @@ std::string percentEncode(const std::string& text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -49,7 +49,8 @@ int list(CliContext& ctx, const std::string& kind, const std::vector<std::string
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
   std::string base = "/v1/profiles/" + ctx.options().profile + "/";
   ctx.setTimeout(kListTimeout);
-  ProgressNotice notice(ctx.err(), "Syncing " + kind + " from the WP Engine API\xE2\x80\xA6", kProgressDelay);
+  ProgressNotice notice(ctx.err(), "Syncing " + kind + " from the WP Engine API\xE2\x80\xA6",
+                        kProgressDelay);
   if (::isatty(STDERR_FILENO)) notice.start();
   auto reply = ctx.call("GET", base + kind + (args.has("--refresh") ? "?refresh=1" : ""));
   notice.stop();
@@ -67,7 +68,8 @@ int list(CliContext& ctx, const std::string& kind, const std::vector<std::string
   if (!view) return ctx.fail(kExitError, view.error().message);
   ctx.out() << view->table.render(Table::terminalWidth(STDOUT_FILENO));
   ctx.out().flush();
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
   ctx.err() << listFooter(view.value(), kind, now.count()) << "\n";
   return kExitOk;
 }
@@ -79,7 +81,8 @@ int site(CliContext& ctx, const std::vector<std::string>& words) {
     return ctx.fail(kExitUsage, "usage: wpectl site ID-or-NAME");
   }
   ctx.setTimeout(kListTimeout);
-  std::string target = "/v1/profiles/" + ctx.options().profile + "/sites/" + percentEncode(args.positionals()[0]);
+  std::string target =
+      "/v1/profiles/" + ctx.options().profile + "/sites/" + percentEncode(args.positionals()[0]);
   return ctx.run("GET", target, {}, [&ctx](const HttpReply& reply) {
     auto text = siteDetail(reply.body, Table::terminalWidth(STDOUT_FILENO));
     if (!text) return ctx.fail(kExitError, text.error().message);
@@ -93,8 +96,11 @@ int site(CliContext& ctx, const std::vector<std::string>& words) {
 void addSiteCommands(CommandList& commands) {
   for (const char* kind : {"sites", "installs", "accounts"}) {
     std::string name = kind;
-    commands.push_back({name, name + " [--refresh]", "list the profile's " + name + " (cached)",
-                        {"--refresh"}, [name](CliContext& ctx, const std::vector<std::string>& args) {
+    commands.push_back({name,
+                        name + " [--refresh]",
+                        "list the profile's " + name + " (cached)",
+                        {"--refresh"},
+                        [name](CliContext& ctx, const std::vector<std::string>& args) {
                           return list(ctx, name, args);
                         }});
   }

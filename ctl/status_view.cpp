@@ -82,8 +82,7 @@ std::string profileFactLines(const ProfileStatus& profile, std::int64_t now,
       line += "never synced";
     } else {
       auto at = parseRfc3339Seconds(synced);
-      line += count + ", synced " +
-              (at ? formatAge(std::chrono::seconds(now - *at)) : synced);
+      line += count + ", synced " + (at ? formatAge(std::chrono::seconds(now - *at)) : synced);
     }
     if (stale == "true" && !(synced.empty() || synced == "never")) line += " (stale)";
     if (syncing == "true") line += ", syncing now";

@@ -85,8 +85,10 @@ std::string Table::render(std::size_t width) const {
     for (std::size_t c = 0; c < n; ++c) {
       if (c != widest) next = std::max(next, widths[c]);
     }
-    if (widths[widest] > next && widths[widest] - next < step) step = std::max<std::size_t>(widths[widest] - next, 1);
-    else if (widths[widest] <= next) step = 1;
+    if (widths[widest] > next && widths[widest] - next < step)
+      step = std::max<std::size_t>(widths[widest] - next, 1);
+    else if (widths[widest] <= next)
+      step = 1;
     widths[widest] -= step;
     total -= step;
   }

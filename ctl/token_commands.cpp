@@ -1,8 +1,8 @@
 // wpectl token: a valid access token for scripts. On the hot path (called before every API
 // request a script makes): one request, no profile lookup, a small parse.
+#include "common/profile_wire.h"
 #include "ctl/command.h"
 #include "ctl/command_args.h"
-#include "common/profile_wire.h"
 
 namespace wpe::ctl {
 namespace {
@@ -33,9 +33,11 @@ int token(CliContext& ctx, const std::vector<std::string>& words) {
 }  // namespace
 
 void addTokenCommands(CommandList& commands) {
-  commands.push_back({"token", "token [--min-valid S] [--header]",
+  commands.push_back({"token",
+                      "token [--min-valid S] [--header]",
                       "print a valid access token",
-                      {"--min-valid", "--header"}, token});
+                      {"--min-valid", "--header"},
+                      token});
 }
 
 }  // namespace wpe::ctl

@@ -69,8 +69,8 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   if (!cache) return cache.error();
   p->cache = std::move(cache.value());
 
-  p->upstream = std::make_unique<UpstreamClient>(p->transport, p->retryPolicy, p->sleeper,
-                                                 p->clock, logger);
+  p->upstream =
+      std::make_unique<UpstreamClient>(p->transport, p->retryPolicy, p->sleeper, p->clock, logger);
   p->fetcher = std::make_unique<PageFetcher>(*p->upstream, logger);
   p->store = makeCredentialStore(config->credentialStore, logger);
   p->logins = std::make_unique<LoginRegistry>(p->clock);
@@ -79,26 +79,25 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   }
 
   Parts* raw = p.get();
-  p->services = std::unique_ptr<ProfileServices>(new ProfileServices{
-      *p->store, p->transport, *p->upstream, *p->fetcher, *p->cache, *p->logins, p->clock,
-      logger, config->syncInterval,
-      [raw](const std::string& profile) {
-        raw->logger.warning("profile %s: login required", profile);
-        if (raw->hook) raw->hook->run(profile);
-      },
-      [raw](const std::string& profile) {
-        if (raw->scheduler) raw->scheduler->requestSync(profile);
-      },
-      [raw] {
-        if (raw->scheduler) raw->scheduler->wake();
-      }});
+  p->services = std::unique_ptr<ProfileServices>(
+      new ProfileServices{*p->store, p->transport, *p->upstream, *p->fetcher, *p->cache, *p->logins,
+                          p->clock, logger, config->syncInterval,
+                          [raw](const std::string& profile) {
+                            raw->logger.warning("profile %s: login required", profile);
+                            if (raw->hook) raw->hook->run(profile);
+                          },
+                          [raw](const std::string& profile) {
+                            if (raw->scheduler) raw->scheduler->requestSync(profile);
+                          },
+                          [raw] {
+                            if (raw->scheduler) raw->scheduler->wake();
+                          }});
   p->registry = std::make_unique<ProfileRegistry>(
       *p->services, config->credentialStore == CredentialStoreKind::Memory);
   p->registry->apply(*config);
   p->scheduler = std::make_unique<Scheduler>(*p->registry, *p->store, p->clock, logger);
   p->proxy = std::make_unique<ApiProxy>(*p->upstream, p->services->requestSync);
-  p->endpoints =
-      std::make_unique<ProfileEndpoints>(*p->registry, *p->logins, *p->cache, *p->proxy);
+  p->endpoints = std::make_unique<ProfileEndpoints>(*p->registry, *p->logins, *p->cache, *p->proxy);
 
   p->endpoints->registerRoutes(context.router);
   context.statusProvider = p->registry.get();

@@ -1,21 +1,19 @@
 #include "daemon/app/wped_application.h"
 
-#include "daemon/app/run_wped.h"
-
-#include <signal.h>
-#include <unistd.h>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Logger.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 
 #include "common/log_escape.h"
 #include "common/paths.h"
 #include "daemon/app/agent_modules.h"
+#include "daemon/app/run_wped.h"
 #include "daemon/config/config_loader.h"
 #include "daemon/localapi/core_endpoints.h"
 #include "daemon/localapi/listen_socket.h"
@@ -55,25 +53,33 @@ std::string describe(const DaemonConfig& config, const std::string& path) {
 
 }  // namespace
 
-WpedApplication::WpedApplication() {
-  setUnixOptions(true);
-}
+WpedApplication::WpedApplication() { setUnixOptions(true); }
 
 void WpedApplication::defineOptions(Poco::Util::OptionSet& options) {
   // Deliberately not ServerApplication's: no --daemon, --pidfile; systemd supervises us.
   options.addOption(Poco::Util::Option("config", "c", "read the configuration from PATH")
-                        .required(false).repeatable(false).argument("PATH"));
+                        .required(false)
+                        .repeatable(false)
+                        .argument("PATH"));
   options.addOption(Poco::Util::Option("socket", "s", "listen on the Unix socket PATH")
-                        .required(false).repeatable(false).argument("PATH"));
-  options.addOption(Poco::Util::Option("help", "h", "show this help").required(false).repeatable(false));
-  options.addOption(Poco::Util::Option("version", "V", "print the version").required(false).repeatable(false));
+                        .required(false)
+                        .repeatable(false)
+                        .argument("PATH"));
+  options.addOption(
+      Poco::Util::Option("help", "h", "show this help").required(false).repeatable(false));
+  options.addOption(
+      Poco::Util::Option("version", "V", "print the version").required(false).repeatable(false));
 }
 
 void WpedApplication::handleOption(const std::string& name, const std::string& value) {
-  if (name == "config") configOption_ = value;
-  else if (name == "socket") socketOption_ = value;
-  else if (name == "help") helpRequested_ = true;
-  else if (name == "version") versionRequested_ = true;
+  if (name == "config")
+    configOption_ = value;
+  else if (name == "socket")
+    socketOption_ = value;
+  else if (name == "help")
+    helpRequested_ = true;
+  else if (name == "version")
+    versionRequested_ = true;
 }
 
 Status WpedApplication::reload(DaemonContext& context) {
@@ -81,11 +87,14 @@ Status WpedApplication::reload(DaemonContext& context) {
   context.notifier.reloading();
   ConfigLoader loader(context.logger);
   auto location = resolveConfigPath(configOption_, processEnv());
-  Result<DaemonConfig> next = location ? loader.load(location.value()) : Result<DaemonConfig>(location.error());
+  Result<DaemonConfig> next =
+      location ? loader.load(location.value()) : Result<DaemonConfig>(location.error());
   auto current = context.config.current();
   if (!next) {
-    context.logger.error("reload failed, keeping the previous configuration: %s", next.error().message);
-    context.notifier.ready("reload failed, previous configuration kept; " + describe(*current, context.socketPath));
+    context.logger.error("reload failed, keeping the previous configuration: %s",
+                         next.error().message);
+    context.notifier.ready("reload failed, previous configuration kept; " +
+                           describe(*current, context.socketPath));
     return next.error();
   }
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(next->logLevel));
@@ -114,8 +123,9 @@ int WpedApplication::main(const ArgVec& args) {
     help.setUnixStyle(true);
     help.setCommand("wped");
     help.setUsage("[--config PATH] [--socket PATH]");
-    help.setHeader("wped: the WP Engine API agent. Holds credentials in the keyring, keeps tokens "
-                   "fresh, caches the site list and serves it on a Unix socket.");
+    help.setHeader(
+        "wped: the WP Engine API agent. Holds credentials in the keyring, keeps tokens "
+        "fresh, caches the site list and serves it on a Unix socket.");
     help.format(std::cout);
     return kExitOk;
   }
@@ -174,8 +184,12 @@ int WpedApplication::main(const ArgVec& args) {
   Router router(logger);
   SystemdNotifier notifier;
   PlaceholderStatusProvider placeholder;
-  DaemonContext context{logger, holder, router, notifier, socketPath, location->path, {},
-                        std::chrono::steady_clock::now(), nullptr, {}, {}, {}};
+  DaemonContext context{logger,     holder,
+                        router,     notifier,
+                        socketPath, location->path,
+                        {},         std::chrono::steady_clock::now(),
+                        nullptr,    {},
+                        {},         {}};
   auto cacheDir = resolveCacheDir(holder.current()->cacheDir, processEnv());
   if (cacheDir) context.cacheDir = cacheDir.value();
   context.statusProvider = &placeholder;
@@ -196,10 +210,11 @@ int WpedApplication::main(const ArgVec& args) {
     return kExitOsError;
   }
   logger.information("wped %s serving on %s%s (pid %d)", std::string(kVersion), socketPath,
-                     std::string(fromSystemd ? " (socket from systemd)" : ""), static_cast<int>(::getpid()));
+                     std::string(fromSystemd ? " (socket from systemd)" : ""),
+                     static_cast<int>(::getpid()));
   logger.information("configuration: %s", location->path + (holder.current()->sourcePath.empty()
-                                                                  ? std::string(" (absent: defaults)")
-                                                                  : std::string()));
+                                                                ? std::string(" (absent: defaults)")
+                                                                : std::string()));
   notifier.ready(describe(*holder.current(), socketPath));
 
   std::optional<Watchdog> watchdog;

@@ -8,11 +8,11 @@
 // Exit codes (sysexits): 0 clean stop, 64 usage, 69 already running, 71 OS error,
 // 77 socket directory refused, 78 bad config or no XDG_RUNTIME_DIR.
 
+#include <Poco/Util/ServerApplication.h>
+
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <Poco/Util/ServerApplication.h>
 
 #include "common/result.h"
 #include "daemon/app/daemon_context.h"

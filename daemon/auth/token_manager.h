@@ -70,8 +70,7 @@ class TokenManager final : public Authorizer {
   // (RefreshPolicy::systemRandom() in the daemon).
   TokenManager(std::string profile, const Clock& clock, CredentialStore& store,
                TokenEndpoint& endpoint, Poco::Logger& logger, std::function<double()> random01,
-               LoginRequiredCallback onLoginRequired,
-               std::function<void()> onScheduleChanged = {});
+               LoginRequiredCallback onLoginRequired, std::function<void()> onScheduleChanged = {});
 
   // Restores the grant from the store (call once at start; a no-op while a grant is held).
   // A missing item is not an error.

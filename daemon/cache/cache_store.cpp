@@ -321,8 +321,8 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
     }
     out.json += ']';
   } else {
-    Statement q(db_, std::string("SELECT COUNT(*) FROM ") + listKindName(kind) +
-                         " WHERE profile = ?");
+    Statement q(db_,
+                std::string("SELECT COUNT(*) FROM ") + listKindName(kind) + " WHERE profile = ?");
     q.bind(1, profile);
     rc = q.step();
     if (rc == SQLITE_ROW) {

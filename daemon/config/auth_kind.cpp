@@ -4,9 +4,12 @@ namespace wpe {
 
 const char* authKindName(AuthKind kind) {
   switch (kind) {
-    case AuthKind::ApiKey: return "api_key";
-    case AuthKind::Basic: return "basic";
-    case AuthKind::OAuth: return "oauth";
+    case AuthKind::ApiKey:
+      return "api_key";
+    case AuthKind::Basic:
+      return "basic";
+    case AuthKind::OAuth:
+      return "oauth";
   }
   return "api_key";
 }

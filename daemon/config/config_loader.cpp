@@ -1,14 +1,14 @@
 #include "daemon/config/config_loader.h"
 
-#include <arpa/inet.h>
-#include <unistd.h>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 #include <Poco/Util/IniFileConfiguration.h>
+#include <arpa/inet.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -16,7 +16,6 @@
 #include <set>
 #include <sstream>
 #include <vector>
-#include <sys/stat.h>
 
 #include "common/log_escape.h"
 #include "common/profile_name.h"
@@ -32,11 +31,11 @@ constexpr std::chrono::seconds kMaxSyncInterval{86400};
 
 const std::set<std::string> kDaemonKeys{"credential_store", "sync_interval", "log_level",
                                         "cache_dir", "on_login_required"};
-const std::set<std::string> kProfileKeys{"auth",     "api_url",   "user",          "authorize_url",
-                                         "token_url", "revoke_url", "client_id",   "scope",
-                                         "redirect_port", "ca_file"};
-const std::set<std::string> kLogLevels{"none",    "fatal",  "critical",    "error", "warning",
-                                       "notice",  "information", "debug", "trace"};
+const std::set<std::string> kProfileKeys{
+    "auth",       "api_url",   "user",  "authorize_url", "token_url",
+    "revoke_url", "client_id", "scope", "redirect_port", "ca_file"};
+const std::set<std::string> kLogLevels{"none",   "fatal",       "critical", "error", "warning",
+                                       "notice", "information", "debug",    "trace"};
 
 std::string quoted(const std::string& value) { return "\"" + escapeForLog(value, 120) + "\""; }
 
@@ -61,8 +60,8 @@ std::string preprocess(const std::string& text, std::vector<std::string>& sectio
     }
     if (line[first] == '[') {
       auto close = line.find(']', first);
-      std::string name = line.substr(first + 1, close == std::string::npos ? std::string::npos
-                                                                           : close - first - 1);
+      std::string name = line.substr(
+          first + 1, close == std::string::npos ? std::string::npos : close - first - 1);
       sections.push_back(name);
     } else {
       for (std::size_t i = 1; i < line.size(); ++i) {
@@ -93,8 +92,8 @@ class Checker {
 
   Error bad(const std::string& section, const std::string& key, const std::string& value,
             const std::string& allowed) const {
-    return Error(ErrorCode::BadRequest, source_ + ": [" + section + "] " + key + " = " +
-                                            quoted(value) + ": " + allowed);
+    return Error(ErrorCode::BadRequest,
+                 source_ + ": [" + section + "] " + key + " = " + quoted(value) + ": " + allowed);
   }
   Error badSection(const std::string& what) const {
     return Error(ErrorCode::BadRequest, source_ + ": " + what);
@@ -113,7 +112,8 @@ class Checker {
     }
     if (uri.getHost().empty()) return bad(section, key, value, kAllowed);
     if (!uri.getUserInfo().empty()) {
-      return bad(section, key, value, "must not carry user:password@ (secrets live in the keyring)");
+      return bad(section, key, value,
+                 "must not carry user:password@ (secrets live in the keyring)");
     }
     if (!uri.getFragment().empty()) return bad(section, key, value, "must not have a #fragment");
     if (uri.getScheme() == "http") {
@@ -134,7 +134,8 @@ class Checker {
 };
 
 Result<long> parseInteger(const std::string& value) {
-  if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos) {
+  if (value.empty() || value.size() > 9 ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
     return Error(ErrorCode::BadRequest, "not a number");
   }
   return std::stol(value);
@@ -145,19 +146,23 @@ Status readDaemon(const Ini& ini, const Checker& check, DaemonConfig& config) {
   ini.keys("daemon", keys);
   for (const auto& key : keys) {
     if (kDaemonKeys.count(key) == 0) {
-      return check.badSection("unknown key \"" + escapeForLog(key) + "\" in [daemon] (known: " +
-                              joined(kDaemonKeys) + ")");
+      return check.badSection("unknown key \"" + escapeForLog(key) +
+                              "\" in [daemon] (known: " + joined(kDaemonKeys) + ")");
     }
     const std::string value = ini.getRawString("daemon." + key, "");
     if (value.empty()) continue;  // an empty value means "the default"
     if (key == "credential_store") {
-      if (value == "keyring") config.credentialStore = CredentialStoreKind::Keyring;
-      else if (value == "memory") config.credentialStore = CredentialStoreKind::Memory;
-      else return check.bad("daemon", key, value, "must be keyring or memory");
+      if (value == "keyring")
+        config.credentialStore = CredentialStoreKind::Keyring;
+      else if (value == "memory")
+        config.credentialStore = CredentialStoreKind::Memory;
+      else
+        return check.bad("daemon", key, value, "must be keyring or memory");
     } else if (key == "sync_interval") {
       auto n = parseInteger(value);
       if (!n || n.value() < kMinSyncInterval.count() || n.value() > kMaxSyncInterval.count()) {
-        return check.bad("daemon", key, value, "must be a whole number of seconds from 60 to 86400");
+        return check.bad("daemon", key, value,
+                         "must be a whole number of seconds from 60 to 86400");
       }
       config.syncInterval = std::chrono::seconds(n.value());
     } else if (key == "log_level") {
@@ -192,14 +197,22 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
   }
   auto get = [&](const char* key) { return ini.getRawString(section + "." + key, ""); };
   if (auto auth = get("auth"); !auth.empty()) {
-    if (auth == "api_key") profile.auth = AuthKind::ApiKey;
-    else if (auth == "basic") profile.auth = AuthKind::Basic;
-    else if (auth == "oauth") profile.auth = AuthKind::OAuth;
-    else return check.bad(section, "auth", auth, "must be one of api_key, basic, oauth");
+    if (auth == "api_key")
+      profile.auth = AuthKind::ApiKey;
+    else if (auth == "basic")
+      profile.auth = AuthKind::Basic;
+    else if (auth == "oauth")
+      profile.auth = AuthKind::OAuth;
+    else
+      return check.bad(section, "auth", auth, "must be one of api_key, basic, oauth");
   }
-  struct UrlKey { const char* key; std::string* field; };
-  for (UrlKey u : {UrlKey{"api_url", &profile.apiUrl}, UrlKey{"authorize_url", &profile.authorizeUrl},
-                   UrlKey{"token_url", &profile.tokenUrl}, UrlKey{"revoke_url", &profile.revokeUrl}}) {
+  struct UrlKey {
+    const char* key;
+    std::string* field;
+  };
+  for (UrlKey u :
+       {UrlKey{"api_url", &profile.apiUrl}, UrlKey{"authorize_url", &profile.authorizeUrl},
+        UrlKey{"token_url", &profile.tokenUrl}, UrlKey{"revoke_url", &profile.revokeUrl}}) {
     auto value = get(u.key);
     if (value.empty()) continue;
     auto url = check.endpoint(section, u.key, value);
@@ -212,13 +225,15 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
   if (auto port = get("redirect_port"); !port.empty()) {
     auto n = parseInteger(port);
     if (!n || n.value() > 65535) {
-      return check.bad(section, "redirect_port", port, "must be a port number from 0 to 65535 (0: any)");
+      return check.bad(section, "redirect_port", port,
+                       "must be a port number from 0 to 65535 (0: any)");
     }
     profile.redirectPort = static_cast<std::uint16_t>(n.value());
   }
   if (auto caFile = get("ca_file"); !caFile.empty()) {
-    struct stat st{};
-    if (::stat(caFile.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || ::access(caFile.c_str(), R_OK) != 0) {
+    struct stat st {};
+    if (::stat(caFile.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        ::access(caFile.c_str(), R_OK) != 0) {
       return check.bad(section, "ca_file", caFile, "must name a readable PEM file");
     }
     profile.caFile = caFile;
@@ -259,7 +274,8 @@ Result<DaemonConfig> ConfigLoader::load(const ConfigLocation& location) const {
   return config;
 }
 
-Result<DaemonConfig> ConfigLoader::parse(const std::string& text, const std::string& sourceName) const {
+Result<DaemonConfig> ConfigLoader::parse(const std::string& text,
+                                         const std::string& sourceName) const {
   Checker check(sourceName, logger_);
   std::vector<std::string> sections;
   std::istringstream cleaned(preprocess(text, sections));
@@ -294,7 +310,8 @@ Result<DaemonConfig> ConfigLoader::parse(const std::string& text, const std::str
       ini->keys("profile", names);
       for (const auto& n : names) {
         if (profileNames.count(n) == 0) {
-          return check.badSection("key \"profile." + escapeForLog(n) + "\" outside a [profile.NAME] section");
+          return check.badSection("key \"profile." + escapeForLog(n) +
+                                  "\" outside a [profile.NAME] section");
         }
       }
       continue;

@@ -35,5 +35,4 @@ class ConfigLoader {
   Poco::Logger& logger_;
 };
 
-
 }  // namespace wpe

@@ -18,7 +18,7 @@ struct DaemonConfig {
   CredentialStoreKind credentialStore = CredentialStoreKind::Keyring;
   std::chrono::seconds syncInterval{900};
   std::string logLevel = "information";
-  std::string cacheDir;  // empty: $XDG_CACHE_HOME/wped
+  std::string cacheDir;                      // empty: $XDG_CACHE_HOME/wped
   std::vector<std::string> onLoginRequired;  // argv, not a shell; empty: nothing runs
   std::map<std::string, ProfileConfig> profiles;
 };

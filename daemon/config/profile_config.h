@@ -16,7 +16,7 @@ struct ProfileConfig {
   std::string name = "default";
   AuthKind auth = AuthKind::ApiKey;
   std::string apiUrl = "https://api.wpengineapi.com/v1";  // no trailing slash
-  std::string user;                                        // basic: the API user id
+  std::string user;                                       // basic: the API user id
   std::string authorizeUrl = "https://wpengineapi.com/oauth/authorize";
   std::string tokenUrl = "https://wpengineapi.com/oauth/token";
   std::string revokeUrl;  // optional (RFC 7009)

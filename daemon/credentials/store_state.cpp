@@ -4,10 +4,14 @@ namespace wpe {
 
 const char* storeStateName(StoreState state) {
   switch (state) {
-    case StoreState::Ready: return "ready";
-    case StoreState::Memory: return "memory";
-    case StoreState::Unavailable: return "unavailable";
-    case StoreState::Locked: return "locked";
+    case StoreState::Ready:
+      return "ready";
+    case StoreState::Memory:
+      return "memory";
+    case StoreState::Unavailable:
+      return "unavailable";
+    case StoreState::Locked:
+      return "locked";
   }
   return "unavailable";
 }

@@ -1,11 +1,10 @@
 #include "daemon/localapi/api_connection.h"
 
+#include <Poco/Logger.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
-
-#include <Poco/Logger.h>
 
 #include <cerrno>
 
@@ -20,32 +19,54 @@ using SteadyClock = std::chrono::steady_clock;
 
 const char* reasonPhrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Status";
   }
 }
 
 int msUntil(SteadyClock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
@@ -69,7 +90,9 @@ bool ApiConnection::peerIsUs() {
 void ApiConnection::run() {
   if (!peerIsUs()) return;  // closed by TCPServerConnection without a byte written
   if (!server_.enter()) {
-    respond(ApiResponse::error(ErrorCode::Unavailable, "too many connections to wped; retry shortly"), false);
+    respond(
+        ApiResponse::error(ErrorCode::Unavailable, "too many connections to wped; retry shortly"),
+        false);
     server_.leave();
     return;
   }
@@ -150,7 +173,8 @@ bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
     head_.append("Content-Type: ").append(response.contentType).append("\r\n");
     head_.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
   }
-  for (const auto& [name, value] : response.headers) head_.append(name).append(": ").append(value).append("\r\n");
+  for (const auto& [name, value] : response.headers)
+    head_.append(name).append(": ").append(value).append("\r\n");
   head_.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
   return writeAll(head_, response.body);
 }
@@ -187,7 +211,8 @@ void ApiConnection::serve() {
       }
       auto w = readMore(parser.headersComplete() ? bodyDeadline : headerDeadline);
       if (w == Wait::Timeout) {
-        respond(ApiResponse::error(ErrorCode::RequestTimeout, "the request did not arrive in time"), false);
+        respond(ApiResponse::error(ErrorCode::RequestTimeout, "the request did not arrive in time"),
+                false);
         return;
       }
       if (w != Wait::Ready) return;

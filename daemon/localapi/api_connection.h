@@ -5,11 +5,11 @@
 // Reads and writes use poll() on the socket and the server's stop pipe, so stop() wakes it
 // at once; writes carry MSG_NOSIGNAL and a deadline (a client that never reads is dropped).
 
-#include <chrono>
-#include <string>
-
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
+
+#include <chrono>
+#include <string>
 
 #include "daemon/localapi/api_request.h"
 #include "daemon/localapi/api_response.h"

@@ -12,15 +12,15 @@
 namespace wpe {
 
 struct ApiRequest {
-  std::string method;  // as sent, e.g. "GET" (methods are case-sensitive in HTTP)
-  std::string target;  // the raw request target, e.g. "/v1/profiles/x/sites?refresh=1"
-  std::string path;    // the raw path part of target (still percent-encoded)
-  std::string rawQuery;                            // after '?', without it
-  std::multimap<std::string, std::string> query;   // decoded query parameters
+  std::string method;    // as sent, e.g. "GET" (methods are case-sensitive in HTTP)
+  std::string target;    // the raw request target, e.g. "/v1/profiles/x/sites?refresh=1"
+  std::string path;      // the raw path part of target (still percent-encoded)
+  std::string rawQuery;  // after '?', without it
+  std::multimap<std::string, std::string> query;             // decoded query parameters
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
   std::string body;
-  std::map<std::string, std::string> pathParams;   // decoded {name}s; {name...} tails raw
-  int minorVersion = 1;                            // HTTP/1.x
+  std::map<std::string, std::string> pathParams;  // decoded {name}s; {name...} tails raw
+  int minorVersion = 1;                           // HTTP/1.x
 
   // The first header with this lower-case name, or "" when absent.
   std::string_view header(std::string_view lowerName) const {
@@ -37,8 +37,15 @@ struct ApiRequest {
   const std::string& param(const std::string& name) const { return pathParams.at(name); }
 
   void clear() {
-    method.clear(); target.clear(); path.clear(); rawQuery.clear(); query.clear();
-    headers.clear(); body.clear(); pathParams.clear(); minorVersion = 1;
+    method.clear();
+    target.clear();
+    path.clear();
+    rawQuery.clear();
+    query.clear();
+    headers.clear();
+    body.clear();
+    pathParams.clear();
+    minorVersion = 1;
   }
 };
 

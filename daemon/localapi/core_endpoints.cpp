@@ -36,7 +36,8 @@ ProfileInfo profileInfoOf(const ProfileConfig& p) {
 
 void CoreEndpoints::registerRoutes(Router& router) {
   router.addParamRule("p", isValidProfileName, "a profile name (1 to 64 of A-Z a-z 0-9 _ -)");
-  router.add("GET", "/v1/ping", [](ApiRequest&) { return ApiResponse::json(200, "{\"ok\":true}"); });
+  router.add("GET", "/v1/ping",
+             [](ApiRequest&) { return ApiResponse::json(200, "{\"ok\":true}"); });
   router.add("GET", "/v1/status", [this](ApiRequest& r) { return status(r); });
   router.add("GET", "/v1/profiles", [this](ApiRequest& r) { return profiles(r); });
   router.add("GET", "/v1/profiles/{p}", [this](ApiRequest& r) { return profile(r); });
@@ -51,7 +52,8 @@ ApiResponse CoreEndpoints::status(ApiRequest&) {
   s.version = kVersion;
   s.pid = ::getpid();
   s.uptimeSeconds = std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::steady_clock::now() - deps_.startedAt).count();
+                        std::chrono::steady_clock::now() - deps_.startedAt)
+                        .count();
   s.socket = deps_.socketPath;
   s.config = config->sourcePath;
   s.credentialStore = provider.credentialStore();
@@ -84,7 +86,8 @@ ApiResponse CoreEndpoints::reload(ApiRequest&) {
   if (!result) return ApiResponse::error(result.error());
   auto config = deps_.config.current();
   return ApiResponse::json(200, "{\"reloaded\":true,\"config\":" + jsonQuote(config->sourcePath) +
-                                    ",\"profiles\":" + std::to_string(config->profiles.size()) + "}");
+                                    ",\"profiles\":" + std::to_string(config->profiles.size()) +
+                                    "}");
 }
 
 ApiResponse CoreEndpoints::shutdown(ApiRequest&) {

@@ -8,10 +8,10 @@
 namespace wpe {
 
 struct HttpLimits {
-  std::size_t maxRequestLine = 8 * 1024;    // longer → 414
-  std::size_t maxHeaderFields = 100;        // more → 431
-  std::size_t maxHeaderBytes = 16 * 1024;   // header section after the request line; more → 431
-  std::size_t maxBodyBytes = 1024 * 1024;   // from Content-Length, before reading; more → 413
+  std::size_t maxRequestLine = 8 * 1024;   // longer → 414
+  std::size_t maxHeaderFields = 100;       // more → 431
+  std::size_t maxHeaderBytes = 16 * 1024;  // header section after the request line; more → 431
+  std::size_t maxBodyBytes = 1024 * 1024;  // from Content-Length, before reading; more → 413
   // From the first byte of a request until its headers are complete; then 408 and close.
   // 10 s: a local client sends its headers in one write; only a stuck or hostile one is slower.
   std::chrono::milliseconds headerTimeout{10'000};

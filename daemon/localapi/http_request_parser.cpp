@@ -13,8 +13,21 @@ bool isTokenChar(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return true;
   if (c >= '0' && c <= '9') return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -55,7 +68,8 @@ bool decodeQuery(std::string_view raw, std::multimap<std::string, std::string>& 
     auto eq = pair.find('=');
     std::string name, value;
     if (!percentDecode(pair.substr(0, eq), name, true)) return false;
-    if (eq != std::string_view::npos && !percentDecode(pair.substr(eq + 1), value, true)) return false;
+    if (eq != std::string_view::npos && !percentDecode(pair.substr(eq + 1), value, true))
+      return false;
     out.emplace(std::move(name), std::move(value));
   }
   return true;
@@ -120,7 +134,8 @@ HttpRequestParser::State HttpRequestParser::parse(std::string_view buffer, ApiRe
     std::size_t end = eol == std::string_view::npos ? buffer.size() : eol + 1;
     if (end - headerStart_ > limits_.maxHeaderBytes) {
       return fail(ErrorCode::HeadersTooLarge, "the request headers are larger than " +
-                                                  std::to_string(limits_.maxHeaderBytes) + " bytes");
+                                                  std::to_string(limits_.maxHeaderBytes) +
+                                                  " bytes");
     }
     if (eol == std::string_view::npos) return State::NeedMore;
     auto line = buffer.substr(pos_, eol - pos_);
@@ -143,7 +158,8 @@ HttpRequestParser::State HttpRequestParser::parse(std::string_view buffer, ApiRe
   return State::Complete;
 }
 
-HttpRequestParser::State HttpRequestParser::parseRequestLine(std::string_view line, ApiRequest& request) {
+HttpRequestParser::State HttpRequestParser::parseRequestLine(std::string_view line,
+                                                             ApiRequest& request) {
   auto sp1 = line.find(' ');
   auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
@@ -184,7 +200,8 @@ HttpRequestParser::State HttpRequestParser::parseRequestLine(std::string_view li
   return State::NeedMore;
 }
 
-HttpRequestParser::State HttpRequestParser::parseHeaderLine(std::string_view line, ApiRequest& request) {
+HttpRequestParser::State HttpRequestParser::parseHeaderLine(std::string_view line,
+                                                            ApiRequest& request) {
   if (request.headers.size() >= limits_.maxHeaderFields) {
     return fail(ErrorCode::HeadersTooLarge,
                 "more than " + std::to_string(limits_.maxHeaderFields) + " request header fields");

@@ -18,16 +18,24 @@ bool isValidUtf8(std::string_view text) {
     }
     std::size_t len;
     unsigned int cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + len > n) return false;
     for (std::size_t k = 1; k < len; ++k) {
       if ((s[i + k] & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+      return false;
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
     i += len;
   }
@@ -35,17 +43,22 @@ bool isValidUtf8(std::string_view text) {
 }
 
 Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view body, int maxDepth) {
-  if (!isValidUtf8(body)) return Error(ErrorCode::BadRequest, "the request body is not valid UTF-8");
+  if (!isValidUtf8(body))
+    return Error(ErrorCode::BadRequest, "the request body is not valid UTF-8");
   int depth = 0;
   bool inString = false, escaped = false;
   for (char c : body) {
     if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
       continue;
     }
-    if (c == '"') inString = true;
+    if (c == '"')
+      inString = true;
     else if (c == '{' || c == '[') {
       if (++depth > maxDepth) {
         return Error(ErrorCode::BadRequest,
@@ -63,7 +76,8 @@ Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view body, int maxDe
     }
     return value.extract<Poco::JSON::Object::Ptr>();
   } catch (const Poco::Exception& e) {
-    return Error(ErrorCode::BadRequest, "the request body is not valid JSON: " + escapeForLog(e.message(), 120));
+    return Error(ErrorCode::BadRequest,
+                 "the request body is not valid JSON: " + escapeForLog(e.message(), 120));
   }
 }
 

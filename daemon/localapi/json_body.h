@@ -4,9 +4,9 @@
 // parser) and be a single JSON object. Every failure is BadRequest with a message fit for the
 // client (security.md: malformed JSON, deep nesting, invalid UTF-8 → 400). Thread-safe.
 
-#include <string_view>
-
 #include <Poco/JSON/Object.h>
+
+#include <string_view>
 
 #include "common/result.h"
 
@@ -14,7 +14,8 @@ namespace wpe {
 
 inline constexpr int kMaxJsonDepth = 32;
 
-Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view body, int maxDepth = kMaxJsonDepth);
+Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view body,
+                                                int maxDepth = kMaxJsonDepth);
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool isValidUtf8(std::string_view text);

@@ -10,10 +10,10 @@
 //  - a filesystem socket, never an abstract one.
 // Also: adopting a socket passed by systemd (see SocketActivation).
 
+#include <Poco/Net/ServerSocket.h>
+
 #include <memory>
 #include <string>
-
-#include <Poco/Net/ServerSocket.h>
 
 #include "common/result.h"
 

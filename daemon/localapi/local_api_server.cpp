@@ -1,11 +1,10 @@
 #include "daemon/localapi/local_api_server.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/TCPServerParams.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -42,8 +41,9 @@ Status LocalApiServer::start() {
     // that finished a connection just then waits out this idle time before joinAll() returns
     // (seen as a 60 s hang on SIGTERM after heavy load). Pool threads stay warm regardless.
     params->setThreadIdleTime(Poco::Timespan(1, 0));
-    server_ = std::make_unique<Poco::Net::TCPServer>(new ApiConnectionFactory(*this),  // owned by TCPServer
-                                                     *pool_, socket_.socket, params);
+    server_ = std::make_unique<Poco::Net::TCPServer>(
+        new ApiConnectionFactory(*this),  // owned by TCPServer
+        *pool_, socket_.socket, params);
     server_->start();
   } catch (const Poco::Exception& e) {
     return Error(ErrorCode::Internal, "cannot start serving: " + e.displayText());
@@ -56,8 +56,8 @@ void LocalApiServer::stop() {
   stopping_.store(true);
   ssize_t ignored = ::write(stopPipe_[1], "x", 1);  // wakes every poll() in the connections
   (void)ignored;
-  server_->stop();      // stops accepting; running connections see the stop pipe
-  pool_->joinAll();     // every connection has finished its current answer
+  server_->stop();   // stops accepting; running connections see the stop pipe
+  pool_->joinAll();  // every connection has finished its current answer
   server_.reset();
   try {
     socket_.socket.close();
@@ -66,7 +66,8 @@ void LocalApiServer::stop() {
   }
   if (socket_.ownsPath) {
     if (::unlink(socket_.path.c_str()) != 0 && errno != ENOENT) {
-      logger_.warning("cannot remove %s: %s", escapeForLog(socket_.path), std::string(std::strerror(errno)));
+      logger_.warning("cannot remove %s: %s", escapeForLog(socket_.path),
+                      std::string(std::strerror(errno)));
     }
   }
   pool_.reset();
@@ -82,7 +83,8 @@ void LocalApiServer::leave() { active_.fetch_sub(1); }
 void LocalApiServer::noteForeignPeer(unsigned uid, int pid) {
   std::lock_guard<std::mutex> lock(refusedMutex_);
   if (refusedUids_.size() < 1000 && refusedUids_.insert(uid).second) {
-    logger_.warning("refused a connection from uid %u (pid %d): only our own uid is served", uid, pid);
+    logger_.warning("refused a connection from uid %u (pid %d): only our own uid is served", uid,
+                    pid);
   }
 }
 

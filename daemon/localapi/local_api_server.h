@@ -11,14 +11,14 @@
 // connection, waits for them, closes the socket and unlinks it when we bound it).
 // start()/stop() from one thread; the rest is internally synchronised.
 
+#include <Poco/Net/TCPServer.h>
+#include <Poco/ThreadPool.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-
-#include <Poco/Net/TCPServer.h>
-#include <Poco/ThreadPool.h>
 
 #include "daemon/localapi/http_limits.h"
 #include "daemon/localapi/listen_socket.h"

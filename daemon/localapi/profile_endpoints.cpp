@@ -67,18 +67,17 @@ ApiResponse ProfileEndpoints::login(ApiRequest& request) {
   if (body->method == "oauth") {
     auto started = (*profile)->beginOAuthLogin(body->clientSecret);
     if (!started) return ApiResponse::error(started.error());
-    return noStore(ApiResponse::json(
-        202, loginStartedToJson({started->loginId, started->authorizeUrl,
-                                 formatRfc3339(started->expiresAt)})));
+    return noStore(
+        ApiResponse::json(202, loginStartedToJson({started->loginId, started->authorizeUrl,
+                                                   formatRfc3339(started->expiresAt)})));
   }
-  auto user = body->method == "basic"
-                  ? (*profile)->loginWithBasic(body->user, *body->password)
-                  : (*profile)->loginWithApiKey(*body->apiKey);
+  auto user = body->method == "basic" ? (*profile)->loginWithBasic(body->user, *body->password)
+                                      : (*profile)->loginWithApiKey(*body->apiKey);
   if (!user) return ApiResponse::error(user.error());
-  return ApiResponse::json(200, "{\"profile\":" + jsonQuote((*profile)->name()) +
-                                    ",\"state\":\"ready\",\"credential\":" +
-                                    jsonQuote(body->method) + ",\"user\":" +
-                                    (user->empty() ? std::string("null") : *user) + "}");
+  return ApiResponse::json(200,
+                           "{\"profile\":" + jsonQuote((*profile)->name()) +
+                               ",\"state\":\"ready\",\"credential\":" + jsonQuote(body->method) +
+                               ",\"user\":" + (user->empty() ? std::string("null") : *user) + "}");
 }
 
 ApiResponse ProfileEndpoints::loginProgress(ApiRequest& request) {
@@ -91,8 +90,7 @@ ApiResponse ProfileEndpoints::loginProgress(ApiRequest& request) {
   }
   auto wait = intParam(request, "wait", 0, kMaxLoginWaitSeconds);
   if (!wait) return ApiResponse::error(wait.error());
-  LoginStatus status =
-      *wait > 0 ? session->waitFor(std::chrono::seconds(*wait)) : session->state();
+  LoginStatus status = *wait > 0 ? session->waitFor(std::chrono::seconds(*wait)) : session->state();
   LoginProgress progress{id, session->profile(), loginStateName(status.state), status.error};
   return ApiResponse::json(200, loginProgressToJson(progress));
 }
@@ -102,8 +100,8 @@ ApiResponse ProfileEndpoints::logout(ApiRequest& request) {
   if (!profile) return ApiResponse::error(profile.error());
   auto result = (*profile)->logout();
   if (!result) return ApiResponse::error(result.error());
-  return ApiResponse::json(200, "{\"profile\":" + jsonQuote((*profile)->name()) +
-                                    ",\"state\":\"logged_out\"}");
+  return ApiResponse::json(
+      200, "{\"profile\":" + jsonQuote((*profile)->name()) + ",\"state\":\"logged_out\"}");
 }
 
 ApiResponse ProfileEndpoints::token(ApiRequest& request) {
@@ -166,8 +164,8 @@ ApiResponse ProfileEndpoints::sync(ApiRequest& request) {
   for (ListKind kind : kAllListKinds) {
     auto snapshot = catalog.snapshot(kind, false);
     if (!snapshot) continue;
-    out += std::string(",\"") + listKindName(kind) + "\":{\"count\":" +
-           std::to_string(snapshot->count) + ",\"synced_at\":" +
+    out += std::string(",\"") + listKindName(kind) +
+           "\":{\"count\":" + std::to_string(snapshot->count) + ",\"synced_at\":" +
            (snapshot->syncedAt.empty() ? std::string("null") : jsonQuote(snapshot->syncedAt)) +
            ",\"stale\":" + (snapshot->stale ? "true" : "false") + "}";
   }

@@ -1,12 +1,12 @@
 #pragma once
 // ProfileEndpoints: the per-profile routes of the local API (interface.md).
-//   POST /v1/profiles/{p}/login        api_key | basic (checked upstream, then stored) | oauth (202)
-//   GET  /v1/logins/{id}[?wait=S]      an OAuth login's progress; waits up to S (≤ 120) seconds
-//   POST /v1/profiles/{p}/logout       revoke where possible, wipe the keyring item and the cache
-//   GET  /v1/profiles/{p}/token[?min_valid=S]
-//   GET  /v1/profiles/{p}/{sites|installs|accounts}[?refresh=1]
-//   GET  /v1/profiles/{p}/{sites|installs|accounts}/{id-or-name}
-//   POST /v1/profiles/{p}/sync         sync all three lists now and wait for it
+//   POST /v1/profiles/{p}/login        api_key | basic (checked upstream, then stored) | oauth
+//   (202) GET  /v1/logins/{id}[?wait=S]      an OAuth login's progress; waits up to S (≤ 120)
+//   seconds POST /v1/profiles/{p}/logout       revoke where possible, wipe the keyring item and the
+//   cache GET  /v1/profiles/{p}/token[?min_valid=S] GET
+//   /v1/profiles/{p}/{sites|installs|accounts}[?refresh=1] GET
+//   /v1/profiles/{p}/{sites|installs|accounts}/{id-or-name} POST /v1/profiles/{p}/sync         sync
+//   all three lists now and wait for it
 //   *    /v1/profiles/{p}/api/{path…}  the authenticating passthrough (ApiProxy)
 // Borrows everything; all of it must outlive the router. Thread-safe.
 

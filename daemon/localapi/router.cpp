@@ -33,7 +33,8 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
     if (part.size() > 5 && part.front() == '{' && part.substr(part.size() - 4) == "...}") {
       route.segments.push_back({Segment::Kind::Tail, std::string(part.substr(1, part.size() - 5))});
     } else if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
-      route.segments.push_back({Segment::Kind::Param, std::string(part.substr(1, part.size() - 2))});
+      route.segments.push_back(
+          {Segment::Kind::Param, std::string(part.substr(1, part.size() - 2))});
     } else {
       route.segments.push_back({Segment::Kind::Literal, std::string(part)});
     }
@@ -48,7 +49,8 @@ void Router::addParamRule(std::string name, std::function<bool(std::string_view)
 }
 
 Router::Match Router::match(const Route& route, const std::vector<std::string_view>& raw,
-                            std::string_view path, std::map<std::string, std::string>& params) const {
+                            std::string_view path,
+                            std::map<std::string, std::string>& params) const {
   const auto& segs = route.segments;
   bool hasTail = segs.back().kind == Segment::Kind::Tail;
   if (hasTail ? raw.size() < segs.size() : raw.size() != segs.size()) return Match::No;
@@ -57,7 +59,8 @@ Router::Match Router::match(const Route& route, const std::vector<std::string_vi
     const auto& seg = segs[i];
     if (seg.kind == Segment::Kind::Tail) {
       // The raw remainder of the path, from this segment's first byte.
-      params[seg.text] = std::string(path.substr(static_cast<std::size_t>(raw[i].data() - path.data())));
+      params[seg.text] =
+          std::string(path.substr(static_cast<std::size_t>(raw[i].data() - path.data())));
       break;
     }
     if (!percentDecode(raw[i], decoded, false)) return Match::BadEscape;
@@ -96,8 +99,9 @@ ApiResponse Router::dispatch(ApiRequest& request) const {
       return ApiResponse::error(ErrorCode::NotFound,
                                 "no such endpoint: " + escapeForLog(request.path, 120));
     }
-    auto r = ApiResponse::error(ErrorCode::MethodNotAllowed,
-                                escapeForLog(request.method, 20) + " is not allowed here (allowed: " + allow + ")");
+    auto r = ApiResponse::error(
+        ErrorCode::MethodNotAllowed,
+        escapeForLog(request.method, 20) + " is not allowed here (allowed: " + allow + ")");
     r.headers.emplace_back("Allow", allow);
     return r;
   }

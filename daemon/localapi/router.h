@@ -58,8 +58,8 @@ class Router {
   };
   enum class Match { No, Yes, BadEscape };
 
-  Match match(const Route& route, const std::vector<std::string_view>& raw,
-              std::string_view path, std::map<std::string, std::string>& params) const;
+  Match match(const Route& route, const std::vector<std::string_view>& raw, std::string_view path,
+              std::map<std::string, std::string>& params) const;
 
   Poco::Logger& logger_;
   std::vector<Route> routes_;

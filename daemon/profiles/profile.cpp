@@ -81,12 +81,18 @@ Result<std::pair<std::string, Secret>> parseBasicBlob(const Secret& blob) {
 
 const char* credentialStateName(CredentialState state) {
   switch (state) {
-    case CredentialState::Restoring: return "restoring";
-    case CredentialState::LoggedOut: return "logged_out";
-    case CredentialState::Ready: return "ready";
-    case CredentialState::LoginRequired: return "login_required";
-    case CredentialState::StoreLocked: return "keyring_locked";
-    case CredentialState::StoreUnavailable: return "keyring_unavailable";
+    case CredentialState::Restoring:
+      return "restoring";
+    case CredentialState::LoggedOut:
+      return "logged_out";
+    case CredentialState::Ready:
+      return "ready";
+    case CredentialState::LoginRequired:
+      return "login_required";
+    case CredentialState::StoreLocked:
+      return "keyring_locked";
+    case CredentialState::StoreUnavailable:
+      return "keyring_unavailable";
   }
   return "restoring";
 }
@@ -97,21 +103,22 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
       oauthClient_(config_, services.transport, transportFor(config_), services.clock) {
   tokens_ = std::make_shared<TokenManager>(
       config_.name, services_.clock, services_.store, oauthClient_, services_.logger,
-      RefreshPolicy::systemRandom(), [this](const std::string& profile) {
+      RefreshPolicy::systemRandom(),
+      [this](const std::string& profile) {
         {
           std::lock_guard lock(mutex_);
           state_ = CredentialState::LoginRequired;
-          detail_ = "the OAuth grant was rejected; run `wpectl login --profile " + profile +
-                    " --oauth`";
+          detail_ =
+              "the OAuth grant was rejected; run `wpectl login --profile " + profile + " --oauth`";
         }
         if (services_.onLoginRequired) services_.onLoginRequired(profile);
       },
       [this] {
         if (services_.wakeScheduler) services_.wakeScheduler();
       });
-  catalog_ = std::make_unique<SiteCatalog>(catalogOptions(config_, services_.syncInterval),
-                                           nullptr, services_.fetcher, services_.cache,
-                                           services_.clock, services_.logger);
+  catalog_ = std::make_unique<SiteCatalog>(catalogOptions(config_, services_.syncInterval), nullptr,
+                                           services_.fetcher, services_.cache, services_.clock,
+                                           services_.logger);
 }
 
 Profile::~Profile() { cancelLogins("the profile was removed from the configuration"); }
@@ -195,8 +202,8 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
                                                            std::string* user) {
   std::shared_ptr<Authorizer> inner;
   if (credential.kind == "api_key") {
-    inner = std::make_shared<StaticAuthorizer>(StaticAuthorizer::apiKey(config_.name,
-                                                                        credential.value));
+    inner = std::make_shared<StaticAuthorizer>(
+        StaticAuthorizer::apiKey(config_.name, credential.value));
   } else if (credential.kind == "basic") {
     auto parsed = parseBasicBlob(credential.value);
     if (!parsed) return parsed.error();
@@ -208,17 +215,16 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
                                           escapeForLog(credential.kind) + "'; " + loginHint());
   }
   const std::string name = config_.name;
-  return std::shared_ptr<Authorizer>(
-      std::make_shared<RejectionWatcher>(inner, [this, name] {
-        bool transition = false;
-        {
-          std::lock_guard lock(mutex_);
-          transition = state_ != CredentialState::LoginRequired;
-          state_ = CredentialState::LoginRequired;
-          detail_ = "the WP Engine API rejected the stored credential; " + loginHint();
-        }
-        if (transition && services_.onLoginRequired) services_.onLoginRequired(name);
-      }));
+  return std::shared_ptr<Authorizer>(std::make_shared<RejectionWatcher>(inner, [this, name] {
+    bool transition = false;
+    {
+      std::lock_guard lock(mutex_);
+      transition = state_ != CredentialState::LoginRequired;
+      state_ = CredentialState::LoginRequired;
+      detail_ = "the WP Engine API rejected the stored credential; " + loginHint();
+    }
+    if (transition && services_.onLoginRequired) services_.onLoginRequired(name);
+  }));
 }
 
 void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
@@ -242,8 +248,8 @@ void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> a
 Result<std::string> Profile::loginWithApiKey(Secret key) {
   if (key.empty()) return Error(ErrorCode::BadRequest, "the API key is empty");
   StoredCredential credential{"api_key", key};
-  return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
-                                        StaticAuthorizer::apiKey(config_.name, key)));
+  return verifyAndStore(
+      credential, std::make_shared<StaticAuthorizer>(StaticAuthorizer::apiKey(config_.name, key)));
 }
 
 Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
@@ -252,8 +258,8 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
   }
   if (password.empty()) return Error(ErrorCode::BadRequest, "the password is empty");
   StoredCredential credential{"basic", basicBlob(user, password)};
-  return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(StaticAuthorizer::basic(
-                                        config_.name, user, password)));
+  return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
+                                        StaticAuthorizer::basic(config_.name, user, password)));
 }
 
 Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
@@ -290,8 +296,7 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   auto authorizer = authorizerFor(credential, &user);
   if (!authorizer) return authorizer.error();
   becomeReady(credential.kind, *authorizer, user);
-  services_.logger.information("profile %s: logged in (%s)", config_.name,
-                               credential.kind);
+  services_.logger.information("profile %s: logged in (%s)", config_.name, credential.kind);
   if (services_.requestSync) services_.requestSync(config_.name);
   return response->body;
 }
@@ -300,7 +305,8 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
   if (config_.clientId.empty()) {
     return Error(ErrorCode::BadRequest, "profile " + config_.name +
                                             " has no client_id; set client_id (and auth = "
-                                            "oauth) in [profile." + config_.name + "] of wped.ini");
+                                            "oauth) in [profile." +
+                                            config_.name + "] of wped.ini");
   }
   auto session = std::make_shared<LoginSession>(
       config_, oauthClient_, services_.clock, services_.logger, std::move(clientSecret),
@@ -381,8 +387,7 @@ Result<TokenView> Profile::token(std::chrono::seconds minValid) {
   if (kind == "oauth") {
     auto token = tokens_->token(minValid);
     if (!token) return token.error();
-    return TokenView{token->accessToken, token->tokenType, token->expiresAt,
-                     token->authorization};
+    return TokenView{token->accessToken, token->tokenType, token->expiresAt, token->authorization};
   }
   auto value = (*authorizer)->authorization(minValid);
   if (!value) return value.error();

@@ -34,11 +34,11 @@
 namespace wpe {
 
 enum class CredentialState {
-  Restoring,    // not read from the keyring yet
-  LoggedOut,    // no credential stored
-  Ready,        // a credential is held and usable
-  LoginRequired,  // the API or the token endpoint rejected it
-  StoreLocked,  // the keyring is locked: retried every minute
+  Restoring,         // not read from the keyring yet
+  LoggedOut,         // no credential stored
+  Ready,             // a credential is held and usable
+  LoginRequired,     // the API or the token endpoint rejected it
+  StoreLocked,       // the keyring is locked: retried every minute
   StoreUnavailable,  // no Secret Service: retried every minute
 };
 
@@ -52,10 +52,10 @@ struct StartedLogin {
 
 // What `token` answers: the value and how to use it.
 struct TokenView {
-  Secret accessToken;  // the key, the Basic password's header value, or the access token
+  Secret accessToken;     // the key, the Basic password's header value, or the access token
   std::string tokenType;  // "ApiKey" | "Basic" | "Bearer"
   std::optional<WallTime> expiresAt;  // only for OAuth
-  Secret authorization;  // the whole Authorization value
+  Secret authorization;               // the whole Authorization value
 };
 
 class Profile {
@@ -96,9 +96,9 @@ class Profile {
 
   struct Snapshot {
     CredentialState state = CredentialState::Restoring;
-    std::string kind;  // the stored credential's kind, "" when none
-    std::string user;  // basic: the API user id
-    std::string detail;  // what is wrong and what to do next
+    std::string kind;                    // the stored credential's kind, "" when none
+    std::string user;                    // basic: the API user id
+    std::string detail;                  // what is wrong and what to do next
     std::optional<TokenSnapshot> token;  // oauth only
   };
   Snapshot snapshot() const;

@@ -108,8 +108,7 @@ void ProfileRegistry::describeProfile(const ProfileConfig& config, ProfileStatus
       continue;
     }
     out.extra.emplace_back(name + "_count", std::to_string(snap->count));
-    out.extra.emplace_back(name + "_synced_at",
-                           snap->syncedAt.empty() ? "never" : snap->syncedAt);
+    out.extra.emplace_back(name + "_synced_at", snap->syncedAt.empty() ? "never" : snap->syncedAt);
     out.extra.emplace_back(name + "_stale", snap->stale ? "true" : "false");
     if (snap->syncing) out.extra.emplace_back(name + "_syncing", "true");
     if (!snap->lastError.empty()) out.extra.emplace_back(name + "_error", snap->lastError);

@@ -80,8 +80,7 @@ void Scheduler::syncLoop() {
         if (requested.count(profile->name())) {
           auto result = profile->catalog().sync();
           if (!result) {
-            logger_.warning("profile %s: sync failed: %s", profile->name(),
-                            result.error().message);
+            logger_.warning("profile %s: sync failed: %s", profile->name(), result.error().message);
           }
         } else {
           profile->catalog().syncIfDue();

@@ -1,12 +1,11 @@
 #include "daemon/sync/site_catalog.h"
 
 #include <Poco/Logger.h>
-
 #include <malloc.h>
 
 #include <algorithm>
-#include <future>
 #include <ctime>
+#include <future>
 #include <random>
 
 #include "common/log_escape.h"

@@ -20,7 +20,9 @@ void SystemdNotifier::status(const std::string& status) {
   sd_notify(0, ("STATUS=" + oneLine(status)).c_str());
 }
 
-void SystemdNotifier::reloading() { sd_notify(0, "RELOADING=1\nSTATUS=reloading the configuration"); }
+void SystemdNotifier::reloading() {
+  sd_notify(0, "RELOADING=1\nSTATUS=reloading the configuration");
+}
 
 void SystemdNotifier::stopping() { sd_notify(0, "STOPPING=1\nSTATUS=stopping"); }
 

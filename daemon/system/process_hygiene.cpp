@@ -14,11 +14,13 @@ namespace wpe {
 Status applyProcessHygiene() {
   ::umask(077);
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-    return Error(ErrorCode::Internal, std::string("prctl(PR_SET_DUMPABLE): ") + std::strerror(errno));
+    return Error(ErrorCode::Internal,
+                 std::string("prctl(PR_SET_DUMPABLE): ") + std::strerror(errno));
   }
   rlimit none{0, 0};
   if (::setrlimit(RLIMIT_CORE, &none) != 0) {
-    return Error(ErrorCode::Internal, std::string("setrlimit(RLIMIT_CORE): ") + std::strerror(errno));
+    return Error(ErrorCode::Internal,
+                 std::string("setrlimit(RLIMIT_CORE): ") + std::strerror(errno));
   }
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t set;

@@ -26,13 +26,15 @@ Result<std::optional<int>> takeActivatedSocket() {
                                             " (the sockets were meant for another process)");
   }
   if (fds != "1") {
-    return Error(ErrorCode::BadRequest, "socket activation: LISTEN_FDS=" + escapeForLog(fds, 20) +
-                                            ", but wped takes exactly one socket (ListenStream= once)");
+    return Error(ErrorCode::BadRequest,
+                 "socket activation: LISTEN_FDS=" + escapeForLog(fds, 20) +
+                     ", but wped takes exactly one socket (ListenStream= once)");
   }
   const int fd = SD_LISTEN_FDS_START;
   if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
     return Error(ErrorCode::BadRequest,
-                 "socket activation: fd 3 is not a listening Unix stream socket (want ListenStream=%t/wped/wped.sock)");
+                 "socket activation: fd 3 is not a listening Unix stream socket (want "
+                 "ListenStream=%t/wped/wped.sock)");
   }
   ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   return std::optional<int>(fd);

@@ -1,8 +1,7 @@
 #include "daemon/system/stderr_journal_channel.h"
 
-#include <unistd.h>
-
 #include <Poco/Message.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <string>
@@ -17,12 +16,18 @@ constexpr std::size_t kMaxLineBytes = 4096;  // a record longer than this is a b
 int StderrJournalChannel::journalPriority(int p) {
   switch (p) {
     case Poco::Message::PRIO_FATAL:
-    case Poco::Message::PRIO_CRITICAL: return 2;
-    case Poco::Message::PRIO_ERROR: return 3;
-    case Poco::Message::PRIO_WARNING: return 4;
-    case Poco::Message::PRIO_NOTICE: return 5;
-    case Poco::Message::PRIO_INFORMATION: return 6;
-    default: return 7;
+    case Poco::Message::PRIO_CRITICAL:
+      return 2;
+    case Poco::Message::PRIO_ERROR:
+      return 3;
+    case Poco::Message::PRIO_WARNING:
+      return 4;
+    case Poco::Message::PRIO_NOTICE:
+      return 5;
+    case Poco::Message::PRIO_INFORMATION:
+      return 6;
+    default:
+      return 7;
   }
 }
 

@@ -5,9 +5,9 @@
 // so a hostile value cannot forge or flood log lines. One write() per record, under a mutex:
 // thread-safe, lines never interleave.
 
-#include <mutex>
-
 #include <Poco/Channel.h>
+
+#include <mutex>
 
 namespace wpe {
 

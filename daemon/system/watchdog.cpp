@@ -9,7 +9,10 @@ namespace wpe {
 
 Watchdog::Watchdog(Poco::Logger& logger, Notifier& notifier, std::string socketPath,
                    std::chrono::microseconds interval)
-    : logger_(logger), notifier_(notifier), socketPath_(std::move(socketPath)), interval_(interval) {}
+    : logger_(logger),
+      notifier_(notifier),
+      socketPath_(std::move(socketPath)),
+      interval_(interval) {}
 
 Watchdog::~Watchdog() { stop(); }
 
@@ -30,8 +33,9 @@ void Watchdog::stop() {
 void Watchdog::loop() {
   const auto period = interval_ / 2;
   // The self-request must finish well inside the period, or the ping would come too late.
-  UnixHttpClient client(socketPath_, std::chrono::duration_cast<std::chrono::milliseconds>(period / 2) +
-                                         std::chrono::milliseconds(1));
+  UnixHttpClient client(socketPath_,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(period / 2) +
+                            std::chrono::milliseconds(1));
   bool failing = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {

@@ -206,8 +206,7 @@ TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error
   CHECK(store->syncState("p", ListKind::Sites)->lastError == replaced.error().message);
 }
 
-TEST_CASE("CacheStore: the list kept in memory follows every replace and drop",
-          "[cache_store]") {
+TEST_CASE("CacheStore: the list kept in memory follows every replace and drop", "[cache_store]") {
   TempDir dir;
   FakeClock clock;
   auto store = openStore(dir / "wped", clock);

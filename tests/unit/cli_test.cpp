@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "ctl/cli.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <sstream>
 
-#include "ctl/cli.h"
 #include "ctl/exit_codes.h"
 
 using namespace wpe;
@@ -65,6 +65,7 @@ TEST_CASE("wpectl: --help, --version and completion need no daemon", "[cli]") {
   CHECK(run({"--version"}).out.rfind("wpectl ", 0) == 0);
   auto bash = run({"completion", "bash"});
   CHECK(bash.code == 0);
-  CHECK_THAT(bash.out, Catch::Contains("complete -F _wpectl wpectl") && Catch::Contains("shutdown"));
+  CHECK_THAT(bash.out,
+             Catch::Contains("complete -F _wpectl wpectl") && Catch::Contains("shutdown"));
   CHECK_THAT(run({"completion", "zsh"}).out, Catch::Contains("#compdef wpectl"));
 }

@@ -1,11 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Logger.h>
 #include <Poco/NullChannel.h>
-
-#include <fstream>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
 
 #include "daemon/config/config_loader.h"
 
@@ -14,7 +13,7 @@ using namespace wpe;
 namespace {
 
 Poco::Logger& quietLogger() {
-  static Poco::Logger& logger = [] () -> Poco::Logger& {
+  static Poco::Logger& logger = []() -> Poco::Logger& {
     Poco::Logger& l = Poco::Logger::get("config_test");
     l.setChannel(new Poco::NullChannel);  // refcounted; the logger holds it
     return l;
@@ -46,7 +45,8 @@ TEST_CASE("ConfigLoader: empty file gives the defaults and profile default", "[c
   CHECK(r->profiles.at("default").auth == AuthKind::ApiKey);
 }
 
-TEST_CASE("ConfigLoader: a missing default file gives defaults; a missing explicit one fails", "[config]") {
+TEST_CASE("ConfigLoader: a missing default file gives defaults; a missing explicit one fails",
+          "[config]") {
   ConfigLoader loader(quietLogger());
   auto implicit = loader.load({"/nonexistent/wped.ini", false});
   REQUIRE(implicit);
@@ -111,8 +111,9 @@ TEST_CASE("ConfigLoader: an empty profile section still defines the profile", "[
 TEST_CASE("ConfigLoader: every bad value names file, key, value and what is allowed", "[config]") {
   SECTION("credential_store") {
     auto m = errorOf("[daemon]\ncredential_store = plaintext\n");
-    CHECK_THAT(m, Catch::Contains("/home/u/.config/wped/wped.ini") && Catch::Contains("credential_store") &&
-                      Catch::Contains("\"plaintext\"") && Catch::Contains("keyring or memory"));
+    CHECK_THAT(m, Catch::Contains("/home/u/.config/wped/wped.ini") &&
+                      Catch::Contains("credential_store") && Catch::Contains("\"plaintext\"") &&
+                      Catch::Contains("keyring or memory"));
   }
   SECTION("sync_interval out of range or not a number") {
     CHECK_THAT(errorOf("[daemon]\nsync_interval = 59\n"), Catch::Contains("60 to 86400"));
@@ -121,26 +122,33 @@ TEST_CASE("ConfigLoader: every bad value names file, key, value and what is allo
     CHECK_THAT(errorOf("[daemon]\nsync_interval = -5\n"), Catch::Contains("sync_interval"));
   }
   SECTION("log_level") {
-    CHECK_THAT(errorOf("[daemon]\nlog_level = verbose\n"), Catch::Contains("log_level") && Catch::Contains("information"));
+    CHECK_THAT(errorOf("[daemon]\nlog_level = verbose\n"),
+               Catch::Contains("log_level") && Catch::Contains("information"));
   }
   SECTION("cache_dir relative") {
     CHECK_THAT(errorOf("[daemon]\ncache_dir = cache\n"), Catch::Contains("absolute"));
   }
   SECTION("auth") {
-    CHECK_THAT(errorOf("[profile.default]\nauth = token\n"),
-               Catch::Contains("[profile.default] auth") && Catch::Contains("api_key, basic, oauth"));
+    CHECK_THAT(
+        errorOf("[profile.default]\nauth = token\n"),
+        Catch::Contains("[profile.default] auth") && Catch::Contains("api_key, basic, oauth"));
   }
   SECTION("plain http to a non-loopback host, and other schemes") {
     CHECK_THAT(errorOf("[profile.default]\napi_url = http://api.wpengineapi.com/v1\n"),
                Catch::Contains("api_url") && Catch::Contains("https://"));
-    CHECK_THAT(errorOf("[profile.default]\ntoken_url = http://128.0.0.1/t\n"), Catch::Contains("token_url"));
-    CHECK_THAT(errorOf("[profile.default]\nauthorize_url = ftp://x/a\n"), Catch::Contains("authorize_url"));
+    CHECK_THAT(errorOf("[profile.default]\ntoken_url = http://128.0.0.1/t\n"),
+               Catch::Contains("token_url"));
+    CHECK_THAT(errorOf("[profile.default]\nauthorize_url = ftp://x/a\n"),
+               Catch::Contains("authorize_url"));
     CHECK_THAT(errorOf("[profile.default]\napi_url = not a url\n"), Catch::Contains("api_url"));
-    CHECK_THAT(errorOf("[profile.default]\napi_url = https://u:pw@host/v1\n"), Catch::Contains("keyring"));
+    CHECK_THAT(errorOf("[profile.default]\napi_url = https://u:pw@host/v1\n"),
+               Catch::Contains("keyring"));
   }
   SECTION("redirect_port") {
-    CHECK_THAT(errorOf("[profile.default]\nredirect_port = 65536\n"), Catch::Contains("0 to 65535"));
-    CHECK_THAT(errorOf("[profile.default]\nredirect_port = http\n"), Catch::Contains("redirect_port"));
+    CHECK_THAT(errorOf("[profile.default]\nredirect_port = 65536\n"),
+               Catch::Contains("0 to 65535"));
+    CHECK_THAT(errorOf("[profile.default]\nredirect_port = http\n"),
+               Catch::Contains("redirect_port"));
   }
   SECTION("ca_file must exist and be readable") {
     CHECK_THAT(errorOf("[profile.default]\nca_file = /nonexistent/ca.pem\n"),
@@ -158,7 +166,8 @@ TEST_CASE("ConfigLoader: every bad value names file, key, value and what is allo
 }
 
 TEST_CASE("ConfigLoader: unknown keys and sections are errors naming them", "[config]") {
-  CHECK_THAT(errorOf("[daemon]\nsync_intervall = 100\n"), Catch::Contains("sync_intervall") && Catch::Contains("[daemon]"));
+  CHECK_THAT(errorOf("[daemon]\nsync_intervall = 100\n"),
+             Catch::Contains("sync_intervall") && Catch::Contains("[daemon]"));
   CHECK_THAT(errorOf("[profile.default]\napi_key = secret\n"), Catch::Contains("\"api_key\""));
   CHECK_THAT(errorOf("[deamon]\nlog_level = debug\n"), Catch::Contains("[deamon]"));
   CHECK_THAT(errorOf("stray = 1\n[daemon]\n"), Catch::Contains("stray"));
@@ -168,7 +177,8 @@ TEST_CASE("ConfigLoader: unknown keys and sections are errors naming them", "[co
 TEST_CASE("ConfigLoader: profile names are [A-Za-z0-9_-]{1,64}", "[config]") {
   CHECK_THAT(errorOf("[profile.a.b]\n"), Catch::Contains("invalid profile name"));
   CHECK_THAT(errorOf("[profile.sp ace]\n"), Catch::Contains("invalid profile name"));
-  CHECK_THAT(errorOf("[profile." + std::string(65, 'x') + "]\n"), Catch::Contains("invalid profile name"));
+  CHECK_THAT(errorOf("[profile." + std::string(65, 'x') + "]\n"),
+             Catch::Contains("invalid profile name"));
   CHECK(parse("[profile." + std::string(64, 'x') + "]\n"));
 }
 

@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -90,8 +89,10 @@ class FakeWped {
       lastBody_ = body;
       if (auto it = answers_.find(requestLine); it != answers_.end()) a = it->second;
     }
-    std::string out = "HTTP/1.1 " + std::to_string(a.status) + " X\r\nContent-Type: application/json\r\n"
-                      "Content-Length: " + std::to_string(a.body.size()) + "\r\n\r\n" + a.body;
+    std::string out = "HTTP/1.1 " + std::to_string(a.status) +
+                      " X\r\nContent-Type: application/json\r\n"
+                      "Content-Length: " +
+                      std::to_string(a.body.size()) + "\r\n\r\n" + a.body;
     ssize_t ignored = ::write(fd, out.data(), out.size());
     (void)ignored;
   }
@@ -111,7 +112,8 @@ struct Run {
   std::string out, err;
 };
 
-Run run(std::vector<std::string> args, const std::string& socket = "/nonexistent/wped-test/wped.sock") {
+Run run(std::vector<std::string> args,
+        const std::string& socket = "/nonexistent/wped-test/wped.sock") {
   EnvLookup env = [socket](const char* name) -> std::optional<std::string> {
     if (std::string(name) == "WPED_SOCKET") return socket;
     return std::nullopt;
@@ -132,7 +134,8 @@ void checkUsage(std::vector<std::string> args, const std::string& mention) {
 
 }  // namespace
 
-TEST_CASE("Unit: bad command lines for the profile commands exit 2 before contacting wped", "[ctl][args]") {
+TEST_CASE("Unit: bad command lines for the profile commands exit 2 before contacting wped",
+          "[ctl][args]") {
   checkUsage({"login", "--api-key", "--basic"}, "choose one");
   checkUsage({"login", "--api-key", "secret-on-argv"}, "unexpected argument");
   checkUsage({"login", "--api-key", "--no-browser"}, "--oauth only");
@@ -152,7 +155,8 @@ TEST_CASE("Unit: bad command lines for the profile commands exit 2 before contac
   checkUsage({"api", "/sites", "-X"}, "needs a value");
   checkUsage({"api", "-X", "G T", "/sites"}, "-X");
   checkUsage({"api", "https://api.wpengineapi.com/v1/sites"}, "not a URL");
-  checkUsage({"api", "/sites", "--data", "@/nonexistent/body.json"}, "cannot read --data file /nonexistent/body.json");
+  checkUsage({"api", "/sites", "--data", "@/nonexistent/body.json"},
+             "cannot read --data file /nonexistent/body.json");
 }
 
 TEST_CASE("Unit: with nothing listening the new commands exit 3", "[ctl][args]") {
@@ -161,9 +165,11 @@ TEST_CASE("Unit: with nothing listening the new commands exit 3", "[ctl][args]")
   CHECK(run({"api", "/user"}).code == ctl::kExitUnreachable);
 }
 
-TEST_CASE("Unit: token prints the token, the header value or the document; one request", "[ctl][token]") {
+TEST_CASE("Unit: token prints the token, the header value or the document; one request",
+          "[ctl][token]") {
   FakeWped wped;
-  std::string doc = R"({"access_token":"tok-1","token_type":"Bearer","expires_at":"2026-11-28T10:00:00Z","authorization":"Bearer tok-1"})";
+  std::string doc =
+      R"({"access_token":"tok-1","token_type":"Bearer","expires_at":"2026-11-28T10:00:00Z","authorization":"Bearer tok-1"})";
   wped.answer("GET /v1/profiles/default/token", 200, doc);
   wped.answer("GET /v1/profiles/work/token?min_valid=300", 200, doc);
   CHECK(run({"token"}, wped.path()).out == "tok-1\n");
@@ -175,21 +181,25 @@ TEST_CASE("Unit: token prints the token, the header value or the document; one r
 
 TEST_CASE("Unit: token on a logged-out profile exits 4 with the daemon's hint", "[ctl][token]") {
   FakeWped wped;
-  wped.answer("GET /v1/profiles/default/token", 401,
-              R"({"error":{"code":"login_required","message":"profile default has no credential; run `wpectl login`"}})");
+  wped.answer(
+      "GET /v1/profiles/default/token", 401,
+      R"({"error":{"code":"login_required","message":"profile default has no credential; run `wpectl login`"}})");
   auto r = run({"token"}, wped.path());
   CHECK(r.code == ctl::kExitLoginRequired);
   CHECK(r.out.empty());
   CHECK(r.err == "wpectl: profile default has no credential; run `wpectl login`\n");
 }
 
-TEST_CASE("Unit: sites --json copies the daemon's body; human output is a table and a footer", "[ctl][sites]") {
+TEST_CASE("Unit: sites --json copies the daemon's body; human output is a table and a footer",
+          "[ctl][sites]") {
   FakeWped wped;
-  std::string body = R"({"synced_at":"2020-01-01T00:00:00Z","stale":false,"syncing":false,"last_error":null,"count":1,)"
-                     R"("results":[{"id":"s1","name":"blog","account":{"id":"a1"},"installs":[]}]})";
+  std::string body =
+      R"({"synced_at":"2020-01-01T00:00:00Z","stale":false,"syncing":false,"last_error":null,"count":1,)"
+      R"("results":[{"id":"s1","name":"blog","account":{"id":"a1"},"installs":[]}]})";
   wped.answer("GET /v1/profiles/default/sites?refresh=1", 200, body);
   wped.answer("GET /v1/profiles/default/sites", 200, body);
-  wped.answer("GET /v1/profiles/default/accounts", 200, R"({"results":[{"id":"a1","name":"acme"}]})");
+  wped.answer("GET /v1/profiles/default/accounts", 200,
+              R"({"results":[{"id":"a1","name":"acme"}]})");
   auto json = run({"sites", "--refresh", "--json"}, wped.path());
   CHECK(json.code == 0);
   CHECK(json.out == body + "\n");
@@ -202,7 +212,8 @@ TEST_CASE("Unit: sites --json copies the daemon's body; human output is a table 
 
 TEST_CASE("Unit: site looks up a url-encoded name", "[ctl][sites]") {
   FakeWped wped;
-  wped.answer("GET /v1/profiles/default/sites/my%20blog", 200, R"({"id":"s1","name":"my blog","installs":[]})");
+  wped.answer("GET /v1/profiles/default/sites/my%20blog", 200,
+              R"({"id":"s1","name":"my blog","installs":[]})");
   auto r = run({"site", "my blog"}, wped.path());
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::StartsWith("my blog\n  id:       s1\n"));
@@ -214,8 +225,9 @@ TEST_CASE("Unit: api forwards method, path and body and prints the answer", "[ct
   wped.answer("GET /v1/profiles/default/api/sites?limit=1", 200, R"({"results":[]})");
   wped.answer("POST /v1/profiles/default/api/sites", 201, R"({"id":"new"})");
   wped.answer("DELETE /v1/profiles/default/api/sites/x", 404, R"({"message":"Not Found"})");
-  wped.answer("GET /v1/profiles/default/api/user", 502,
-              R"({"error":{"code":"upstream_unreachable","message":"cannot reach the WP Engine API"}})");
+  wped.answer(
+      "GET /v1/profiles/default/api/user", 502,
+      R"({"error":{"code":"upstream_unreachable","message":"cannot reach the WP Engine API"}})");
   auto get = run({"api", "/sites?limit=1"}, wped.path());
   CHECK(get.code == 0);
   CHECK(get.out == "{\"results\":[]}\n");
@@ -240,19 +252,26 @@ TEST_CASE("Unit: logout names the profile", "[ctl][login]") {
   CHECK(r.out == "Logged out of profile work\n");
 }
 
-TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logged in", "[ctl][login]") {
+TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logged in",
+          "[ctl][login]") {
   FakeWped wped;
-  wped.answer("POST /v1/profiles/default/login", 202,
-              R"({"login_id":"L1","authorize_url":"https://auth.example/authorize?x=1","expires_at":"2026-11-28T10:00:00Z"})");
-  wped.answer("GET /v1/logins/L1?wait=30", 200, R"({"login_id":"L1","profile":"default","state":"succeeded","error":null})");
-  wped.answer("GET /v1/profiles/default/api/user", 200, R"({"email":"ada@example.com","first_name":"Ada","last_name":"L"})");
+  wped.answer(
+      "POST /v1/profiles/default/login", 202,
+      R"({"login_id":"L1","authorize_url":"https://auth.example/authorize?x=1","expires_at":"2026-11-28T10:00:00Z"})");
+  wped.answer("GET /v1/logins/L1?wait=30", 200,
+              R"({"login_id":"L1","profile":"default","state":"succeeded","error":null})");
+  wped.answer("GET /v1/profiles/default/api/user", 200,
+              R"({"email":"ada@example.com","first_name":"Ada","last_name":"L"})");
   auto r = run({"login", "--oauth", "--no-browser"}, wped.path());
   CHECK(r.code == 0);
-  CHECK_THAT(r.err, Catch::Contains("Open this URL in your browser to log in: https://auth.example/authorize?x=1"));
+  CHECK_THAT(r.err,
+             Catch::Contains(
+                 "Open this URL in your browser to log in: https://auth.example/authorize?x=1"));
   CHECK(r.out == "Logged in to profile default as ada@example.com (Ada L)\n");
 
-  wped.answer("GET /v1/logins/L1?wait=30", 200,
-              R"({"login_id":"L1","profile":"default","state":"failed","error":{"code":"login_required","message":"access denied"}})");
+  wped.answer(
+      "GET /v1/logins/L1?wait=30", 200,
+      R"({"login_id":"L1","profile":"default","state":"failed","error":{"code":"login_required","message":"access denied"}})");
   auto denied = run({"--json", "login", "--oauth", "--no-browser"}, wped.path());
   CHECK(denied.code == ctl::kExitLoginRequired);
   CHECK_THAT(denied.out, Catch::StartsWith("{\"login_id\":\"L1\"") && Catch::Contains("failed"));
@@ -261,8 +280,9 @@ TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logge
 
 TEST_CASE("Unit: login --api-key sends the piped key to wped and never prints it", "[ctl][login]") {
   FakeWped wped;
-  wped.answer("POST /v1/profiles/default/login", 200,
-              R"({"profile":"default","state":"ready","credential":"api_key","user":{"email":"ada@example.com","first_name":"Ada","last_name":"L"}})");
+  wped.answer(
+      "POST /v1/profiles/default/login", 200,
+      R"({"profile":"default","state":"ready","credential":"api_key","user":{"email":"ada@example.com","first_name":"Ada","last_name":"L"}})");
   // wpectl reads the secret from fd 0: put a pipe there for the duration of the run.
   int fds[2];
   REQUIRE(::pipe(fds) == 0);

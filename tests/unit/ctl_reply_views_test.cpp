@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "common/unix_http_client.h"
@@ -21,23 +20,29 @@ const char* kSites =
 
 }  // namespace
 
-TEST_CASE("Unit: the sites table lists installs as name (environment) and account names when known", "[ctl][views]") {
+TEST_CASE("Unit: the sites table lists installs as name (environment) and account names when known",
+          "[ctl][views]") {
   auto view = listView("sites", kSites, {{"a1", "Acme"}});
   REQUIRE(view);
   CHECK(view->count == 2);
   std::string table = view->table.render(200);
   CHECK_THAT(table, Catch::StartsWith("NAME  ID  ACCOUNT  INSTALLS\n"));
-  CHECK_THAT(table, Catch::Contains("blog  s1  Acme     blogprod (production), blogstg (staging)\n"));
+  CHECK_THAT(table,
+             Catch::Contains("blog  s1  Acme     blogprod (production), blogstg (staging)\n"));
   CHECK_THAT(table, Catch::Contains("shop  s2  a2\n"));
 }
 
 TEST_CASE("Unit: the installs and accounts tables", "[ctl][views]") {
-  auto installs = listView("installs", R"({"synced_at":null,"stale":false,"count":1,"results":[)"
-                                       R"({"id":"i1","name":"blogprod","environment":"production","cname":"c.wpengine.com",)"
-                                       R"("primary_domain":"blog.example","site":{"id":"s1"}}]})");
+  auto installs = listView(
+      "installs",
+      R"({"synced_at":null,"stale":false,"count":1,"results":[)"
+      R"({"id":"i1","name":"blogprod","environment":"production","cname":"c.wpengine.com",)"
+      R"("primary_domain":"blog.example","site":{"id":"s1"}}]})");
   REQUIRE(installs);
-  CHECK_THAT(installs->table.render(200), Catch::Contains("blogprod  production   blog.example  s1    i1"));
-  auto accounts = listView("accounts", R"({"count":1,"results":[{"id":"a1","name":"acme","nickname":"Acme Inc"}]})");
+  CHECK_THAT(installs->table.render(200),
+             Catch::Contains("blogprod  production   blog.example  s1    i1"));
+  auto accounts = listView(
+      "accounts", R"({"count":1,"results":[{"id":"a1","name":"acme","nickname":"Acme Inc"}]})");
   REQUIRE(accounts);
   CHECK(accounts->table.render(200) == "NAME  NICKNAME  ID\nacme  Acme Inc  a1\n");
   CHECK(accountNames(R"({"results":[{"id":"a1","name":"acme"}]})").at("a1") == "acme");
@@ -49,7 +54,8 @@ TEST_CASE("Unit: the footer says how many, how old and why stale", "[ctl][views]
   auto view = listView("sites", kSites);
   REQUIRE(view);
   auto now = *parseRfc3339Seconds("2026-11-28T09:03:10Z");
-  CHECK(listFooter(*view, "sites", now) == "2 sites, synced 3 min ago (stale: HTTP 503 from the API)");
+  CHECK(listFooter(*view, "sites", now) ==
+        "2 sites, synced 3 min ago (stale: HTTP 503 from the API)");
   view->stale = false;
   view->count = 1;
   CHECK(listFooter(*view, "sites", now) == "1 site, synced 3 min ago");
@@ -58,7 +64,8 @@ TEST_CASE("Unit: the footer says how many, how old and why stale", "[ctl][views]
 }
 
 TEST_CASE("Unit: who is logged in reads the API's user object", "[ctl][views]") {
-  CHECK(userSummary(R"({"user":{"email":"a@b.c","first_name":"Ada","last_name":"L"}})").value() == "a@b.c (Ada L)");
+  CHECK(userSummary(R"({"user":{"email":"a@b.c","first_name":"Ada","last_name":"L"}})").value() ==
+        "a@b.c (Ada L)");
   CHECK(userSummary(R"({"id":"u","email":"a@b.c"})").value() == "a@b.c");
   CHECK(userSummary(R"({"user":null})").value().empty());
   CHECK_FALSE(userSummary("nope"));
@@ -100,7 +107,8 @@ TEST_CASE("Unit: wped's own errors are told apart from the API's answers", "[ctl
   CHECK_FALSE(isWpedError(reply));
 }
 
-TEST_CASE("Unit: the progress notice shows only when the wait outlasts its delay", "[ctl][progress]") {
+TEST_CASE("Unit: the progress notice shows only when the wait outlasts its delay",
+          "[ctl][progress]") {
   std::ostringstream quick;
   {
     ProgressNotice notice(quick, "Syncing", std::chrono::hours(1));
@@ -132,7 +140,8 @@ TEST_CASE("Unit: the list parser reads the JSON the daemon and the API send", "[
   CHECK((*doc)["arr"].items().size() == 3);
   CHECK((*doc)["arr"].items()[2]["k"].isArray());
   CHECK((*doc)["missing"]["deeper"].text().empty());
-  for (const char* bad : {"", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "\"open", "[1] x", "{\"a\":\"\\q\"}", "nul"}) {
+  for (const char* bad :
+       {"", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "\"open", "[1] x", "{\"a\":\"\\q\"}", "nul"}) {
     INFO(bad);
     CHECK_FALSE(JsonValue::parse(bad));
   }

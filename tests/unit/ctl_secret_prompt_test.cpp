@@ -1,7 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "ctl/browser_launcher.h"
@@ -39,7 +38,8 @@ wpe::EnvLookup envOf(std::map<std::string, std::string> vars) {
 BrowserLauncher::ProgramFinder onlyThese(std::vector<std::string> installed) {
   return [installed](const std::string& program) -> std::optional<std::string> {
     for (const auto& p : installed) {
-      if (p == program) return program.find('/') == std::string::npos ? "/usr/bin/" + program : program;
+      if (p == program)
+        return program.find('/') == std::string::npos ? "/usr/bin/" + program : program;
     }
     return std::nullopt;
   };
@@ -77,20 +77,24 @@ TEST_CASE("Unit: BROWSER is a colon list of space-split commands", "[ctl][browse
   CHECK(BrowserLauncher::parseBrowserVariable("").empty());
 }
 
-TEST_CASE("Unit: the first BROWSER entry that exists is used, with the URL appended or in %s", "[ctl][browser]") {
+TEST_CASE("Unit: the first BROWSER entry that exists is used, with the URL appended or in %s",
+          "[ctl][browser]") {
   std::string url = "https://auth.example/authorize?a=1&b=2";
-  BrowserLauncher launcher(envOf({{"DISPLAY", ":0"}, {"BROWSER", "nope --x:firefox --new-window:w3m"}}),
-                           onlyThese({"firefox", "w3m", "xdg-open"}));
+  BrowserLauncher launcher(
+      envOf({{"DISPLAY", ":0"}, {"BROWSER", "nope --x:firefox --new-window:w3m"}}),
+      onlyThese({"firefox", "w3m", "xdg-open"}));
   auto command = launcher.commandFor(url);
   REQUIRE(command);
   CHECK(*command == std::vector<std::string>{"/usr/bin/firefox", "--new-window", url});
 
-  BrowserLauncher placeholder(envOf({{"WAYLAND_DISPLAY", "wayland-0"}, {"BROWSER", "w3m --url=%s"}}),
-                              onlyThese({"w3m"}));
+  BrowserLauncher placeholder(
+      envOf({{"WAYLAND_DISPLAY", "wayland-0"}, {"BROWSER", "w3m --url=%s"}}), onlyThese({"w3m"}));
   CHECK(*placeholder.commandFor(url) == std::vector<std::string>{"/usr/bin/w3m", "--url=" + url});
 }
 
-TEST_CASE("Unit: without BROWSER xdg-open is used; no display or nothing installed means no browser", "[ctl][browser]") {
+TEST_CASE(
+    "Unit: without BROWSER xdg-open is used; no display or nothing installed means no browser",
+    "[ctl][browser]") {
   std::string url = "https://x/";
   BrowserLauncher plain(envOf({{"DISPLAY", ":0"}}), onlyThese({"xdg-open"}));
   CHECK(*plain.commandFor(url) == std::vector<std::string>{"/usr/bin/xdg-open", url});
@@ -103,7 +107,8 @@ TEST_CASE("Unit: without BROWSER xdg-open is used; no display or nothing install
 }
 
 TEST_CASE("Unit: the default program search looks on PATH", "[ctl][browser]") {
-  BrowserLauncher launcher(envOf({{"DISPLAY", ":0"}, {"PATH", "/nonexistent:/bin:/usr/bin"}, {"BROWSER", "sh"}}));
+  BrowserLauncher launcher(
+      envOf({{"DISPLAY", ":0"}, {"PATH", "/nonexistent:/bin:/usr/bin"}, {"BROWSER", "sh"}}));
   auto command = launcher.commandFor("u");
   REQUIRE(command);
   CHECK(command->front().find("/sh") != std::string::npos);

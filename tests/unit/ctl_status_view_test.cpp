@@ -1,8 +1,7 @@
-#include "ctl/status_view.h"
-
 #include <catch2/catch.hpp>
 
 #include "ctl/relative_time.h"
+#include "ctl/status_view.h"
 
 using namespace wpe;
 using namespace wpe::ctl;
@@ -31,9 +30,8 @@ TEST_CASE("StatusView: profile facts are grouped with ages", "[ctl_status_view]"
   CHECK_THAT(text, Catch::Contains("token:      valid, expires 2026-11-28T10:05:00Z (in 5 min)"));
   CHECK_THAT(text, Catch::Contains("last 2026-11-28T09:55:00Z (5 min ago)"));
   CHECK_THAT(text, Catch::Contains("  sites:     40, synced 3 min ago\n"));
-  CHECK_THAT(text, Catch::Contains(
-                       "  installs:  79, synced 1 h ago (stale); last sync failed: "
-                       "upstream_error: HTTP 500\n"));
+  CHECK_THAT(text, Catch::Contains("  installs:  79, synced 1 h ago (stale); last sync failed: "
+                                   "upstream_error: HTTP 500\n"));
   CHECK_THAT(text, Catch::Contains("  accounts:  never synced\n"));
   CHECK_THAT(text, Catch::Contains("  from_a_newer_daemon: x\n"));
   CHECK(text.find("sites_count") == std::string::npos);

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "ctl/relative_time.h"
@@ -29,7 +28,8 @@ TEST_CASE("Unit: a table that fits is aligned in columns two spaces apart", "[ct
   CHECK(out[2] == "b      22");
 }
 
-TEST_CASE("Unit: a table wider than the terminal shrinks its widest column with an ellipsis", "[ctl][table]") {
+TEST_CASE("Unit: a table wider than the terminal shrinks its widest column with an ellipsis",
+          "[ctl][table]") {
   Table table({"NAME", "ID", "INSTALLS"});
   table.addRow({"site", "0123456789", std::string(80, 'x')});
   for (std::size_t width : {40u, 25u, 30u}) {
@@ -48,7 +48,8 @@ TEST_CASE("Unit: columns never shrink below their header", "[ctl][table]") {
   CHECK(out[0] == "NAME  ENVIRONMENT");
 }
 
-TEST_CASE("Unit: truncation counts code points and never splits a UTF-8 character", "[ctl][table]") {
+TEST_CASE("Unit: truncation counts code points and never splits a UTF-8 character",
+          "[ctl][table]") {
   std::string text = "h\xC3\xA9llo w\xC3\xB6rld \xE6\x97\xA5\xE6\x9C\xAC";  // "héllo wörld 日本"
   CHECK(Table::displayWidth(text) == 14);
   CHECK(Table::truncate(text, 14) == text);

@@ -1,7 +1,8 @@
+#include "common/error.h"
+
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "common/error.h"
 #include "common/result.h"
 #include "common/secret.h"
 

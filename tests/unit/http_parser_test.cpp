@@ -28,7 +28,9 @@ Parsed parseAll(const std::string& text, const HttpLimits& limits = HttpLimits{}
 }  // namespace
 
 TEST_CASE("HttpRequestParser: a simple GET with query parameters", "[http_parser]") {
-  auto p = parseAll("GET /v1/profiles/x/sites?refresh=1&name=a%20b+c HTTP/1.1\r\nHost: localhost\r\nX-Thing:  v \r\n\r\n");
+  auto p = parseAll(
+      "GET /v1/profiles/x/sites?refresh=1&name=a%20b+c HTTP/1.1\r\nHost: localhost\r\nX-Thing:  v "
+      "\r\n\r\n");
   REQUIRE(p.state == State::Complete);
   CHECK(p.request.method == "GET");
   CHECK(p.request.path == "/v1/profiles/x/sites");
@@ -89,7 +91,8 @@ TEST_CASE("HttpRequestParser: limits give 414, 431 and 413", "[http_parser]") {
     auto p = parseAll("POST / HTTP/1.1\r\nHost: l\r\nContent-Length: 1048577\r\n\r\n");
     REQUIRE(p.state == State::Failed);
     CHECK(p.error.code == ErrorCode::PayloadTooLarge);
-    auto huge = parseAll("POST / HTTP/1.1\r\nHost: l\r\nContent-Length: 99999999999999999999999\r\n\r\n");
+    auto huge =
+        parseAll("POST / HTTP/1.1\r\nHost: l\r\nContent-Length: 99999999999999999999999\r\n\r\n");
     CHECK(huge.error.code == ErrorCode::PayloadTooLarge);
   }
   SECTION("exactly at the limits is fine") {
@@ -137,12 +140,14 @@ TEST_CASE("HttpRequestParser: keep-alive rules", "[http_parser]") {
   CHECK(parseAll("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keepAlive);
 }
 
-TEST_CASE("HttpRequestParser: Expect: 100-continue is noticed; bare LF line ends work", "[http_parser]") {
+TEST_CASE("HttpRequestParser: Expect: 100-continue is noticed; bare LF line ends work",
+          "[http_parser]") {
   HttpLimits limits;
   HttpRequestParser parser(limits);
   ApiRequest request;
-  REQUIRE(parser.parse("POST / HTTP/1.1\r\nHost: l\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", request) ==
-          State::NeedMore);
+  REQUIRE(parser.parse(
+              "POST / HTTP/1.1\r\nHost: l\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n",
+              request) == State::NeedMore);
   CHECK(parser.headersComplete());
   CHECK(parser.expectsContinue());
   auto lf = parseAll("GET /a HTTP/1.1\nHost: l\n\n");

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "daemon/localapi/json_body.h"
+
+#include <catch2/catch.hpp>
 
 using namespace wpe;
 
@@ -10,11 +10,12 @@ TEST_CASE("parseJsonObject: an object parses", "[json_body]") {
   CHECK(r.value()->getValue<std::string>("method") == "api_key");
 }
 
-TEST_CASE("parseJsonObject: malformed, non-object, deep or non-UTF-8 bodies are bad_request", "[json_body]") {
-  for (std::string body : {std::string("{\"a\":"), std::string("[1,2]"), std::string("\"s\""), std::string(""),
-                           std::string(100, '[') + std::string(100, ']'),
-                           std::string("{\"a\":\"\xff\"}"), std::string("{\"a\":\"\xc0\xaf\"}"),
-                           std::string("{\"a\":\"\xed\xa0\x80\"}")}) {
+TEST_CASE("parseJsonObject: malformed, non-object, deep or non-UTF-8 bodies are bad_request",
+          "[json_body]") {
+  for (std::string body :
+       {std::string("{\"a\":"), std::string("[1,2]"), std::string("\"s\""), std::string(""),
+        std::string(100, '[') + std::string(100, ']'), std::string("{\"a\":\"\xff\"}"),
+        std::string("{\"a\":\"\xc0\xaf\"}"), std::string("{\"a\":\"\xed\xa0\x80\"}")}) {
     INFO(body);
     auto r = parseJsonObject(body);
     REQUIRE_FALSE(r);

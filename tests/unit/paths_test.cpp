@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "common/paths.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 
-#include "common/paths.h"
 #include "common/profile_name.h"
 
 using namespace wpe;
@@ -17,7 +17,8 @@ EnvLookup envOf(std::map<std::string, std::string> vars) {
 }
 }  // namespace
 
-TEST_CASE("Paths: socket path from --socket, WPED_SOCKET, XDG_RUNTIME_DIR in that order", "[paths]") {
+TEST_CASE("Paths: socket path from --socket, WPED_SOCKET, XDG_RUNTIME_DIR in that order",
+          "[paths]") {
   auto env = envOf({{"WPED_SOCKET", "/env/s.sock"}, {"XDG_RUNTIME_DIR", "/run/user/1000"}});
   CHECK(resolveSocketPath(std::string("/cli/s.sock"), env).value() == "/cli/s.sock");
   CHECK(resolveSocketPath(std::nullopt, env).value() == "/env/s.sock");
@@ -40,7 +41,8 @@ TEST_CASE("Paths: socket paths of 108 bytes or more are refused", "[paths]") {
   auto r = resolveSocketPath(tooLong, envOf({}));
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("108 bytes"));
-  auto viaXdg = resolveSocketPath(std::nullopt, envOf({{"XDG_RUNTIME_DIR", "/" + std::string(100, 'r')}}));
+  auto viaXdg =
+      resolveSocketPath(std::nullopt, envOf({{"XDG_RUNTIME_DIR", "/" + std::string(100, 'r')}}));
   CHECK_FALSE(viaXdg);
 }
 
@@ -53,13 +55,15 @@ TEST_CASE("Paths: config path from --config, WPED_CONFIG, XDG_CONFIG_HOME, HOME"
   auto xdg = resolveConfigPath(std::nullopt, envOf({{"XDG_CONFIG_HOME", "/x"}, {"HOME", "/h"}}));
   CHECK(xdg->path == "/x/wped/wped.ini");
   CHECK_FALSE(xdg->explicitlyGiven);
-  CHECK(resolveConfigPath(std::nullopt, envOf({{"HOME", "/h"}}))->path == "/h/.config/wped/wped.ini");
+  CHECK(resolveConfigPath(std::nullopt, envOf({{"HOME", "/h"}}))->path ==
+        "/h/.config/wped/wped.ini");
   CHECK_FALSE(resolveConfigPath(std::nullopt, envOf({})));
 }
 
 TEST_CASE("Paths: cache dir from config, XDG_CACHE_HOME, HOME", "[paths]") {
   CHECK(resolveCacheDir("/conf", envOf({{"HOME", "/h"}})).value() == "/conf");
-  CHECK(resolveCacheDir("", envOf({{"XDG_CACHE_HOME", "/c"}, {"HOME", "/h"}})).value() == "/c/wped");
+  CHECK(resolveCacheDir("", envOf({{"XDG_CACHE_HOME", "/c"}, {"HOME", "/h"}})).value() ==
+        "/c/wped");
   CHECK(resolveCacheDir("", envOf({{"HOME", "/h"}})).value() == "/h/.cache/wped");
 }
 

@@ -35,8 +35,15 @@ struct Fixture {
   LoginRegistry logins{clock};
   std::vector<std::string> loginRequired;
   std::vector<std::string> syncRequests;
-  ProfileServices services{store, transport, upstream, fetcher, *cache, logins, clock,
-                           Poco::Logger::get("test"), std::chrono::seconds(900),
+  ProfileServices services{store,
+                           transport,
+                           upstream,
+                           fetcher,
+                           *cache,
+                           logins,
+                           clock,
+                           Poco::Logger::get("test"),
+                           std::chrono::seconds(900),
                            [this](const std::string& p) { loginRequired.push_back(p); },
                            [this](const std::string& p) { syncRequests.push_back(p); }};
   int userRequests = 0;

@@ -1,13 +1,13 @@
-#include <algorithm>
-#include <catch2/catch.hpp>
+#include "daemon/localapi/router.h"
 
 #include <Poco/Logger.h>
 #include <Poco/NullChannel.h>
 
+#include <algorithm>
+#include <catch2/catch.hpp>
 #include <stdexcept>
 
 #include "common/profile_name.h"
-#include "daemon/localapi/router.h"
 
 using namespace wpe;
 
@@ -42,7 +42,8 @@ Router makeRouter() {
   router.add("POST", "/v1/profiles/{p}/login", echo);
   router.add("GET", "/v1/profiles/{p}/sites/{id}", echo);
   router.add("*", "/v1/profiles/{p}/api/{rest...}", echo);
-  router.add("GET", "/v1/boom", [](ApiRequest&) -> ApiResponse { throw std::runtime_error("secret detail"); });
+  router.add("GET", "/v1/boom",
+             [](ApiRequest&) -> ApiResponse { throw std::runtime_error("secret detail"); });
   return router;
 }
 
@@ -75,9 +76,9 @@ TEST_CASE("Router: unknown path 404, wrong method 405 with Allow", "[router]") {
   CHECK(r405.status == 405);
   CHECK(std::count(r405.headers.begin(), r405.headers.end(),
                    std::make_pair(std::string("Allow"), std::string("GET"))) == 1);
-  CHECK(std::count(r405.headers.begin(), r405.headers.end(),
-                   std::make_pair(std::string("X-Wped-Error"),
-                                  std::string("method_not_allowed"))) == 1);
+  CHECK(std::count(
+            r405.headers.begin(), r405.headers.end(),
+            std::make_pair(std::string("X-Wped-Error"), std::string("method_not_allowed"))) == 1);
   CHECK_THAT(r405.body, Catch::Contains("method_not_allowed"));
   auto trailing = request("GET", "/v1/status/");
   CHECK(router.dispatch(trailing).status == 404);
@@ -85,8 +86,9 @@ TEST_CASE("Router: unknown path 404, wrong method 405 with Allow", "[router]") {
 
 TEST_CASE("Router: invalid profile names in the path → 400", "[router]") {
   auto router = makeRouter();
-  for (const char* path : {"/v1/profiles/..", "/v1/profiles/%2e%2e", "/v1/profiles/a%2Fb", "/v1/profiles/a%0Ab",
-                           "/v1/profiles/", "/v1/profiles/../sites/1", "/v1/profiles/%00"}) {
+  for (const char* path :
+       {"/v1/profiles/..", "/v1/profiles/%2e%2e", "/v1/profiles/a%2Fb", "/v1/profiles/a%0Ab",
+        "/v1/profiles/", "/v1/profiles/../sites/1", "/v1/profiles/%00"}) {
     INFO(path);
     auto r = request("GET", path);
     auto resp = router.dispatch(r);

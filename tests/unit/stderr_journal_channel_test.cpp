@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "daemon/system/stderr_journal_channel.h"
 
 #include <Poco/Message.h>
 
-#include "daemon/system/stderr_journal_channel.h"
+#include <catch2/catch.hpp>
 
 using namespace wpe;
 
@@ -16,7 +16,8 @@ TEST_CASE("StderrJournalChannel: one line with an sd-daemon priority prefix", "[
   CHECK(StderrJournalChannel::journalPriority(Poco::Message::PRIO_TRACE) == 7);
 }
 
-TEST_CASE("StderrJournalChannel: newlines and control characters cannot forge lines", "[journal_channel]") {
+TEST_CASE("StderrJournalChannel: newlines and control characters cannot forge lines",
+          "[journal_channel]") {
   Poco::Message hostile("wped", "path /x\n<0>fake emergency\x1b[2J", Poco::Message::PRIO_NOTICE);
   auto line = StderrJournalChannel::format(hostile);
   CHECK(line == "<5>wped: path /x\\x0a<0>fake emergency\\x1b[2J\n");

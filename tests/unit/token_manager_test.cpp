@@ -450,8 +450,9 @@ TEST_CASE("TokenManager: short-lived tokens are not refreshed on every request",
           "[token_manager]") {
   Fixture f;
   int scheduleChanges = 0;
-  wpe::TokenManager manager("work", f.clock, f.store, f.client, f.logger, [] { return 0.0; }, {},
-                            [&] { ++scheduleChanges; });
+  wpe::TokenManager manager(
+      "work", f.clock, f.store, f.client, f.logger, [] { return 0.0; }, {},
+      [&] { ++scheduleChanges; });
   REQUIRE(manager.install(f.grant(6s)));
   REQUIRE(scheduleChanges == 1);
   f.transport.setHandler([](const wpe::HttpRequest&) {

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "common/wire.h"
+
+#include <catch2/catch.hpp>
 
 using namespace wpe;
 
@@ -8,7 +8,8 @@ TEST_CASE("Wire: error documents round-trip", "[wire]") {
   Error e(ErrorCode::RateLimited, "slow down \"now\"\n");
   e.retryAfter = std::chrono::seconds(30);
   auto json = errorToJson(e);
-  CHECK(json.rfind("{\"error\":{\"code\":\"rate_limited\",\"message\":\"slow down \\\"now\\\"\\n\"", 0) == 0);
+  CHECK(json.rfind("{\"error\":{\"code\":\"rate_limited\",\"message\":\"slow down \\\"now\\\"\\n\"",
+                   0) == 0);
   auto back = errorFromJson(json, 429);
   CHECK(back.code == ErrorCode::RateLimited);
   CHECK(back.message == "slow down \"now\"\n");
@@ -23,7 +24,8 @@ TEST_CASE("Wire: a non-error body becomes internal naming the status", "[wire]")
 }
 
 TEST_CASE("Wire: jsonQuote escapes control characters", "[wire]") {
-  CHECK(jsonQuote("a\x01" "b\\") == "\"a\\u0001b\\\\\"");
+  CHECK(jsonQuote("a\x01"
+                  "b\\") == "\"a\\u0001b\\\\\"");
 }
 
 TEST_CASE("Wire: status documents round-trip, extra profile facts kept", "[wire]") {
