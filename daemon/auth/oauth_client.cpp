@@ -1,5 +1,7 @@
 #include "daemon/auth/oauth_client.h"
 
+#include "daemon/upstream/retry_policy.h"
+
 #include <Poco/Base64Encoder.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -21,21 +23,6 @@ namespace {
 
 // An hour: a server asking for longer is treated as asking for an hour (security.md rule 6).
 constexpr std::chrono::seconds kMaxRetryAfter{3600};
-
-bool transientStatus(int status) {
-  switch (status) {
-    case 408:
-    case 425:
-    case 429:
-    case 500:
-    case 502:
-    case 503:
-    case 504:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // Server text may echo what we sent; never let a secret reach a message.
 void scrub(std::string& message, const std::vector<const Secret*>& secrets) {
@@ -84,24 +71,7 @@ bool OAuthClient::endpointAllowed(const std::string& url) {
 
 std::optional<std::chrono::seconds> OAuthClient::parseRetryAfter(const std::string& value,
                                                                  WallTime now) {
-  std::string v = value;
-  v.erase(0, v.find_first_not_of(" \t"));
-  v.erase(v.find_last_not_of(" \t") + 1);
-  if (v.empty()) return std::nullopt;
-  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    if (v.size() > 9) return kMaxRetryAfter;
-    return std::min(std::chrono::seconds(std::stol(v)), kMaxRetryAfter);
-  }
-  // Poco's parser is lenient; an IMF-fixdate always ends in "GMT" (RFC 9110 §5.6.7).
-  if (v.size() < 20 || v.compare(v.size() - 3, 3, "GMT") != 0) return std::nullopt;
-  Poco::DateTime when;
-  int tz = 0;
-  if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, v, when, tz)) {
-    return std::nullopt;
-  }
-  const auto at = std::chrono::system_clock::from_time_t(when.timestamp().epochTime() - tz);
-  const auto delta = std::chrono::duration_cast<std::chrono::seconds>(at - now);
-  return std::clamp(delta, std::chrono::seconds(0), kMaxRetryAfter);
+  return RetryPolicy::parseRetryAfter(value, now, kMaxRetryAfter);
 }
 
 HttpRequest OAuthClient::formRequest(const std::string& url, std::string body,
@@ -150,7 +120,7 @@ TokenOutcome OAuthClient::postToken(std::string body, const std::optional<Secret
     return out;
   }
   TokenFailure f;
-  if (transientStatus(r.status)) {
+  if (RetryPolicy::isTransientStatus(r.status)) {
     f.kind = TokenFailureKind::Transient;
     f.httpStatus = r.status;
     f.message = "the token endpoint answered HTTP " + std::to_string(r.status);

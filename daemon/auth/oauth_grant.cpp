@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "daemon/auth/rfc3339.h"
+#include "daemon/core/rfc3339.h"
 
 namespace wpe {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "daemon/auth/refresh_policy.h"
-#include "daemon/auth/rfc3339.h"
+#include "daemon/core/rfc3339.h"
 
 namespace wpe {
 

@@ -2,7 +2,7 @@
 
 #include "common/profile_wire.h"
 #include "common/wire.h"
-#include "daemon/auth/rfc3339.h"
+#include "daemon/core/rfc3339.h"
 #include "daemon/localapi/json_body.h"
 
 namespace wpe {

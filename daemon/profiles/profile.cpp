@@ -7,7 +7,7 @@
 
 #include "common/log_escape.h"
 #include "daemon/auth/refresh_policy.h"
-#include "daemon/auth/rfc3339.h"
+#include "daemon/core/rfc3339.h"
 #include "daemon/cache/cache_store.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/upstream/static_authorizer.h"

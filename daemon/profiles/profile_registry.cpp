@@ -1,6 +1,6 @@
 #include "daemon/profiles/profile_registry.h"
 
-#include "daemon/auth/rfc3339.h"
+#include "daemon/core/rfc3339.h"
 #include "daemon/cache/list_kind.h"
 
 namespace wpe {

@@ -9,18 +9,10 @@
 #include <random>
 
 #include "common/log_escape.h"
+#include "daemon/core/rfc3339.h"
 
 namespace wpe {
 namespace {
-
-std::string rfc3339(WallTime t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 bool covers(const std::vector<ListKind>& running, const std::vector<ListKind>& wanted) {
   return std::all_of(wanted.begin(), wanted.end(), [&](ListKind k) {
@@ -267,7 +259,7 @@ Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
     markedStale = staleMarks_[kind] != cleanMarks_[kind];
   }
   const auto& syncedAt = cached->state.syncedAt;
-  if (syncedAt) out.syncedAt = rfc3339(*syncedAt);
+  if (syncedAt) out.syncedAt = formatRfc3339(*syncedAt);
   out.stale = !syncedAt || markedStale || !out.lastError.empty() ||
               clock_.now() - *syncedAt > options_.interval;
   return out;

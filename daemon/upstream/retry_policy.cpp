@@ -59,6 +59,12 @@ std::chrono::milliseconds RetryPolicy::delay(int failedAttempts,
 
 std::optional<std::chrono::seconds> RetryPolicy::parseRetryAfter(const std::string& raw,
                                                                  WallTime now) const {
+  return parseRetryAfter(raw, now, options_.maxRetryAfter);
+}
+
+std::optional<std::chrono::seconds> RetryPolicy::parseRetryAfter(const std::string& raw,
+                                                                 WallTime now,
+                                                                 std::chrono::seconds max) {
   std::string value = raw;
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
   std::size_t start = 0;
@@ -68,8 +74,8 @@ std::optional<std::chrono::seconds> RetryPolicy::parseRetryAfter(const std::stri
 
   if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
     // Long digit strings saturate rather than overflow.
-    if (value.size() > 9) return options_.maxRetryAfter;
-    return std::min(std::chrono::seconds(std::stoll(value)), options_.maxRetryAfter);
+    if (value.size() > 9) return max;
+    return std::min(std::chrono::seconds(std::stoll(value)), max);
   }
   try {
     int tzd = 0;
@@ -78,7 +84,7 @@ std::optional<std::chrono::seconds> RetryPolicy::parseRetryAfter(const std::stri
     auto at = std::chrono::system_clock::from_time_t(when.timestamp().epochTime()) -
               std::chrono::seconds(tzd);
     auto delta = std::chrono::duration_cast<std::chrono::seconds>(at - now);
-    return std::clamp(delta, std::chrono::seconds(0), options_.maxRetryAfter);
+    return std::clamp(delta, std::chrono::seconds(0), max);
   } catch (const Poco::Exception&) {
     return std::nullopt;  // unparsable: no floor, the backoff alone decides
   }

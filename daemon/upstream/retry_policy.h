@@ -61,6 +61,9 @@ class RetryPolicy {
   // Retry-After: delta-seconds or an HTTP date (RFC 9110 §10.2.3), relative to `now`;
   // clamped to [0, maxRetryAfter]. nullopt when absent or unparsable.
   std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value, WallTime now) const;
+  // The same with an explicit cap, for callers without a policy (the OAuth client).
+  static std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value, WallTime now,
+                                                             std::chrono::seconds max);
 
  private:
   RetryPolicyOptions options_;

@@ -1,4 +1,4 @@
-#include "daemon/auth/rfc3339.h"
+#include "daemon/core/rfc3339.h"
 
 #include <time.h>
 
