@@ -84,7 +84,7 @@ int api(CliContext& ctx, const std::vector<std::string>& words) {
 
 void addApiCommand(CommandList& commands) {
   commands.push_back({"api",
-                      "api [-X M] PATH [--data D|@F]",
+                      "api [-X METHOD] PATH [--data JSON|@FILE]",
                       "authenticated WP Engine API request",
                       {"-X", "--data"},
                       api});

@@ -28,9 +28,14 @@ void printHelp(std::ostream& out) {
   out << "usage: wpectl [--socket PATH] [--profile NAME] [--json] COMMAND [ARGS]\n\n"
          "Talks to wped, the WP Engine API agent, over its Unix socket.\n\ncommands:\n";
   for (const auto& c : allCommands()) {
+    // Usage and summary side by side while they fit in 100 columns; a long usage gets the
+    // summary on the next line instead of a ragged table.
     std::string usage = "wpectl " + c.usage;
-    out << "  " << usage << std::string(usage.size() < 36 ? 36 - usage.size() : 1, ' ') << c.summary
-        << "\n";
+    if (usage.size() < 36) {
+      out << "  " << usage << std::string(36 - usage.size(), ' ') << c.summary << "\n";
+    } else {
+      out << "  " << usage << "\n" << std::string(38, ' ') << c.summary << "\n";
+    }
   }
   out << "\nglobal options:\n"
          "  --socket PATH   wped's socket (default $XDG_RUNTIME_DIR/wped/wped.sock; env "

@@ -167,7 +167,7 @@ int logout(CliContext& ctx, const std::vector<std::string>& words) {
 void addLoginCommands(CommandList& commands) {
   commands.push_back(
       {"login",
-       "login [--api-key|--basic|--oauth]",
+       "login [--api-key | --basic --user ID | --oauth [--no-browser] [--client-secret-stdin]]",
        "log in (secret from stdin or a no-echo prompt)",
        {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin"},
        login});

@@ -34,7 +34,7 @@ int token(CliContext& ctx, const std::vector<std::string>& words) {
 
 void addTokenCommands(CommandList& commands) {
   commands.push_back({"token",
-                      "token [--min-valid S] [--header]",
+                      "token [--min-valid SECONDS] [--header] [--json]",
                       "print a valid access token",
                       {"--min-valid", "--header"},
                       token});
