@@ -110,8 +110,9 @@ def test_2500_sites_every_site_once_and_refresh_waits_for_one_walk(make_stack):
 def test_503_with_retry_after_mid_sync_is_honoured_and_the_sync_completes(make_stack):
     stack = logged_in_and_synced(make_stack, sites=600)
     # Slow pages so the fault can be queued after the walk has begun: it then hits a later
-    # page (offset > 0), not the first.
-    stack.sandbox.control("POST", "/latency", {"ms": 150})
+    # page (offset > 0), not the first. 400 ms leaves room for a loaded CI machine between
+    # seeing the first request and queuing the fault.
+    stack.sandbox.control("POST", "/latency", {"ms": 400})
     stack.sandbox.reset_counters()
     outcome = {}
 
