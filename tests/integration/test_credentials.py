@@ -10,21 +10,11 @@ import sqlite3
 import subprocess
 import time
 
-import pytest
 
-from harness import WPECTL, wait_for
+from harness import wait_for
 
 
 # --- helpers (local to this module: conftest and the harness stay as they are) --------------
-
-def ctl_has(command):
-    """True once wpectl knows `command` (the CLI commands land separately from the daemon)."""
-    r = subprocess.run([WPECTL, command, "--help"], capture_output=True, text=True, timeout=10)
-    return f"wpectl {command}" in r.stdout
-
-
-needs_ctl_login = pytest.mark.skipif(not ctl_has("login"),
-                                     reason="wpectl login not built yet; recheck when it lands")
 
 
 def call(stack, method, path, body=None, timeout=30.0):
@@ -208,10 +198,9 @@ def test_no_secret_service_is_reported_and_login_says_so(make_stack):
     assert status == 503 and body["error"]["code"] == "keyring_unavailable", body
     assert "Secret Service" in body["error"]["message"]
     assert profile_state(stack)["state"] != "ready"
-    if ctl_has("login"):
-        r = stack.ctl("login", "--api-key", input=stack.info["api_key"] + "\n")
-        assert r.returncode == 1 and "Secret Service" in r.stderr, (r.returncode, r.stderr)
-        assert r.stderr.startswith("wpectl: ")
+    r = stack.ctl("login", "--api-key", input=stack.info["api_key"] + "\n")
+    assert r.returncode == 1 and "Secret Service" in r.stderr, (r.returncode, r.stderr)
+    assert r.stderr.startswith("wpectl: ")
 
 
 def test_no_session_bus_is_reported(make_stack):
@@ -235,10 +224,9 @@ def test_memory_store_logs_in_without_a_keyring(make_stack):
     assert status == 200 and token["authorization"] == "ApiKey " + stack.info["api_key"]
     status, _, sites = call(stack, "GET", "/v1/profiles/default/sites")
     assert status == 200 and sites["count"] == 25
-    if ctl_has("token"):
-        r = stack.ctl("token", "--header")
-        assert r.returncode == 0 and r.stdout.strip().endswith(stack.info["api_key"]), r.stderr
-        assert len(stack.ctl_json("sites")["results"]) == 25
+    r = stack.ctl("token", "--header")
+    assert r.returncode == 0 and r.stdout.strip().endswith(stack.info["api_key"]), r.stderr
+    assert len(stack.ctl_json("sites")["results"]) == 25
 
 
 def test_locked_keyring_answers_promptly_and_login_says_locked(make_stack):
@@ -255,11 +243,10 @@ def test_locked_keyring_answers_promptly_and_login_says_locked(make_stack):
     assert elapsed < 8.0, f"login took {elapsed:.1f}s with a locked keyring"
     assert status == 503 and body["error"]["code"] == "keyring_locked", body
     assert "locked" in body["error"]["message"]
-    if ctl_has("login"):
-        started = time.monotonic()
-        r = stack.ctl("login", "--api-key", input=stack.info["api_key"] + "\n")
-        assert time.monotonic() - started < 8.0
-        assert r.returncode == 1 and "locked" in r.stderr, (r.returncode, r.stderr)
+    started = time.monotonic()
+    r = stack.ctl("login", "--api-key", input=stack.info["api_key"] + "\n")
+    assert time.monotonic() - started < 8.0
+    assert r.returncode == 1 and "locked" in r.stderr, (r.returncode, r.stderr)
     started = time.monotonic()
     status_doc(stack)
     assert time.monotonic() - started < 2.0
@@ -267,7 +254,6 @@ def test_locked_keyring_answers_promptly_and_login_says_locked(make_stack):
 
 # --- the same through wpectl ----------------------------------------------------------------
 
-@needs_ctl_login
 def test_wpectl_login_logout_token(stack):
     r = stack.ctl("login", "--api-key", input="not-the-right-key-0123456789\n")
     assert r.returncode == 1 and r.stderr.startswith("wpectl: ") and "rejected" in r.stderr

@@ -4,24 +4,14 @@ mark the cached lists stale and resync them; paths cannot climb out of api_url
 (interface.md; security.md)."""
 
 import json
-import subprocess
 import threading
 import time
 
-import pytest
 
-from harness import WPECTL, wait_for
+from harness import wait_for
 
 
 # --- helpers (local to this module) -----------------------------------------------------
-
-def ctl_has(command):
-    r = subprocess.run([WPECTL, command, "--help"], capture_output=True, text=True, timeout=10)
-    return f"wpectl {command}" in r.stdout
-
-
-needs_ctl_api = pytest.mark.skipif(not ctl_has("api"),
-                                   reason="wpectl api not built yet; recheck when it lands")
 
 
 def raw(stack, method, path, body=None, headers=None):
@@ -173,7 +163,6 @@ def test_logged_out_profile_gets_login_required(stack):
     assert status == 404
 
 
-@needs_ctl_api
 def test_wpectl_api_passthrough(stack):
     login_and_sync(stack)
     r = stack.ctl("api", "/sites?limit=2")

@@ -3,27 +3,17 @@ walk per refresh however many callers ask, riding out a 503 with Retry-After, an
 old list (and saying so) when the API keeps failing (interface.md; architecture.md flow 4)."""
 
 import json
-import subprocess
 import threading
 import time
 import urllib.parse
 
-import pytest
 
-from harness import WPECTL, wait_for
+from harness import wait_for
 
 PAGES_2500 = 25  # 2,500 sites at the API's page size of 100
 
 
 # --- helpers (local to this module) -----------------------------------------------------
-
-def ctl_has(command):
-    r = subprocess.run([WPECTL, command, "--help"], capture_output=True, text=True, timeout=10)
-    return f"wpectl {command}" in r.stdout
-
-
-needs_ctl_sites = pytest.mark.skipif(not ctl_has("sites"),
-                                     reason="wpectl sites not built yet; recheck when it lands")
 
 
 def call(stack, method, path, body=None, timeout=120.0):
@@ -157,7 +147,6 @@ def test_persistent_500s_keep_the_old_list_and_status_says_why(make_stack):
     stack.sandbox.clear_faults()
 
 
-@needs_ctl_sites
 def test_wpectl_sites_refresh_fails_clearly_while_plain_sites_prints_the_old_list(make_stack):
     stack = logged_in_and_synced(make_stack)
     names = [s["name"] for s in call(stack, "GET", "/v1/profiles/default/sites")[2]["results"]]
@@ -238,7 +227,6 @@ def test_one_site_by_id_or_name_and_an_explicit_sync(make_stack):
     assert by_path["GET /v1/accounts"] == 1
 
 
-@needs_ctl_sites
 def test_wpectl_lists_and_one_site(make_stack):
     stack = logged_in_and_synced(make_stack)
     _, _, sites = call(stack, "GET", "/v1/profiles/default/sites")
