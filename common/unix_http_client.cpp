@@ -191,8 +191,12 @@ Result<HttpReply> UnixHttpClient::readReply(Clock::time_point deadline, bool& sa
       if (!n) return n.error();
       if (n.value() == 0) return brokenAnswer("EOF in body");
     }
-    reply.body.assign(buffer_, 0, contentLength);
-    buffer_.erase(0, contentLength);
+    if (buffer_.size() == contentLength) {
+      reply.body.swap(buffer_);  // the usual case: no copy of a large answer
+    } else {
+      reply.body.assign(buffer_, 0, contentLength);
+      buffer_.erase(0, contentLength);
+    }
   } else {
     for (;;) {  // no length: the body runs until the server closes
       auto n = readSome(deadline);

@@ -41,7 +41,8 @@ int CliContext::failReply(const HttpReply& reply) {
 }
 
 int CliContext::printJson(const HttpReply& reply) {
-  out_ << reply.body << "\n";
+  out_.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+  out_ << "\n";
   return kExitOk;
 }
 
