@@ -219,7 +219,8 @@ TEST_CASE("SiteCatalog: a re-login during a sync reruns it with the new credenti
   f.api.latencyMs = 50;
   Status running;
   std::thread sync([&] { running = f.catalog->sync(); });
-  while (!f.catalog->snapshot(ListKind::Sites)->syncing) std::this_thread::yield();
+  // Wait until the first round is under way upstream, so there is a round to discard.
+  while (f.api.requests == 0) std::this_thread::yield();
   f.catalog->setAuthorizer(std::make_shared<FakeAuthorizer>());
   sync.join();
   CHECK(running);
