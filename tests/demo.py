@@ -13,14 +13,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "integration"))
 if len(sys.argv) > 1:
     os.environ.setdefault("WPED_BUILD_DIR", os.path.abspath(sys.argv[1]))
 
-from harness import wait_for  # noqa: E402
+from harness import WPECTL, wait_for  # noqa: E402
 from harness.daemon import Daemon  # noqa: E402
 from harness.keyring import Keyring  # noqa: E402
 from harness.sandbox import Sandbox  # noqa: E402
@@ -37,9 +36,12 @@ def run(daemon, *args, input=None, env=None, show_input=None):
     if show_input:
         shown = f"{show_input} | {shown}"
     print(f"{DIM}$ {shown}{RESET}", flush=True)
-    r = daemon.ctl(*args, input=input, env=env, timeout=120)
+    # stderr merged into stdout, so messages show in the order a terminal would show them.
+    full_env = daemon.env(WPED_SOCKET=daemon.socket_path)
+    full_env.update(env or {})
+    r = subprocess.run([WPECTL, *args], input=input, env=full_env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=120)
     sys.stdout.write(r.stdout)
-    sys.stdout.write(r.stderr)
     if r.returncode != 0:
         raise SystemExit(f"demo: `{shown}` failed with exit {r.returncode}")
     return r
