@@ -13,6 +13,7 @@ real wped driven through the real wpectl — each test in its own temporary dire
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 
 import pytest
@@ -120,6 +121,19 @@ class Stack:
     def request_json(self, method, path, body=None):
         status, headers, data = self.daemon.request(method, path, body)
         return status, headers, (json.loads(data) if data else None)
+
+    def cache_db(self):
+        """The daemon's SQLite cache file."""
+        return os.path.join(self.daemon.cache_home, "wped", "cache.db")
+
+    def cache_rows(self, table="sites", profile="default"):
+        """Rows of `table` for `profile`, read by SQLite itself (read-only)."""
+        db = sqlite3.connect(f"file:{self.cache_db()}?mode=ro", uri=True, timeout=5)
+        try:
+            return db.execute(f"SELECT count(*) FROM {table} WHERE profile=?",
+                              (profile,)).fetchone()[0]
+        finally:
+            db.close()
 
     def canary_hits(self):
         return canary_hits([self.root], skip=(os.path.join(self.root, "sandbox"),))

@@ -4,7 +4,6 @@ holds exactly the old list or exactly the new one — never a torn mix — and t
 daemon serves it at once."""
 
 import json
-import os
 import random
 import sqlite3
 import threading
@@ -23,13 +22,11 @@ def call(stack, method, path, body=None, timeout=60.0):
     return status, (json.loads(text) if text else None)
 
 
-def cache_db(stack):
-    return os.path.join(stack.daemon.cache_home, "wped", "cache.db")
 
 
 def cached_site_ids(stack):
     """The site ids in the cache file, read by SQLite itself (WAL recovery included)."""
-    db = sqlite3.connect(cache_db(stack))
+    db = sqlite3.connect(stack.cache_db())
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return [row[0] for row in db.execute(

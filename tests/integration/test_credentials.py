@@ -5,8 +5,6 @@ and the cache, a restart needs neither the user nor the network, and a missing o
 keyring is reported plainly instead of hanging (interface.md; security.md)."""
 
 import json
-import os
-import sqlite3
 import subprocess
 import time
 
@@ -68,13 +66,6 @@ def keyring_items(stack, profile="default"):
                      if line.startswith("[") or line.startswith("attribute."))
 
 
-def cache_rows(stack, profile="default", table="sites"):
-    path = os.path.join(stack.daemon.cache_home, "wped", "cache.db")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    try:
-        return db.execute(f"SELECT count(*) FROM {table} WHERE profile=?", (profile,)).fetchone()[0]
-    finally:
-        db.close()
 
 
 def v1_requests(stack):
@@ -140,12 +131,12 @@ def sandbox_site_ids(stack):
 def test_logout_wipes_the_keyring_item_and_the_cache(stack):
     assert login_key(stack)[0] == 200
     wait_for(lambda: synced(stack), what="the first sync")
-    assert cache_rows(stack) == 25
+    assert stack.cache_rows() == 25
     status, _, body = call(stack, "POST", "/v1/profiles/default/logout")
     assert status == 200 and body["state"] == "logged_out", body
     assert keyring_items(stack) == ""
-    assert cache_rows(stack) == 0
-    assert cache_rows(stack, table="installs") == 0
+    assert stack.cache_rows() == 0
+    assert stack.cache_rows("installs") == 0
     assert profile_state(stack)["state"] == "logged_out"
     status, _, body = call(stack, "GET", "/v1/profiles/default/token")
     assert status == 401 and body["error"]["code"] == "login_required"

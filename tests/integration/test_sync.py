@@ -171,15 +171,6 @@ def test_no_secret_leaks_after_syncs(make_stack):
     assert stack.canary_hits() == []
 
 
-def cache_rows(stack, table="sites", profile="default"):
-    import os
-    import sqlite3
-    path = os.path.join(stack.daemon.cache_home, "wped", "cache.db")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    try:
-        return db.execute(f"SELECT count(*) FROM {table} WHERE profile=?", (profile,)).fetchone()[0]
-    finally:
-        db.close()
 
 
 def test_logout_during_a_sync_leaves_no_list_behind(make_stack):
@@ -196,7 +187,7 @@ def test_logout_during_a_sync_leaves_no_list_behind(make_stack):
     t.join(timeout=60)
     stack.sandbox.control("POST", "/latency", {"ms": 0})
     # The walk that was under way when the user logged out must not bring the list back.
-    assert cache_rows(stack) == 0 and cache_rows(stack, "installs") == 0
+    assert stack.cache_rows() == 0 and stack.cache_rows("installs") == 0
     status, _, body = call(stack, "GET", "/v1/profiles/default/sites")
     assert status == 401 and body["error"]["code"] == "login_required", body
 
