@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "common/html_escape.h"
 #include "common/log_escape.h"
 #include "daemon/auth/url_encoding.h"
 
@@ -13,32 +14,6 @@ namespace {
 
 // The watchdog re-checks the boottime deadline this often (so suspend counts, rule 7).
 constexpr std::chrono::milliseconds kWatchdogPoll{200};
-
-std::string htmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 LoopbackReply page(int status, const std::string& title, const std::string& text) {
   return {status, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + htmlEscape(title) +

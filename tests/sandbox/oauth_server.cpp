@@ -9,6 +9,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "common/html_escape.h"
 #include "tests/sandbox/json_text.h"
 
 namespace wpe {
@@ -19,29 +20,6 @@ Reply oauthError(int status, const std::string& error, const std::string& descri
                                         ",\"error_description\":" + json::quote(description) + "}");
   reply.header("Cache-Control", "no-store").header("Pragma", "no-cache");
   return reply;
-}
-
-std::string htmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
 }
 
 Reply errorPage(const std::string& text) {
