@@ -7,26 +7,18 @@
 
 #include "daemon/sync/raw_json.h"
 #include "tests/unit/fake_authorizer.h"
-#include "tests/unit/fake_wpe_api.h"
-#include "tests/unit/recording_sleeper.h"
+#include "tests/unit/sync_stack.h"
 
 using namespace wpe;
 using namespace wpe::testing;
 
 namespace {
 
-struct Fixture {
-  FakeTransport transport;
-  FakeClock clock;
-  RecordingSleeper sleeper;
-  RetryPolicy policy{{}, [] { return 0.0; }};
-  UpstreamClient client{transport, policy, sleeper, clock, Poco::Logger::get("test")};
-  PageFetcher fetcher{client, Poco::Logger::get("test"), 4};
-  FakeWpeApi api{2500};
+struct Fixture : SyncStack {
   FakeAuthorizer authorizer;
   TransportOptions options;
 
-  Fixture() {
+  Fixture() : SyncStack(2500) {
     api.attach(transport);
     options.profile = "work";
   }

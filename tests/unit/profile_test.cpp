@@ -4,13 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "daemon/cache/cache_store.h"
-#include "daemon/sync/page_fetcher.h"
-#include "daemon/upstream/upstream_client.h"
-#include "tests/unit/fake_wpe_api.h"
 #include "tests/unit/fakes.h"
-#include "tests/unit/recording_sleeper.h"
-#include "tests/unit/temp_dir.h"
+#include "tests/unit/sync_stack.h"
 
 using namespace wpe;
 using namespace wpe::testing;
@@ -21,15 +16,7 @@ constexpr const char* kKey = "canary-key-123";
 
 // A Profile over fakes: the API answers /user for kKey (else 401) and pages lists like the
 // real one; the keyring is a map; the cache is real SQLite in a temp dir.
-struct Fixture {
-  TempDir dir;
-  FakeTransport transport;
-  FakeClock clock;
-  RecordingSleeper sleeper;
-  RetryPolicy policy{{}, [] { return 0.0; }};
-  UpstreamClient upstream{transport, policy, sleeper, clock, Poco::Logger::get("test")};
-  PageFetcher fetcher{upstream, Poco::Logger::get("test"), 2};
-  FakeWpeApi api{120};
+struct Fixture : SyncStack {
   FakeCredentialStore store;
   std::unique_ptr<CacheStore> cache = openCache();
   LoginRegistry logins{clock};
@@ -37,7 +24,7 @@ struct Fixture {
   std::vector<std::string> syncRequests;
   ProfileServices services{store,
                            transport,
-                           upstream,
+                           client,
                            fetcher,
                            *cache,
                            logins,
@@ -48,7 +35,7 @@ struct Fixture {
                            [this](const std::string& p) { syncRequests.push_back(p); }};
   int userRequests = 0;
 
-  Fixture() {
+  Fixture() : SyncStack(120, 2) {
     transport.setHandler([this](const HttpRequest& r) -> Result<HttpResponse> {
       if (r.url.size() >= 5 && r.url.compare(r.url.size() - 5, 5, "/user") == 0) {
         ++userRequests;
@@ -60,12 +47,6 @@ struct Fixture {
       }
       return api.serve(r);
     });
-  }
-
-  std::unique_ptr<CacheStore> openCache() {
-    auto opened = CacheStore::open(dir.path(), clock, Poco::Logger::get("test"));
-    REQUIRE(opened);
-    return std::move(*opened);
   }
 
   std::unique_ptr<Profile> profile() {

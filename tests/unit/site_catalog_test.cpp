@@ -6,35 +6,21 @@
 #include <thread>
 
 #include "tests/unit/fake_authorizer.h"
-#include "tests/unit/fake_wpe_api.h"
-#include "tests/unit/recording_sleeper.h"
-#include "tests/unit/temp_dir.h"
+#include "tests/unit/sync_stack.h"
 
 using namespace wpe;
 using namespace wpe::testing;
 
 namespace {
 
-struct Fixture {
-  TempDir dir;
-  FakeTransport transport;
-  FakeClock clock;
-  RecordingSleeper sleeper;
-  RetryPolicy policy{{}, [] { return 0.0; }};
-  UpstreamClient client{transport, policy, sleeper, clock, Poco::Logger::get("test")};
-  PageFetcher fetcher{client, Poco::Logger::get("test"), 4};
-  FakeWpeApi api{250};
+struct Fixture : SyncStack {
   std::shared_ptr<FakeAuthorizer> authorizer = std::make_shared<FakeAuthorizer>();
-  std::unique_ptr<CacheStore> cache = open();
+  std::unique_ptr<CacheStore> cache = openCache();
   std::unique_ptr<SiteCatalog> catalog = makeCatalog();
 
   Fixture() { api.attach(transport); }
 
-  std::unique_ptr<CacheStore> open() {
-    auto store = CacheStore::open(dir.path(), clock, Poco::Logger::get("test"));
-    REQUIRE(store);
-    return std::move(*store);
-  }
+  std::unique_ptr<CacheStore> open() { return openCache(); }
   std::unique_ptr<SiteCatalog> makeCatalog() {
     SiteCatalogOptions options;
     options.profile = "default";
