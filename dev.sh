@@ -7,12 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian 12 packages: the build (compiler, cmake, make, POCO, SQLite, libsecret, libsystemd,
-# Catch2) and the real processes the tests and the demo run (gnome-keyring on a private D-Bus
-# session, secret-tool, systemd-analyze for the unit files, pytest, curl, openssl, setpriv,
-# sqlite3, ss).
+# Catch2), what wped needs at run time besides its libraries (ca-certificates: the system trust
+# store that verifies the live API), and the real processes the tests and the demo run
+# (gnome-keyring on a private D-Bus session, secret-tool, systemd-analyze for the unit files,
+# pytest, curl, openssl, setpriv, sqlite3, ss, pgrep; systemd-nspawn and debootstrap boot the
+# Debian 12 container with a real systemd user manager for tests/system).
 PACKAGES=(g++ cmake make pkg-config libpoco-dev libsqlite3-dev libsecret-1-dev libsystemd-dev
-  libssl-dev catch2 gnome-keyring dbus dbus-x11 libsecret-tools systemd python3 python3-pytest
-  curl openssl util-linux sqlite3 iproute2)
+  libssl-dev catch2 ca-certificates gnome-keyring dbus dbus-x11 libsecret-tools systemd python3
+  python3-pytest curl openssl util-linux sqlite3 iproute2 procps systemd-container debootstrap)
 
 install_missing() {
   local missing=()

@@ -4,6 +4,7 @@ The browser is played by oauth_browser.py; wped is driven over its socket."""
 
 import json
 import socket
+import subprocess
 import urllib.parse
 
 import pytest
@@ -242,9 +243,18 @@ def test_a_taken_redirect_port_is_a_clear_error(make_stack):
     assert wait_login_done(stack, started["login_id"])["state"] == "succeeded"
 
 
-def test_a_certificate_the_profile_does_not_trust_fails_the_exchange(make_stack):
-    stack = make_stack(daemon_config={
-        "profile.oauth": {"ca_file": "/etc/ssl/certs/ca-certificates.crt"}})
+def unrelated_ca(directory):
+    """A CA of the test's own that signed nothing the sandbox serves (not the system bundle:
+    a fresh Debian has none until ca-certificates is installed)."""
+    key, cert = directory / "other-ca.key", directory / "other-ca.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=unrelated test CA",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert
+
+
+def test_a_certificate_the_profile_does_not_trust_fails_the_exchange(make_stack, tmp_path):
+    stack = make_stack(daemon_config={"profile.oauth": {"ca_file": str(unrelated_ca(tmp_path))}})
     started = begin_login(stack)
     assert visit(redirect_of(stack, started["authorize_url"]))[0] == 200
     done = wait_login_done(stack, started["login_id"])
