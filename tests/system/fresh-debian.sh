@@ -34,7 +34,7 @@ if [ ! -e "$WORK/pristine/.ready" ]; then
 import sys
 sys.path.insert(0, sys.argv[1])
 import box
-box.debootstrap_minbase(sys.argv[2], sys.argv[3])
+box.debootstrap_minbase(sys.argv[2], sys.argv[3], debs=sys.argv[2] + "-debs")
 PY
   touch "$WORK/pristine/.ready"
 fi

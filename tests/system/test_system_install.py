@@ -16,8 +16,9 @@ def test_the_readme_system_wide_install_serves(base, sandbox):
         assert b.alice("command -v wpectl").stdout.strip() == "/usr/local/bin/wpectl"
         assert "/usr/local/bin/wped" in b.alice(
             "systemctl --user show wped.service -p ExecStart --value").stdout
-        r = b.alice("printf '%s\\n' \"$KEY\" | wpectl login --api-key && wpectl status --json",
-                    env={"KEY": sandbox.info["api_key"]})
+        r = b.alice("wpectl login --api-key", input=sandbox.info["api_key"] + "\n")
+        assert r.returncode == 0, r.stderr
+        r = b.alice("wpectl status --json")
         assert r.returncode == 0, r.stderr
         default = next(p for p in json.loads(r.stdout)["profiles"] if p["name"] == "default")
         assert default["state"] == "ready"
