@@ -2,12 +2,13 @@
 #   make demo   build, run wped against the bundled sandbox
 #   make test   build, run the whole test suite (ctest)
 #   make bench  build, run the benchmarks (they print figures)
+#   make deb    build, then the Debian package (build/packages/wped_VERSION_ARCH.deb) + lintian
 # Everything else is plain CMake: cmake -S . -B build && cmake --build build.
 
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo bench deb clean
 
 deps:
 	./dev.sh deps
@@ -24,6 +25,9 @@ demo: build
 
 bench: build
 	tests/bench/run.sh $(BUILD)
+
+deb: build
+	packaging/build-deb.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
