@@ -102,6 +102,9 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   p->endpoints->registerRoutes(context.router);
   context.statusProvider = p->registry.get();
   context.config.onChange([raw](const DaemonConfig&, const DaemonConfig& after) {
+    // A CA file replaced at the same path is read again only by a new TLS Context; the
+    // reload is the user's way to say "the files changed" (ca_file paths may be unchanged).
+    raw->transport.reloadTrust();
     raw->registry->apply(after);
     raw->scheduler->wake();
   });

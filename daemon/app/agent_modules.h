@@ -5,7 +5,8 @@
 //
 // build() runs on the main thread before serving starts: it opens the cache (a failure is
 // fatal: there would be nowhere to keep the site list), registers the routes, becomes the
-// status provider, subscribes to config reloads and starts the scheduler. stop() runs after
+// status provider, subscribes to config reloads (TLS trust re-read from the CA files, profiles
+// re-applied) and starts the scheduler. stop() runs after
 // serving stopped.
 
 #include <memory>

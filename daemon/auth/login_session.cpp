@@ -100,13 +100,13 @@ Status LoginSession::start() {
     return port.error();
   }
   redirectUri_ = "http://127.0.0.1:" + std::to_string(port.value()) + "/callback";
-  const char sep = profile_.authorizeUrl.find('?') == std::string::npos ? '?' : '&';
-  authorizeUrl_ =
-      profile_.authorizeUrl + sep +
+  // The endpoint exactly as configured, its own query kept (e.g. .../o/authorize/?tenant=x).
+  authorizeUrl_ = withQuery(
+      profile_.authorizeUrl,
       "response_type=code&client_id=" + percentEncode(profile_.clientId) +
-      "&redirect_uri=" + percentEncode(redirectUri_) + "&scope=" + percentEncode(profile_.scope) +
-      "&state=" + percentEncode(pkce_.state) + "&code_challenge=" + percentEncode(pkce_.challenge) +
-      "&code_challenge_method=S256";
+          "&redirect_uri=" + percentEncode(redirectUri_) +
+          "&scope=" + percentEncode(profile_.scope) + "&state=" + percentEncode(pkce_.state) +
+          "&code_challenge=" + percentEncode(pkce_.challenge) + "&code_challenge_method=S256");
   expiresAt_ = clock_.now() + std::chrono::duration_cast<WallTime::duration>(timeout_);
   deadline_ = clock_.boottime() + timeout_;
   {

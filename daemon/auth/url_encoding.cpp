@@ -27,4 +27,14 @@ std::string encode(std::string_view text, bool spaceAsPlus) {
 std::string percentEncode(std::string_view text) { return encode(text, false); }
 std::string formEncode(std::string_view text) { return encode(text, true); }
 
+std::string withQuery(const std::string& endpoint, std::string_view params) {
+  std::string out = endpoint;
+  if (out.find('?') == std::string::npos)
+    out += '?';
+  else if (out.back() != '?' && out.back() != '&')
+    out += '&';
+  out += params;
+  return out;
+}
+
 }  // namespace wpe

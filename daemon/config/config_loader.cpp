@@ -99,7 +99,11 @@ class Checker {
     return Error(ErrorCode::BadRequest, source_ + ": " + what);
   }
 
-  // An endpoint: https://, or http:// to a loopback host (warned). No credentials in it.
+  // An endpoint: https://, or http:// to a loopback host (warned). No credentials, no
+  // fragment in it. Returned exactly as written: RFC 6749 §3.1 uses an endpoint URI as given,
+  // query included, and servers such as Django OAuth Toolkit answer /o/token (no slash) with
+  // 301/404. Only api_url, a base that paths are joined to, loses its trailing slashes; the
+  // caller does that.
   Result<std::string> endpoint(const std::string& section, const std::string& key,
                                const std::string& value) const {
     static const char* kAllowed =
@@ -115,7 +119,11 @@ class Checker {
       return bad(section, key, value,
                  "must not carry user:password@ (secrets live in the keyring)");
     }
-    if (!uri.getFragment().empty()) return bad(section, key, value, "must not have a #fragment");
+    // Checked on the text: Poco::URI reports "…/token#" as having no fragment.
+    if (value.find('#') != std::string::npos) {
+      return bad(section, key, value,
+                 "must not have a #fragment (RFC 6749 §3.1); remove the # and what follows");
+    }
     if (uri.getScheme() == "http") {
       if (!isLoopbackHost(uri.getHost())) return bad(section, key, value, kAllowed);
       logger_.warning("%s: [%s] %s uses plain http:// to a loopback host: %s", source_, section,
@@ -123,9 +131,7 @@ class Checker {
     } else if (uri.getScheme() != "https") {
       return bad(section, key, value, kAllowed);
     }
-    std::string out = value;
-    while (out.size() > 1 && out.back() == '/') out.pop_back();
-    return out;
+    return value;
   }
 
  private:
@@ -218,6 +224,10 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
     auto url = check.endpoint(section, u.key, value);
     if (!url) return url.error();
     *u.field = url.value();
+    if (u.field == &profile.apiUrl) {
+      // The base of "{api_url}/sites": joined with one '/'.
+      while (u.field->size() > 1 && u.field->back() == '/') u.field->pop_back();
+    }
   }
   if (auto user = get("user"); !user.empty()) profile.user = user;
   if (auto clientId = get("client_id"); !clientId.empty()) profile.clientId = clientId;

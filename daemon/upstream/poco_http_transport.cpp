@@ -71,9 +71,18 @@ Error describeFailure(const Poco::Exception& e, Stage stage, const UpstreamUrl& 
   if (const auto* ssl = dynamic_cast<const Poco::Net::SSLException*>(&e)) {
     if (isTlsVerifyFailure(*ssl)) {
       const std::string profile = options.profile.empty() ? "NAME" : options.profile;
+      if (!options.caFile.empty()) {
+        // ca_file is set and is what failed: telling the user to set it would send them in a
+        // circle. Name the file; a replaced file is read again by `wpectl reload`.
+        return unreachable("TLS certificate verification failed for " + escapeForLog(url.host) +
+                           " against the CA file " + escapeForLog(options.caFile) +
+                           " (ca_file of profile " + profile + "): " + detail +
+                           ". Replace that file with the CA certificate that signed the "
+                           "server's certificate and run `wpectl reload`");
+      }
       return unreachable("TLS certificate verification failed for " + escapeForLog(url.host) +
                          " (" + detail + "). If the API uses a private CA, set ca_file in " +
-                         "[profile." + profile + "]");
+                         "[profile." + profile + "] and run `wpectl reload`");
     }
     return unreachable("TLS handshake with " + where + " failed (" + detail + ")");
   }
@@ -137,11 +146,21 @@ Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const std::string&
   }
 }
 
+void PocoHttpTransport::reloadTrust() {
+  std::map<std::string, std::vector<SessionPtr>> idle;  // closed after the lock is released
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  contexts_.clear();  // sessions in use hold their own reference to their Context
+  idle.swap(idle_);
+}
+
 Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
-    const UpstreamUrl& url, const TransportOptions& options, const std::string& key) {
+    const UpstreamUrl& url, const TransportOptions& options, const std::string& key,
+    std::uint64_t& generation) {
   std::vector<SessionPtr> stale;  // closed after the lock is released (TLS shutdown writes)
   {
     std::lock_guard lock(mutex_);
+    generation = generation_;
     auto it = idle_.find(key);
     while (it != idle_.end() && !it->second.empty()) {
       SessionPtr session = std::move(it->second.back());
@@ -162,8 +181,10 @@ Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
   return session;
 }
 
-void PocoHttpTransport::returnSession(const std::string& key, SessionPtr session) {
+void PocoHttpTransport::returnSession(const std::string& key, SessionPtr session,
+                                      std::uint64_t generation) {
   std::lock_guard lock(mutex_);
+  if (generation != generation_) return;  // made before reloadTrust(): maybe the old CA
   auto& idle = idle_[key];
   if (idle.size() < maxIdlePerHost_) idle.push_back(std::move(session));
 }
@@ -177,12 +198,13 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
   }
   const std::string key =
       url->scheme + "|" + url->host + "|" + std::to_string(url->port) + "|" + options.caFile;
-  auto session = takeSession(*url, options, key);
+  std::uint64_t generation = 0;
+  auto session = takeSession(*url, options, key, generation);
   if (!session) return SendOutcome{session.error(), SendPhase::NotSent};
 
   bool keepSession = false;
   SendOutcome outcome = exchange(**session, *url, request, options, keepSession);
-  if (keepSession) returnSession(key, std::move(*session));
+  if (keepSession) returnSession(key, std::move(*session), generation);
   return outcome;
 }
 

@@ -3,7 +3,8 @@
 //
 //  - https:// through Poco::Net::HTTPSClientSession with a Context of VERIFY_STRICT (chain and
 //    host name checked, also for loopback), trusting options.caFile when set and the system
-//    store otherwise. One Context per caFile, built once and cached.
+//    store otherwise. One Context per caFile, built on first use and cached until
+//    reloadTrust().
 //  - http:// only to loopback hosts; anything else is refused before a socket is opened.
 //  - Connections are reused: idle sessions are pooled per (scheme, host, port, caFile), taken
 //    for one exchange and returned after the whole response was read; a session whose exchange
@@ -13,14 +14,15 @@
 //    never logged.
 //
 // Errors (never exceptions): UpstreamUnreachable naming host:port and what failed (DNS,
-// connect, timeout, TLS verification — with the ca_file hint —, read); UpstreamError for a
-// body over the cap or a malformed response; BadRequest for a URL it refuses; Unavailable for
-// a ca_file that cannot be loaded.
+// connect, timeout, TLS verification — naming the ca_file used, or saying to set one —, read);
+// UpstreamError for a body over the cap or a malformed response; BadRequest for a URL it refuses;
+// Unavailable for a ca_file that cannot be loaded.
 //
 // Requires an SslInitializer alive for the whole lifetime. Thread-safe.
 
 #include <Poco/AutoPtr.h>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -50,22 +52,30 @@ class PocoHttpTransport final : public HttpTransport {
   Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options) override;
   SendOutcome sendWithPhase(const HttpRequest& request, const TransportOptions& options) override;
 
+  // Forgets every cached Context and closes every idle connection, so the next HTTPS request
+  // reads its CA file (or the system store) as it is on disk now; `wpectl reload` calls it. A
+  // connection in use keeps its exchange and is discarded afterwards, never pooled again.
+  void reloadTrust();
+
  private:
   using SessionPtr = std::unique_ptr<Poco::Net::HTTPClientSession>;
 
   Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const std::string& caFile);
   Result<SessionPtr> takeSession(const UpstreamUrl& url, const TransportOptions& options,
-                                 const std::string& key);
-  void returnSession(const std::string& key, SessionPtr session);
+                                 const std::string& key, std::uint64_t& generation);
+  void returnSession(const std::string& key, SessionPtr session, std::uint64_t generation);
   SendOutcome exchange(Poco::Net::HTTPClientSession& session, const UpstreamUrl& url,
                        const HttpRequest& request, const TransportOptions& options,
                        bool& keepSession);
 
   Poco::Logger& logger_;
   std::size_t maxIdlePerHost_;
-  std::mutex mutex_;  // guards contexts_ and idle_
+  std::mutex mutex_;  // guards contexts_, idle_ and generation_
   std::map<std::string, Poco::AutoPtr<Poco::Net::Context>> contexts_;
   std::map<std::string, std::vector<SessionPtr>> idle_;
+  // Bumped by reloadTrust(); a session taken under an older generation may hold an old
+  // Context, so it is not pooled again.
+  std::uint64_t generation_ = 0;
 };
 
 }  // namespace wpe

@@ -61,10 +61,11 @@ class Stack:
     """One sandbox, one keyring session and one wped pointed at them."""
 
     def __init__(self, root, sites=25, keyring="unlocked", memory=False, token_ttl=None,
-                 latency_ms=None, daemon_config=None, start=True):
+                 latency_ms=None, daemon_config=None, start=True, sandbox_options=None):
         self.root = root
         self.sandbox = Sandbox().start(os.path.join(root, "sandbox"), sites=sites,
-                                       token_ttl=token_ttl, latency_ms=latency_ms)
+                                       token_ttl=token_ttl, latency_ms=latency_ms,
+                                       **(sandbox_options or {}))
         self.info = self.sandbox.info
         self.daemon = Daemon(root=os.path.join(root, "wped"))
         self.keyring = Keyring().start(self.daemon.home, keyring)

@@ -19,7 +19,8 @@ bool parseInt(const std::string& text, long min, long max, long& out) {
 
 const char* Options::usage() {
   return "usage: wpe-sandbox --state-dir DIR [--listen 127.0.0.1:0] [--sites N] "
-         "[--token-ttl SECONDS] [--latency-ms MS]";
+         "[--token-ttl SECONDS] [--latency-ms MS] [--oauth-path-style plain|slash] "
+         "[--oauth-query NAME=VALUE]";
 }
 
 Result<Options> Options::parse(int argc, char** argv) {
@@ -47,6 +48,20 @@ Result<Options> Options::parse(int argc, char** argv) {
       if (!parseInt(value, 0, 600000, number))
         return Error(ErrorCode::BadRequest, "--latency-ms must be an integer from 0 to 600000");
       options.latency = std::chrono::milliseconds(number);
+    } else if (arg == "--oauth-path-style") {
+      if (value == "plain")
+        options.oauthStyle = OAuthEndpoints::Style::Plain;
+      else if (value == "slash")
+        options.oauthStyle = OAuthEndpoints::Style::Slash;
+      else
+        return Error(ErrorCode::BadRequest, "--oauth-path-style must be plain or slash");
+    } else if (arg == "--oauth-query") {
+      const auto eq = value.find('=');
+      if (eq == 0 || eq == std::string::npos || eq + 1 == value.size() ||
+          value.find_first_of("&#?% ") != std::string::npos)
+        return Error(ErrorCode::BadRequest,
+                     "--oauth-query must be NAME=VALUE (no &, #, ?, % or space), e.g. tenant=wpe");
+      options.oauthQuery = std::make_pair(value.substr(0, eq), value.substr(eq + 1));
     } else {
       return Error(ErrorCode::BadRequest, "unknown option " + std::string(arg) + "\n" + usage());
     }

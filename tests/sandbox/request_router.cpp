@@ -9,6 +9,8 @@
 #include <chrono>
 #include <thread>
 
+#include "tests/sandbox/json_text.h"
+
 namespace wpe {
 namespace {
 
@@ -61,9 +63,31 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(
 Reply RequestRouter::dispatch(const SandboxRequest& request) {
   const std::string& path = request.path;
   if (path == "/v1" || path.rfind("/v1/", 0) == 0) return api_.handle(request);
-  if (path == "/oauth/authorize") return oauth_.authorize(request);
-  if (path == "/oauth/token") return oauth_.token(request);
-  if (path == "/oauth/revoke") return oauth_.revoke(request);
+  const auto which = endpoints_.match(path);
+  if (which != OAuthEndpoints::Which::None && !endpoints_.hasRequiredParam(request)) {
+    // The parameter is part of the published endpoint URL: a client that lost it did not use
+    // the endpoint as given (RFC 6749 §3.1).
+    return Reply::json(
+        400, "{\"error\":\"invalid_request\",\"error_description\":" +
+                 json::quote("this endpoint's URL carries " + endpoints_.requiredParamText() +
+                             " in its query; use the URL exactly as published") +
+                 "}");
+  }
+  switch (which) {
+    case OAuthEndpoints::Which::Authorize:
+      return oauth_.authorize(request);
+    case OAuthEndpoints::Which::Token:
+      return oauth_.token(request);
+    case OAuthEndpoints::Which::Revoke:
+      return oauth_.revoke(request);
+    case OAuthEndpoints::Which::None:
+      break;
+  }
+  if (auto target = endpoints_.slashRedirect(request)) {
+    Reply reply = Reply::message(301, "Moved Permanently");
+    reply.header("Location", *target);
+    return reply;
+  }
   return Reply::notFound();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // RequestRouter: the POCO handler factory in front of everything. For each request it reads
-// the body (capped at 1 MiB), routes /_sandbox/ to Controls untouched, and for /v1 and /oauth
+// the body (capped at 1 MiB), routes /_sandbox/ to Controls untouched, and for /v1 and the
+// OAuth endpoints (where OAuthEndpoints puts them)
 // applies the configured latency, the next matching fault, the handler, the counters, and
 // finally writes the Reply or drops the connection. Thread-safe; all references must outlive
 // the HTTPServer that owns this factory.
@@ -17,16 +18,19 @@
 #include "tests/sandbox/controls.h"
 #include "tests/sandbox/counters.h"
 #include "tests/sandbox/fault_injector.h"
+#include "tests/sandbox/oauth_endpoints.h"
 #include "tests/sandbox/oauth_server.h"
 
 namespace wpe {
 
 class RequestRouter : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  RequestRouter(ApiHandlers& api, OAuthServer& oauth, Controls& controls, FaultInjector& faults,
-                Counters& counters, std::atomic<std::int64_t>& latencyMs, Poco::Logger& logger)
+  RequestRouter(ApiHandlers& api, OAuthServer& oauth, OAuthEndpoints endpoints, Controls& controls,
+                FaultInjector& faults, Counters& counters, std::atomic<std::int64_t>& latencyMs,
+                Poco::Logger& logger)
       : api_(api),
         oauth_(oauth),
+        endpoints_(std::move(endpoints)),
         controls_(controls),
         faults_(faults),
         counters_(counters),
@@ -45,6 +49,7 @@ class RequestRouter : public Poco::Net::HTTPRequestHandlerFactory {
 
   ApiHandlers& api_;
   OAuthServer& oauth_;
+  const OAuthEndpoints endpoints_;
   Controls& controls_;
   FaultInjector& faults_;
   Counters& counters_;

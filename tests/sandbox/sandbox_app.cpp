@@ -27,6 +27,7 @@
 #include "tests/sandbox/fault_injector.h"
 #include "tests/sandbox/file_writer.h"
 #include "tests/sandbox/json_text.h"
+#include "tests/sandbox/oauth_endpoints.h"
 #include "tests/sandbox/oauth_server.h"
 #include "tests/sandbox/request_router.h"
 #include "tests/sandbox/sandbox_credentials.h"
@@ -39,13 +40,13 @@ namespace {
 constexpr int kMaxThreads = 128;
 constexpr int kMinThreads = 64;
 
-std::string readyJson(const std::string& origin, const std::string& caFile,
-                      const SandboxCredentials& c) {
+std::string readyJson(const std::string& origin, const OAuthEndpoints& oauth,
+                      const std::string& caFile, const SandboxCredentials& c) {
   using json::quote;
   return "{\"api_url\":" + quote(origin + "/v1") +
-         ",\"authorize_url\":" + quote(origin + "/oauth/authorize") +
-         ",\"token_url\":" + quote(origin + "/oauth/token") +
-         ",\"revoke_url\":" + quote(origin + "/oauth/revoke") + ",\"ca_file\":" + quote(caFile) +
+         ",\"authorize_url\":" + quote(oauth.authorizeUrl(origin)) +
+         ",\"token_url\":" + quote(oauth.tokenUrl(origin)) +
+         ",\"revoke_url\":" + quote(oauth.revokeUrl(origin)) + ",\"ca_file\":" + quote(caFile) +
          ",\"api_key\":" + quote(c.apiKey.reveal()) + ",\"user\":" + quote(c.user) +
          ",\"password\":" + quote(c.password.reveal()) +
          ",\"client_id\":" + quote(c.publicClientId) +
@@ -109,19 +110,22 @@ int SandboxApp::run() {
     std::atomic<std::int64_t> latencyMs{options_.latency.count()};
     Controls controls(credentials, faults, oauth, tokens, counters, latencyMs);
 
+    const OAuthEndpoints endpoints(options_.oauthStyle, options_.oauthQuery);
+
     Poco::ThreadPool pool(kMinThreads, kMaxThreads);
     auto* params = new Poco::Net::HTTPServerParams;  // HTTPServer takes ownership
     params->setMaxThreads(kMaxThreads);
     params->setMaxQueued(1024);
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(15, 0));
-    Poco::Net::HTTPServer server(new RequestRouter(api, oauth, controls, faults, counters,
-                                                   latencyMs, logger_),  // owned by server
-                                 pool, socket, params);
+    Poco::Net::HTTPServer server(
+        new RequestRouter(api, oauth, endpoints, controls, faults, counters, latencyMs,
+                          logger_),  // owned by server
+        pool, socket, params);
     server.start();
 
-    if (auto written =
-            writeFileAtomically(readyFile, readyJson(origin, files->caFile, credentials), 0600);
+    if (auto written = writeFileAtomically(
+            readyFile, readyJson(origin, endpoints, files->caFile, credentials), 0600);
         !written) {
       logger_.error("%s", written.error().message);
       server.stopAll(true);

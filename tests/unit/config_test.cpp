@@ -101,6 +101,36 @@ user = 1234-abcd
   CHECK(r->profiles.at("ops").user == "1234-abcd");
 }
 
+TEST_CASE("ConfigLoader: OAuth endpoints are kept exactly as written", "[config]") {
+  // Django OAuth Toolkit publishes /o/authorize/, /o/token/, /o/revoke_token/ and answers the
+  // slash-less paths with 301/404; RFC 6749 §3.1 keeps an endpoint's query.
+  auto r = parse(R"(
+[profile.dot]
+auth = oauth
+client_id = abc
+api_url = https://api.example/v1/
+authorize_url = https://auth.example/o/authorize/?tenant=wpe
+token_url = https://auth.example/o/token/
+revoke_url = https://auth.example/o/revoke_token/?tenant=wpe&x=%2F
+)");
+  REQUIRE(r);
+  const auto& p = r->profiles.at("dot");
+  CHECK(p.authorizeUrl == "https://auth.example/o/authorize/?tenant=wpe");
+  CHECK(p.tokenUrl == "https://auth.example/o/token/");
+  CHECK(p.revokeUrl == "https://auth.example/o/revoke_token/?tenant=wpe&x=%2F");
+  CHECK(p.apiUrl == "https://api.example/v1");  // a base that paths are joined to
+}
+
+TEST_CASE("ConfigLoader: an endpoint with a #fragment is refused, saying what to do", "[config]") {
+  for (const char* key : {"authorize_url", "token_url", "revoke_url", "api_url"}) {
+    for (const char* url : {"https://auth.example/o/token/#x", "https://auth.example/o/token/#"}) {
+      auto m = errorOf(std::string("[profile.default]\n") + key + " = " + url + "\n");
+      CHECK_THAT(m, Catch::Contains(key) && Catch::Contains(url) && Catch::Contains("#fragment") &&
+                        Catch::Contains("remove"));
+    }
+  }
+}
+
 TEST_CASE("ConfigLoader: an empty profile section still defines the profile", "[config]") {
   auto r = parse("[profile.empty]\n");
   REQUIRE(r);

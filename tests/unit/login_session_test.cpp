@@ -8,6 +8,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <future>
@@ -140,6 +141,35 @@ TEST_CASE("LoginSession: authorize URL and listener on 127.0.0.1", "[login_sessi
   REQUIRE(session->redirectUri() == "http://127.0.0.1:" + std::to_string(port) + "/callback");
   REQUIRE(listeningAddresses(port) == std::vector<std::string>{"0100007F"});
   REQUIRE(session->state().state == LoginState::Pending);
+}
+
+TEST_CASE("LoginSession: the authorize endpoint's own path and query are kept", "[login_session]") {
+  // RFC 6749 §3.1: the request parameters are added to the endpoint's query with '&'.
+  struct Case {
+    std::string endpoint, prefix;
+  };
+  for (const Case& c :
+       {Case{"https://auth.example/o/authorize/", "https://auth.example/o/authorize/?"},
+        Case{"https://auth.example/o/authorize/?tenant=wpe",
+             "https://auth.example/o/authorize/?tenant=wpe&"},
+        Case{"https://auth.example/o/authorize/?", "https://auth.example/o/authorize/?"},
+        Case{"https://auth.example/a?tenant=wpe&", "https://auth.example/a?tenant=wpe&"}}) {
+    Fixture f;
+    wpe::ProfileConfig p = Fixture::profile();
+    p.authorizeUrl = c.endpoint;
+    LoginSession session(
+        p, f.client, f.clock, f.logger, std::nullopt,
+        [](const wpe::OAuthGrant&) { return wpe::Status(); }, 300s);
+    REQUIRE(session.start());
+    const std::string& url = session.authorizeUrl();
+    INFO(url);
+    CHECK(url.rfind(c.prefix + "response_type=code&client_id=cli&", 0) == 0);
+    CHECK(url.find("?&") == std::string::npos);
+    CHECK(url.find("&&") == std::string::npos);
+    CHECK(std::count(url.begin(), url.end(), '?') == 1);
+    CHECK(queryParam(url, "code_challenge").size() == 43);
+    session.cancel("test over");
+  }
 }
 
 TEST_CASE("LoginSession: bad callbacks send no token request and keep the login pending",

@@ -172,7 +172,7 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
     CHECK(server.seen.clientPorts[0] == server.seen.clientPorts[1]);  // one kept-alive connection
   }
 
-  SECTION("a certificate from another CA is refused with the ca_file hint") {
+  SECTION("a certificate from another CA is refused naming the ca_file that was used") {
     options.caFile = pki / "other.pem";
     HttpRequest request;
     request.url = server.url("/v1/sites");
@@ -181,11 +181,44 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
     CHECK(outcome.failedPhase == SendPhase::NotSent);
     const Error& e = outcome.result.error();
     CHECK(e.code == ErrorCode::UpstreamUnreachable);
-    CHECK_THAT(e.message, Catch::StartsWith("TLS certificate verification failed for 127.0.0.1 ("));
-    CHECK_THAT(e.message,
-               Catch::EndsWith("If the API uses a private CA, set ca_file in [profile.work]"));
+    CHECK_THAT(e.message, Catch::StartsWith("TLS certificate verification failed for 127.0.0.1 "
+                                            "against the CA file " +
+                                            (pki / "other.pem") + " (ca_file of profile work): "));
+    CHECK_THAT(e.message, Catch::Contains("certificate verify failed"));
+    CHECK_THAT(e.message, Catch::EndsWith("run `wpectl reload`"));
+    CHECK_THAT(e.message, !Catch::Contains("set ca_file"));
     std::lock_guard lock(server.seen.mutex);
     CHECK(server.seen.authorization.empty());  // nothing reached the handler
+  }
+
+  SECTION("a ca_file replaced in place is read again after reloadTrust(), not before") {
+    const std::string live = pki / "live.pem";
+    run("cp " + (pki / "other.pem") + " " + live);
+    options.caFile = live;
+    HttpRequest request;
+    request.url = server.url("/v1/sites");
+    REQUIRE_FALSE(transport.send(request, options));
+    run("cp " + (pki / "ca.pem") + " " + live);  // onto the file: same path and inode
+    transport.reloadTrust();
+    auto r = transport.send(request, options);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+  }
+
+  SECTION("after reloadTrust() no connection made with the old CA file is reused") {
+    const std::string live = pki / "live.pem";
+    run("cp " + (pki / "ca.pem") + " " + live);
+    options.caFile = live;
+    HttpRequest request;
+    request.url = server.url("/v1/sites");
+    REQUIRE(transport.send(request, options));  // leaves a kept-alive connection in the pool
+    run("cp " + (pki / "other.pem") + " " + live);
+    transport.reloadTrust();
+    auto r = transport.send(request, options);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Contains("against the CA file " + live));
+    std::lock_guard lock(server.seen.mutex);
+    CHECK(server.seen.authorization.size() == 1);  // the second request never reached it
   }
 
   SECTION("an unreadable ca_file is named") {
@@ -204,6 +237,8 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
     auto r = transport.send(request, options);
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error().message, Catch::StartsWith("TLS certificate verification failed"));
+    CHECK_THAT(r.error().message,
+               Catch::EndsWith("set ca_file in [profile.work] and run `wpectl reload`"));
   }
 
   SECTION("a body above the cap is an error") {

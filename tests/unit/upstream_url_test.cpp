@@ -18,6 +18,10 @@ TEST_CASE("UpstreamUrl: scheme rules and request targets", "[url]") {
   CHECK(u->host == "api.wpengineapi.com");
   CHECK(u->port == 443);
   CHECK(u->pathAndQuery == "/v1/sites/a%2Fb?x=1");
+  // An OAuth endpoint goes on the wire as configured: trailing slash and query kept.
+  auto dot = UpstreamUrl::parse("https://auth.example/o/token/?tenant=wpe");
+  REQUIRE(dot);
+  CHECK(dot->pathAndQuery == "/o/token/?tenant=wpe");
   auto v6 = UpstreamUrl::parse("http://[::1]:8080");
   REQUIRE(v6);
   CHECK(v6->host == "::1");

@@ -40,7 +40,8 @@ class Sandbox:
         self._log = None
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def start(self, state_dir, sites=25, token_ttl=None, latency_ms=None, timeout=30.0):
+    def start(self, state_dir, sites=25, token_ttl=None, latency_ms=None, oauth_path_style=None,
+              oauth_query=None, timeout=30.0):
         self.state_dir = str(state_dir)
         os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
         ready = os.path.join(self.state_dir, READY_FILE)
@@ -51,6 +52,10 @@ class Sandbox:
             args += ["--token-ttl", str(token_ttl)]
         if latency_ms is not None:
             args += ["--latency-ms", str(latency_ms)]
+        if oauth_path_style is not None:
+            args += ["--oauth-path-style", oauth_path_style]
+        if oauth_query is not None:
+            args += ["--oauth-query", oauth_query]
         self._log = open(os.path.join(self.state_dir, "sandbox.log"), "ab")
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log,
                                      stderr=subprocess.STDOUT)
@@ -175,16 +180,24 @@ class Sandbox:
         if challenge is not None:
             params["code_challenge"] = challenge
         status, headers, body = self.request(
-            "GET", "/oauth/authorize?" + urllib.parse.urlencode(params))
+            "GET", self.endpoint_target("authorize_url", urllib.parse.urlencode(params)))
         return status, headers.get("location"), body
 
     def token_request(self, form, basic=None):
-        """POST /oauth/token (form dict); basic=(id, secret) adds RFC 6749 §2.3.1 Basic auth.
-        Returns (status, headers, JSON or None)."""
-        return self._form_post("/oauth/token", form, basic)
+        """POST to the token endpoint (form dict); basic=(id, secret) adds RFC 6749 §2.3.1
+        Basic auth. Returns (status, headers, JSON or None)."""
+        return self._form_post(self.endpoint_target("token_url"), form, basic)
 
     def revoke(self, form, basic=None):
-        return self._form_post("/oauth/revoke", form, basic)
+        return self._form_post(self.endpoint_target("revoke_url"), form, basic)
+
+    def endpoint_target(self, key, query=""):
+        """Path and query of the published OAuth endpoint `key` (e.g. "token_url"), with
+        `query` appended to the endpoint's own query by '&' (RFC 6749 §3.1)."""
+        url = urllib.parse.urlsplit(self.info[key])
+        own = url.query
+        joined = "&".join(q for q in (own, query) if q)
+        return url.path + ("?" + joined if joined else "")
 
     def login(self, confidential=False, redirect_uri="http://127.0.0.1:8123/callback"):
         """The whole authorization-code + PKCE dance; returns the token response JSON."""
