@@ -36,6 +36,12 @@ BASE_PACKAGES = [
     "ca-certificates", "cmake", "sudo", "python3", "procps", "curl",
 ]
 BASE_REV = 1  # bump when the recipe below changes in a way the package list does not show
+# A user session and nothing of the product: the root the .deb is installed on, so that its
+# Depends alone must bring the runtime libraries.
+SESSION_PACKAGES = [
+    "systemd", "systemd-sysv", "dbus", "dbus-user-session", "libpam-systemd", "gnome-keyring",
+    "libsecret-tools", "sudo", "python3", "procps", "man-db", "bash-completion",
+]
 
 ALICE_UID = 1000
 ALICE_ENV = {
@@ -120,23 +126,44 @@ def debootstrap_minbase(target, log, debs=None):
                 pass
 
 
+def prepare_minbase(cache_dir):
+    """The cached pristine root (debootstrap --variant=minbase bookworm) the bases start from."""
+    minbase = os.path.join(cache_dir, f"minbase-{BASE_REV}")
+    if not os.path.exists(os.path.join(minbase, ".ready")):
+        new = minbase + ".new"
+        shutil.rmtree(new, ignore_errors=True)
+        open(minbase + ".log", "wb").close()
+        debootstrap_minbase(new, minbase + ".log", debs=os.path.join(cache_dir, "debs"))
+        shutil.rmtree(minbase, ignore_errors=True)
+        os.rename(new, minbase)
+        open(os.path.join(minbase, ".ready"), "w").close()
+    return minbase
+
+
 def prepare_base(cache_dir, packages=BASE_PACKAGES):
-    """Returns the path of the prepared base root, building it first if the cached one is
-    missing or was made from another recipe. Safe against concurrent callers (flock)."""
+    """Returns the path of a prepared base root — the pristine root plus `packages`, user alice
+    with linger enabled — building it first if no cached one was made from the same recipe.
+    Safe against concurrent callers (flock). Bases unused for two weeks are removed."""
     os.makedirs(cache_dir, exist_ok=True)
     base = os.path.join(cache_dir, f"base-{_stamp(packages)}")
     with open(os.path.join(cache_dir, ".base.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.path.exists(os.path.join(base, ".ready")):
+        ready = os.path.join(base, ".ready")
+        if os.path.exists(ready):
+            os.utime(ready)
             return base
-        for old in os.listdir(cache_dir):  # earlier recipes: not needed any more
-            if old.startswith("base-") and old != os.path.basename(base):
+        for old in os.listdir(cache_dir):
+            stamp = os.path.join(cache_dir, old, ".ready")
+            if (old.startswith("base-") and os.path.exists(stamp)
+                    and time.time() - os.path.getmtime(stamp) > 14 * 86400):
                 shutil.rmtree(os.path.join(cache_dir, old), ignore_errors=True)
         log = base + ".log"
         open(log, "wb").close()
         new = base + ".new"
         shutil.rmtree(new, ignore_errors=True)
-        debootstrap_minbase(new, log, debs=os.path.join(cache_dir, "debs"))
+        subprocess.run(["cp", "-a", "--reflink=auto", prepare_minbase(cache_dir), new],
+                       check=True)
+        os.unlink(os.path.join(new, ".ready"))
         shutil.copy("/etc/resolv.conf", os.path.join(new, "etc/resolv.conf"))
         # No service starts from a maintainer script inside the chroot.
         policy = os.path.join(new, "usr/sbin/policy-rc.d")
