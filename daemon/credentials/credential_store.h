@@ -1,7 +1,9 @@
 #pragma once
 // CredentialStore: where a profile's secret lives. One item per profile (security.md rule 9):
-// its non-secret attributes are the profile name and the auth kind; the secret value carries
-// everything secret (the API key, the Basic password, or the OAuth JSON blob).
+// its non-secret attributes are the profile name, the auth kind and the binding (where the
+// credential may be sent, see CredentialBinding); the secret value carries everything secret
+// (the API key, the Basic password, or the OAuth JSON blob). The store keeps the binding as
+// given and returns it on load; checking it is BoundCredentialStore's job.
 //
 // Implementations: SecretServiceStore (libsecret; the only file that includes
 // <libsecret/secret.h>) and MemoryStore (credential_store = memory: RAM only, said in status).
@@ -18,12 +20,14 @@
 
 #include "common/result.h"
 #include "common/secret.h"
+#include "daemon/credentials/credential_binding.h"
 
 namespace wpe {
 
 struct StoredCredential {
   std::string kind;  // "api_key" | "basic" | "oauth"
   Secret value;
+  CredentialBinding binding{};  // empty: an item stored before credentials were bound
 };
 
 enum class StoreState {
@@ -45,8 +49,8 @@ class CredentialStore {
   virtual ~CredentialStore() = default;
 
   virtual Result<std::optional<StoredCredential>> load(const std::string& profile) = 0;
-  // Replaces the profile's item in place. If the kind changed, the old item is removed only
-  // after the new one was stored, so a failure never loses the previous credential.
+  // Replaces the profile's item. If the kind or the binding changed, the old item is removed
+  // only after the new one was stored, so a failure never loses the previous credential.
   virtual Status save(const std::string& profile, const StoredCredential& credential) = 0;
   // Removes the profile's item; succeeds when there was none.
   virtual Status erase(const std::string& profile) = 0;

@@ -37,7 +37,11 @@ const SecretSchema* credentialSchema() {
     s.flags = SECRET_SCHEMA_NONE;
     s.attributes[0] = {"profile", SECRET_SCHEMA_ATTRIBUTE_STRING};
     s.attributes[1] = {"kind", SECRET_SCHEMA_ATTRIBUTE_STRING};
-    s.attributes[2] = {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING};
+    // The binding (CredentialBinding); items stored before it existed lack these three.
+    s.attributes[2] = {"origin", SECRET_SCHEMA_ATTRIBUTE_STRING};
+    s.attributes[3] = {"token_endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING};
+    s.attributes[4] = {"client_id", SECRET_SCHEMA_ATTRIBUTE_STRING};
+    s.attributes[5] = {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING};
     return s;
   }();
   return &schema;
@@ -62,10 +66,18 @@ using HashPtr = std::unique_ptr<GHashTable, HashUnref>;
 using ItemList = std::unique_ptr<GList, ItemListFree>;
 
 // Attribute tables copy their keys and values so nothing points into the caller's strings.
-HashPtr attributes(const std::string& profile, const std::string* kind = nullptr) {
+// With a credential: its kind and the non-empty parts of its binding (never its secret).
+HashPtr attributes(const std::string& profile, const StoredCredential* credential = nullptr) {
   HashPtr table(g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free));
   g_hash_table_insert(table.get(), g_strdup("profile"), g_strdup(profile.c_str()));
-  if (kind) g_hash_table_insert(table.get(), g_strdup("kind"), g_strdup(kind->c_str()));
+  if (!credential) return table;
+  auto put = [&table](const char* name, const std::string& value) {
+    if (!value.empty()) g_hash_table_insert(table.get(), g_strdup(name), g_strdup(value.c_str()));
+  };
+  put("kind", credential->kind);
+  put("origin", credential->binding.origin);
+  put("token_endpoint", credential->binding.tokenEndpoint);
+  put("client_id", credential->binding.clientId);
   return table;
 }
 
@@ -73,6 +85,11 @@ std::string attribute(SecretItem* item, const char* name) {
   HashPtr attrs(secret_item_get_attributes(item));
   const auto* value = static_cast<const char*>(g_hash_table_lookup(attrs.get(), name));
   return value ? value : "";
+}
+
+CredentialBinding bindingOf(SecretItem* item) {
+  return {attribute(item, "origin"), attribute(item, "token_endpoint"),
+          attribute(item, "client_id")};
 }
 
 // GLib messages name D-Bus paths and services, never our secrets; escaped all the same.
@@ -199,7 +216,8 @@ Result<std::optional<StoredCredential>> loadJob(const std::string& profile,
     if (!value) return Error(ErrorCode::KeyringUnavailable, "the keyring item has no secret");
     gsize length = 0;
     const gchar* bytes = secret_value_get(value, &length);
-    StoredCredential found{attribute(best, "kind"), Secret(std::string(bytes, length))};
+    StoredCredential found{attribute(best, "kind"), Secret(std::string(bytes, length)),
+                           bindingOf(best)};
     secret_value_unref(value);
     return std::optional<StoredCredential>(std::move(found));
   }
@@ -216,7 +234,7 @@ Result<std::string> saveJob(const std::string& profile, const StoredCredential& 
   auto service = readyService(cancellable);
   if (!service) return service.error();
   GError* raw = nullptr;
-  HashPtr attrs = attributes(profile, &credential.kind);
+  HashPtr attrs = attributes(profile, &credential);
   const std::string label = "wped: WP Engine credential (profile " + profile + ")";
   const std::string& bytes = credential.value.reveal();  // to the keyring, its one destination
   SecretValue* value =
@@ -227,13 +245,16 @@ Result<std::string> saveJob(const std::string& profile, const StoredCredential& 
                                 SECRET_COLLECTION_DEFAULT, label.c_str(), value, cancellable, &raw);
   secret_value_unref(value);
   if (!stored) return classify(ErrorPtr(raw).get());
-  // Only now that the new item exists may an item of another kind go.
+  // Only now that the new item exists may an item of another kind or binding go (a new login
+  // for another host, or an item rewritten with its binding).
   auto items = search(service->get(), profile, SECRET_SEARCH_NONE, cancellable);
   if (!items) return "could not look for an old item to remove: " + items.error().message;
   std::string warning;
   for (GList* l = items->get(); l; l = l->next) {
     auto* item = static_cast<SecretItem*>(l->data);
-    if (attribute(item, "kind") == credential.kind) continue;
+    if (attribute(item, "kind") == credential.kind && bindingOf(item) == credential.binding) {
+      continue;
+    }
     if (!secret_item_delete_sync(item, cancellable, &raw)) {
       warning = "could not remove the old item: " + classify(ErrorPtr(raw).get()).message;
       raw = nullptr;

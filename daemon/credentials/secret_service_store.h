@@ -2,9 +2,10 @@
 // SecretServiceStore: CredentialStore on the freedesktop Secret Service (gnome-keyring,
 // KeePassXC, …) through libsecret. The only file that includes <libsecret/secret.h> is its .cpp.
 //
-// Items: schema "com.wpengine.wped.Credential" with exactly two string attributes, `profile`
-// and `kind`; label "wped: WP Engine credential (profile NAME)"; one item per profile, stored
-// in the default collection. The secret value carries everything secret.
+// Items: schema "com.wpengine.wped.Credential" with the string attributes `profile`, `kind`
+// and the binding (`origin`; for oauth also `token_endpoint` and `client_id`; absent on items
+// stored before binding existed); label "wped: WP Engine credential (profile NAME)"; one item
+// per profile, stored in the default collection. The secret value carries everything secret.
 //
 // Threads: every libsecret/GLib call runs on one GlibWorker thread (its own GMainContext),
 // started by start(). Each call waits at most `deadline` (default 5 s); on timeout the job is

@@ -122,6 +122,9 @@ ApiResponse ProfileEndpoints::list(ApiRequest& request, ListKind kind) {
   if (!profile) return ApiResponse::error(profile.error());
   SiteCatalog& catalog = (*profile)->catalog();
   if (truthy(request.queryParam("refresh"))) {
+    // The profile's own reason (a credential bound to another host, a locked keyring) says
+    // more than the catalog's "not logged in"; asking also restores a profile not read yet.
+    if (auto usable = (*profile)->authorizer(); !usable) return ApiResponse::error(usable.error());
     if (auto synced = catalog.refresh(kind); !synced) return ApiResponse::error(synced.error());
   }
   auto snapshot = catalog.snapshot(kind);

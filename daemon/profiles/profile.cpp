@@ -100,9 +100,10 @@ const char* credentialStateName(CredentialState state) {
 Profile::Profile(ProfileConfig config, ProfileServices& services)
     : config_(std::move(config)),
       services_(services),
+      store_(services.store, config_, services.logger, loginHint()),
       oauthClient_(config_, services.transport, transportFor(config_), services.clock) {
   tokens_ = std::make_shared<TokenManager>(
-      config_.name, services_.clock, services_.store, oauthClient_, services_.logger,
+      config_.name, services_.clock, store_, oauthClient_, services_.logger,
       RefreshPolicy::systemRandom(),
       [this](const std::string& profile) {
         {
@@ -149,13 +150,25 @@ Status Profile::restore() {
     std::lock_guard lock(mutex_);
     seen = credentialChanges_;
   }
-  auto loaded = services_.store.load(config_.name);
+  auto loaded = store_.load(config_.name);
   if (!loaded) {
-    std::lock_guard lock(mutex_);
-    if (credentialChanges_ != seen) return {};
-    state_ = loaded.error().code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
-                                                             : CredentialState::StoreUnavailable;
-    detail_ = loaded.error().message;
+    // LoginRequired: the credential is bound to another host (store_ refused it).
+    const ErrorCode code = loaded.error().code;
+    {
+      std::lock_guard lock(mutex_);
+      if (credentialChanges_ != seen) return {};
+      state_ = code == ErrorCode::LoginRequired   ? CredentialState::LoginRequired
+               : code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
+                                                  : CredentialState::StoreUnavailable;
+      detail_ = loaded.error().message;
+      if (code == ErrorCode::LoginRequired) {
+        authorizer_.reset();
+        catalog_->setAuthorizer(nullptr);
+      }
+    }
+    if (code == ErrorCode::LoginRequired && services_.onLoginRequired) {
+      services_.onLoginRequired(config_.name);
+    }
     return loaded.error();
   }
   if (!loaded->has_value()) {
@@ -285,7 +298,7 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   if (response->status < 200 || response->status >= 300) {
     return services_.upstream.errorFor(*response);
   }
-  auto saved = services_.store.save(config_.name, credential);
+  auto saved = store_.save(config_.name, credential);
   if (!saved) {
     Error error = saved.error();
     error.message = std::string("the ") + what + " was accepted by the API but could not be " +
@@ -335,7 +348,7 @@ Status Profile::logout() {
     std::lock_guard lock(mutex_);
     kind = kind_;
   }
-  Status erased = kind == "oauth" ? tokens_->logout() : services_.store.erase(config_.name);
+  Status erased = kind == "oauth" ? tokens_->logout() : store_.erase(config_.name);
   if (!erased) return erased;
   {
     std::lock_guard lock(mutex_);

@@ -7,6 +7,11 @@
 // password), oauth (TokenManager's grant JSON). The kind stored in the keyring is what the
 // profile uses; `auth` in the config is the default method for `wpectl login`.
 //
+// Binding: every keyring access goes through a BoundCredentialStore for this config, so a
+// credential issued for another API host, token endpoint or client is refused
+// (login_required, naming both) and never sent; a reload that changes them builds a new
+// Profile, whose restore() re-checks.
+//
 // Lifecycle: restore() at start (and again from the scheduler while the keyring was locked or
 // unavailable), login*(), logout(). tick() is the scheduler's hook (OAuth refreshes, restore
 // retries). Thread-safe: one mutex guards the credential state; no lock is held across
@@ -28,6 +33,7 @@
 #include "daemon/auth/token_info.h"
 #include "daemon/auth/token_manager.h"
 #include "daemon/config/profile_config.h"
+#include "daemon/profiles/bound_credential_store.h"
 #include "daemon/profiles/profile_services.h"
 #include "daemon/sync/site_catalog.h"
 
@@ -116,6 +122,7 @@ class Profile {
 
   const ProfileConfig config_;
   ProfileServices& services_;
+  BoundCredentialStore store_;  // services_.store, bound to config_; all keyring access
   OAuthClient oauthClient_;
   std::shared_ptr<TokenManager> tokens_;
   std::unique_ptr<SiteCatalog> catalog_;

@@ -148,19 +148,80 @@ TEST_CASE("SecretServiceStore: the secret is never an attribute", "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("attrs");
   const std::string secret = "s3cr3t-value-XYZ";
-  REQUIRE(store->save(profile, {"basic", Secret(secret)}));
+  REQUIRE(store->save(profile, {"basic", Secret(secret), {"https://api.example.test"}}));
   const auto attrs = attributeLines(profile);
   REQUIRE(!attrs.empty());
   for (const auto& line : attrs) {
     INFO(line);
     CHECK(line.find(secret) == std::string::npos);
-    const bool known = line.rfind("attribute.profile = ", 0) == 0 ||
-                       line.rfind("attribute.kind = ", 0) == 0 ||
-                       line.rfind("attribute.xdg:schema = ", 0) == 0;
+    const bool known =
+        line.rfind("attribute.profile = ", 0) == 0 || line.rfind("attribute.kind = ", 0) == 0 ||
+        line.rfind("attribute.origin = ", 0) == 0 || line.rfind("attribute.xdg:schema = ", 0) == 0;
     CHECK(known);
   }
   CHECK(searchItems(profile).find("label = wped: WP Engine credential (profile " + profile + ")") !=
         std::string::npos);
+  REQUIRE(store->erase(profile));
+}
+
+TEST_CASE("SecretServiceStore: the binding is kept as attributes and loads back", "[ready]") {
+  auto store = startedStore();
+  const auto profile = uniqueProfile("binding");
+  const wpe::CredentialBinding binding{"https://api.example.test:8443",
+                                       "https://auth.example.test/o/token/", "client-42"};
+  REQUIRE(store->save(profile, {"oauth", Secret(R"({"refresh_token":"rt-1"})"), binding}));
+  const auto attrs = attributeLines(profile);
+  auto has = [&attrs](const std::string& line) {
+    return std::find(attrs.begin(), attrs.end(), line) != attrs.end();
+  };
+  CHECK(has("attribute.origin = https://api.example.test:8443"));
+  CHECK(has("attribute.token_endpoint = https://auth.example.test/o/token/"));
+  CHECK(has("attribute.client_id = client-42"));
+  auto loaded = store->load(profile);
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  CHECK((*loaded)->binding == binding);
+  REQUIRE(store->erase(profile));
+}
+
+TEST_CASE("SecretServiceStore: an item without binding is rewritten with one, still one item",
+          "[ready]") {
+  auto store = startedStore();
+  const auto profile = uniqueProfile("migrate");
+  // An empty binding stores exactly what wped stored before binding existed.
+  REQUIRE(store->save(profile, {"api_key", Secret("old-key")}));
+  for (const auto& line : attributeLines(profile)) {
+    INFO(line);
+    CHECK((line.rfind("attribute.profile = ", 0) == 0 || line.rfind("attribute.kind = ", 0) == 0 ||
+           line.rfind("attribute.xdg:schema = ", 0) == 0));
+  }
+  auto old = store->load(profile);
+  REQUIRE(old);
+  REQUIRE(old->has_value());
+  CHECK((*old)->binding.empty());
+
+  REQUIRE(store->save(profile, {"api_key", Secret("old-key"), {"https://api.example.test"}}));
+  CHECK(itemCount(profile) == 1);
+  auto bound = store->load(profile);
+  REQUIRE(bound);
+  REQUIRE(bound->has_value());
+  CHECK((*bound)->binding.origin == "https://api.example.test");
+  CHECK((*bound)->value.reveal() == "old-key");
+  REQUIRE(store->erase(profile));
+}
+
+TEST_CASE("SecretServiceStore: a login for another host replaces the item bound to the old one",
+          "[ready]") {
+  auto store = startedStore();
+  const auto profile = uniqueProfile("rebind");
+  REQUIRE(store->save(profile, {"api_key", Secret("key-a"), {"https://a.example.test"}}));
+  REQUIRE(store->save(profile, {"api_key", Secret("key-b"), {"https://b.example.test"}}));
+  CHECK(itemCount(profile) == 1);
+  auto loaded = store->load(profile);
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  CHECK((*loaded)->binding.origin == "https://b.example.test");
+  CHECK((*loaded)->value.reveal() == "key-b");
   REQUIRE(store->erase(profile));
 }
 

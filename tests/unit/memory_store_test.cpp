@@ -82,3 +82,13 @@ TEST_CASE("MemoryStore: concurrent saves and loads stay consistent", "[memory_st
     CHECK((*store.load("p" + std::to_string(t)))->value.reveal() == "499");
   }
 }
+
+TEST_CASE("MemoryStore: the binding is kept with the credential", "[memory_store]") {
+  MemoryStore store;
+  const wpe::CredentialBinding binding{"https://api.example.test", "https://a.test/token", "c1"};
+  REQUIRE(store.save("p", {"oauth", Secret("{}"), binding}));
+  auto loaded = store.load("p");
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  CHECK((*loaded)->binding == binding);
+}

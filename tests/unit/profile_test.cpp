@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "daemon/credentials/memory_store.h"
 #include "tests/unit/fakes.h"
 #include "tests/unit/sync_stack.h"
 
@@ -49,11 +50,17 @@ struct Fixture : SyncStack {
     });
   }
 
-  std::unique_ptr<Profile> profile() {
+  std::unique_ptr<Profile> profile(std::string apiUrl = "https://api.example.test/v1") {
     ProfileConfig config;
     config.name = "default";
-    config.apiUrl = "https://api.example.test/v1";
+    config.apiUrl = std::move(apiUrl);
     return std::make_unique<Profile>(config, services);
+  }
+
+  int requestsTo(const std::string& prefix) const {
+    int n = 0;
+    for (const auto& r : transport.requests()) n += r.url.rfind(prefix, 0) == 0 ? 1 : 0;
+    return n;
   }
 };
 
@@ -177,4 +184,156 @@ TEST_CASE("Profile: an OAuth login needs a client_id", "[profile]") {
   REQUIRE_FALSE(started);
   CHECK(started.error().code == ErrorCode::BadRequest);
   CHECK(started.error().message.find("client_id") != std::string::npos);
+}
+
+TEST_CASE("Profile: a stored API key is never sent to another API host", "[profile][binding]") {
+  Fixture f;
+  REQUIRE(f.profile()->loginWithApiKey(Secret(kKey)));
+
+  auto moved = f.profile("https://other.example.test:8443/v1");
+  auto restored = moved->restore();
+  REQUIRE_FALSE(restored);
+  auto snap = moved->snapshot();
+  CHECK(snap.state == CredentialState::LoginRequired);
+  CHECK(snap.detail.find("https://api.example.test") != std::string::npos);
+  CHECK(snap.detail.find("https://other.example.test:8443") != std::string::npos);
+  CHECK(snap.detail.find("wpectl login --profile default") != std::string::npos);
+
+  auto token = moved->token(std::chrono::seconds(0));
+  REQUIRE_FALSE(token);
+  CHECK(token.error().code == ErrorCode::LoginRequired);
+  CHECK(token.error().message.find("https://other.example.test:8443") != std::string::npos);
+  CHECK(token.error().message.find(kKey) == std::string::npos);
+  auto synced = moved->catalog().sync();
+  REQUIRE_FALSE(synced);
+  CHECK(moved->authorizer().error().code == ErrorCode::LoginRequired);
+  CHECK(f.requestsTo("https://other.example.test") == 0);
+  CHECK(f.loginRequired == std::vector<std::string>{"default"});
+  // Not deleted: the old host still gets its key, and a new login replaces it.
+  REQUIRE(f.store.item("default"));
+  auto back = f.profile();
+  REQUIRE(back->restore());
+  CHECK(back->token(std::chrono::seconds(0)));
+}
+
+TEST_CASE("Profile: the binding is the origin, so another path on the same host keeps working",
+          "[profile][binding]") {
+  Fixture f;
+  REQUIRE(f.profile("https://API.example.test:443/v1")->loginWithApiKey(Secret(kKey)));
+  auto profile = f.profile("https://api.example.test/v2");
+  REQUIRE(profile->restore());
+  CHECK(profile->snapshot().state == CredentialState::Ready);
+}
+
+TEST_CASE("Profile: a new login on the new host replaces the refused credential",
+          "[profile][binding]") {
+  Fixture f;
+  REQUIRE(f.profile()->loginWithBasic("api-user-1", Secret("pw-secret")));
+  auto moved = f.profile("https://other.example.test/v1");
+  REQUIRE_FALSE(moved->restore());
+  REQUIRE(moved->loginWithApiKey(Secret(kKey)));
+  CHECK(moved->snapshot().state == CredentialState::Ready);
+  auto stored = f.store.item("default");
+  REQUIRE(stored);
+  CHECK(stored->kind == "api_key");
+  CHECK(stored->binding.origin == "https://other.example.test");
+  auto restarted = f.profile("https://other.example.test/v1");
+  REQUIRE(restarted->restore());
+  CHECK(restarted->snapshot().state == CredentialState::Ready);
+}
+
+TEST_CASE("Profile: an item stored before binding existed is bound once to the configured host",
+          "[profile][binding]") {
+  Fixture f;
+  REQUIRE(f.store.save("default", StoredCredential{"api_key", Secret(kKey)}));
+  const int savesBefore = f.store.saves();
+
+  auto profile = f.profile("https://api.example.test:8443/v1");
+  REQUIRE(profile->restore());
+  CHECK(profile->snapshot().state == CredentialState::Ready);
+  auto stored = f.store.item("default");
+  REQUIRE(stored);
+  CHECK(stored->binding.origin == "https://api.example.test:8443");
+  CHECK(stored->value.reveal() == kKey);
+  CHECK(f.store.saves() == savesBefore + 1);
+
+  REQUIRE(f.profile("https://api.example.test:8443/v1")->restore());
+  CHECK(f.store.saves() == savesBefore + 1);  // once
+
+  auto moved = f.profile("https://api.example.test/v1");  // another port is another origin
+  REQUIRE_FALSE(moved->restore());
+  CHECK(moved->snapshot().state == CredentialState::LoginRequired);
+}
+
+TEST_CASE("Profile: credential_store = memory refuses a credential for another host the same way",
+          "[profile][binding]") {
+  Fixture f;
+  MemoryStore memory;
+  ProfileServices services{memory,
+                           f.transport,
+                           f.client,
+                           f.fetcher,
+                           *f.cache,
+                           f.logins,
+                           f.clock,
+                           Poco::Logger::get("test"),
+                           std::chrono::seconds(900),
+                           {},
+                           {}};
+  ProfileConfig config;
+  config.apiUrl = "https://api.example.test/v1";
+  REQUIRE(Profile(config, services).loginWithApiKey(Secret(kKey)));
+  REQUIRE((*memory.load("default"))->binding.origin == "https://api.example.test");
+
+  config.apiUrl = "https://other.example.test/v1";
+  Profile moved(config, services);
+  REQUIRE_FALSE(moved.restore());
+  auto token = moved.token(std::chrono::seconds(0));
+  REQUIRE_FALSE(token);
+  CHECK(token.error().code == ErrorCode::LoginRequired);
+  CHECK(token.error().message.find("https://api.example.test") != std::string::npos);
+  CHECK(f.requestsTo("https://other.example.test") == 0);
+}
+
+TEST_CASE("Profile: an OAuth grant is refused when the token endpoint or the client changes",
+          "[profile][binding]") {
+  Fixture f;
+  ProfileConfig config;
+  config.auth = AuthKind::OAuth;
+  config.apiUrl = "https://api.example.test/v1";
+  config.tokenUrl = "https://auth.example.test/oauth/token";
+  config.clientId = "client-1";
+  OAuthGrant grant;
+  grant.accessToken = Secret("canary-access-token");
+  grant.expiresAt = f.clock.now() + std::chrono::hours(1);
+  grant.lifetime = std::chrono::hours(1);
+  grant.refreshToken = Secret("canary-refresh-token");
+  REQUIRE(f.store.save(
+      "default", {"oauth", grant.toJson(), BoundCredentialStore::bindingFor(config, "oauth")}));
+  {
+    Profile same(config, f.services);
+    REQUIRE(same.restore());
+    CHECK(same.token(std::chrono::seconds(0)));
+  }
+
+  SECTION("token endpoint") {
+    config.tokenUrl = "https://evil.example.test/oauth/token";
+    Profile moved(config, f.services);
+    REQUIRE_FALSE(moved.restore());
+    auto token = moved.token(std::chrono::seconds(0));
+    REQUIRE_FALSE(token);
+    CHECK(token.error().code == ErrorCode::LoginRequired);
+    CHECK(token.error().message.find("https://auth.example.test/oauth/token") != std::string::npos);
+    CHECK(token.error().message.find("https://evil.example.test/oauth/token") != std::string::npos);
+    CHECK(token.error().message.find("canary") == std::string::npos);
+  }
+  SECTION("client id") {
+    config.clientId = "client-2";
+    Profile moved(config, f.services);
+    REQUIRE_FALSE(moved.restore());
+    CHECK(moved.snapshot().state == CredentialState::LoginRequired);
+    CHECK(moved.snapshot().detail.find("client-2") != std::string::npos);
+  }
+  CHECK(f.transport.requestCount() == 0);
+  CHECK(f.store.item("default"));
 }

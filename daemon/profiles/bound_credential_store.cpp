@@ -1,0 +1,116 @@
+#include "daemon/profiles/bound_credential_store.h"
+
+#include <Poco/Logger.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/log_escape.h"
+
+namespace wpe {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// One line naming a binding for a person: the origin, and for oauth where the grant came from.
+std::string describe(const CredentialBinding& b) {
+  std::string out = b.origin.empty() ? "(no API host)" : b.origin;
+  if (!b.tokenEndpoint.empty()) out += " (token endpoint " + b.tokenEndpoint;
+  if (!b.clientId.empty())
+    out += (b.tokenEndpoint.empty() ? " (" : ", ") + ("client id " + b.clientId);
+  if (!b.tokenEndpoint.empty() || !b.clientId.empty()) out += ")";
+  return out;
+}
+
+}  // namespace
+
+BoundCredentialStore::BoundCredentialStore(CredentialStore& inner, ProfileConfig config,
+                                           Poco::Logger& logger, std::string loginHint)
+    : inner_(inner),
+      config_(std::move(config)),
+      logger_(logger),
+      loginHint_(std::move(loginHint)) {}
+
+std::string BoundCredentialStore::originOf(const std::string& url) {
+  try {
+    const Poco::URI uri(url);
+    const std::string scheme = lower(uri.getScheme());
+    std::string host = lower(uri.getHost());
+    if (scheme.empty() || host.empty()) return url;
+    if (host.find(':') != std::string::npos) host = "[" + host + "]";
+    const unsigned short port = uri.getSpecifiedPort();
+    const bool defaultPort =
+        port == 0 || (scheme == "https" && port == 443) || (scheme == "http" && port == 80);
+    return scheme + "://" + host + (defaultPort ? "" : ":" + std::to_string(port));
+  } catch (const Poco::Exception&) {
+    return url;  // the config loader rejects such URLs; compared as text all the same
+  }
+}
+
+CredentialBinding BoundCredentialStore::bindingFor(const ProfileConfig& config,
+                                                   const std::string& kind) {
+  CredentialBinding binding;
+  // Every kind's secret (or the access token it yields) is sent to the API.
+  binding.origin = originOf(config.apiUrl);
+  if (kind == "oauth") {
+    // The refresh token goes to the token endpoint, and only the client it was issued to may
+    // use it: a grant from another endpoint or client must not be sent to this one.
+    binding.tokenEndpoint = config.tokenUrl;
+    binding.clientId = config.clientId;
+  }
+  return binding;
+}
+
+std::string BoundCredentialStore::refusal(const std::string& kind, const CredentialBinding& stored,
+                                          const CredentialBinding& expected) const {
+  return "the stored " + escapeForLog(kind) + " credential was issued for " + describe(stored) +
+         ", not for " + describe(expected) +
+         " as now configured; nothing was sent. Log in again for " + describe(expected) + ": " +
+         loginHint_;
+}
+
+Result<std::optional<StoredCredential>> BoundCredentialStore::load(const std::string& profile) {
+  // wped restores from the scheduler and from the first request at once: without this both
+  // would find the item unbound and migrate (and log) it twice.
+  std::lock_guard lock(loadMutex_);
+  auto loaded = inner_.load(profile);
+  if (!loaded || !loaded->has_value()) return loaded;
+  StoredCredential& credential = **loaded;
+  const CredentialBinding expected = bindingFor(config_, credential.kind);
+  if (credential.binding.empty()) {
+    // Stored before credentials were bound: it was meant for the host configured now (the
+    // only one it could have been used with so far), so bind it there, once.
+    credential.binding = expected;
+    const std::string what = "the stored " + escapeForLog(credential.kind) +
+                             " credential of profile " + escapeForLog(profile) + " to " +
+                             describe(expected);
+    if (Status saved = inner_.save(profile, credential); !saved) {
+      logger_.warning("could not bind " + what + " yet (" + saved.error().message +
+                      "); using it and trying again next time");
+    } else {
+      logger_.information("bound " + what);
+    }
+    return loaded;
+  }
+  if (credential.binding != expected) {
+    return Error(ErrorCode::LoginRequired, refusal(credential.kind, credential.binding, expected));
+  }
+  return loaded;
+}
+
+Status BoundCredentialStore::save(const std::string& profile, const StoredCredential& credential) {
+  StoredCredential bound = credential;
+  bound.binding = bindingFor(config_, credential.kind);
+  return inner_.save(profile, bound);
+}
+
+Status BoundCredentialStore::erase(const std::string& profile) { return inner_.erase(profile); }
+
+StoreStatus BoundCredentialStore::probe() { return inner_.probe(); }
+
+}  // namespace wpe
