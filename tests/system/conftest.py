@@ -107,7 +107,10 @@ def write_alice_config(b, sb, text=None):
 
 def install_as_readme_says(b, block):
     """Runs the README's install block as alice from a folder whose `build` is the build tree."""
-    script = f"set -e; mkdir -p ~/checkout; ln -sfn {BUILD} ~/checkout/build; cd ~/checkout\n"
+    # (a manifest left by the host's own installs or cpack is root's: alice replaces it, in
+    # her overlay layer only)
+    script = (f"set -e; mkdir -p ~/checkout; ln -sfn {BUILD} ~/checkout/build; cd ~/checkout;"
+              f" rm -f build/install_manifest*.txt\n")
     r = b.alice(script + readme_block(block), timeout=120)
     assert r.returncode == 0, f"README block {block} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}"
     return r

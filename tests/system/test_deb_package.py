@@ -63,4 +63,5 @@ def test_the_package_installs_serves_and_leaves_user_data_on_removal(clean, deb,
     # the user's data is the user's: the keyring item and the cache stay
     assert b.alice("test -s ~/.cache/wped/cache.db").returncode == 0
     items = b.alice("secret-tool search --all profile default 2>/dev/null").stdout
-    assert "profile = default" in items
+    kept = "label = wped: WP Engine credential (profile default)" in items
+    assert kept, "removing the package removed the keyring item"  # (items holds the secret)
