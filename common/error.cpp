@@ -12,7 +12,7 @@ struct CodeInfo {
   int status;
 };
 
-constexpr std::array<CodeInfo, 16> kCodes{{
+constexpr std::array<CodeInfo, 17> kCodes{{
     {ErrorCode::BadRequest, "bad_request", 400},
     {ErrorCode::NotFound, "not_found", 404},
     {ErrorCode::MethodNotAllowed, "method_not_allowed", 405},
@@ -28,6 +28,7 @@ constexpr std::array<CodeInfo, 16> kCodes{{
     {ErrorCode::UpstreamError, "upstream_error", 502},
     {ErrorCode::RateLimited, "rate_limited", 429},
     {ErrorCode::Unavailable, "unavailable", 503},
+    {ErrorCode::ConfigError, "config_error", 503},
     {ErrorCode::Internal, "internal", 500},
 }};
 

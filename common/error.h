@@ -26,6 +26,7 @@ enum class ErrorCode {
   UpstreamError,        // 502: the API answered with an error status
   RateLimited,          // 429: the API said 429 and retries ran out
   Unavailable,          // 503: the daemon cannot do it now (e.g. shutting down)
+  ConfigError,          // 503: wped's config file does not load; fix it and `wpectl reload`
   Internal,             // 500: a bug; the message says where
 };
 

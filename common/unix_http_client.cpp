@@ -40,6 +40,14 @@ Error brokenAnswer(const std::string& why) {
   return Error(ErrorCode::Internal, "wped's answer was cut short or malformed: " + why);
 }
 
+// A fresh connection that wped accepted and then dropped: the daemon (or systemd's socket
+// activation) is there but wped died, typically while starting. Only the journal says why.
+Error closedUnanswered(const Error& cause) {
+  return Error(ErrorCode::Internal,
+               "wped closed the connection without answering (" + cause.message +
+                   "); it may have stopped while starting: `journalctl --user -u wped` says why");
+}
+
 }  // namespace
 
 std::string HttpReply::header(std::string_view lowerName) const {
@@ -237,13 +245,15 @@ Result<HttpReply> UnixHttpClient::request(std::string_view method, std::string_v
     if (!sent) {
       close();
       if (reused) continue;
-      return sent.error();
+      return sent.error().code == ErrorCode::RequestTimeout ? sent.error()
+                                                            : closedUnanswered(sent.error());
     }
     auto reply = readReply(deadline, sawAnyByte);
     if (!reply) {
       close();
-      if (reused && !sawAnyByte && reply.error().code != ErrorCode::RequestTimeout) continue;
-      return reply.error();
+      const bool unanswered = !sawAnyByte && reply.error().code != ErrorCode::RequestTimeout;
+      if (reused && unanswered) continue;
+      return unanswered ? closedUnanswered(reply.error()) : reply.error();
     }
     return reply;
   }

@@ -13,6 +13,7 @@
 #include "common/log_escape.h"
 #include "common/paths.h"
 #include "daemon/app/agent_modules.h"
+#include "daemon/app/config_error_mode.h"
 #include "daemon/app/run_wped.h"
 #include "daemon/config/config_loader.h"
 #include "daemon/localapi/core_endpoints.h"
@@ -150,7 +151,22 @@ int WpedApplication::main(const ArgVec& args) {
     return kExitConfig;
   }
   ConfigLoader loader(logger);
+  SystemdNotifier notifier;
   auto config = loader.load(location.value());
+  // Started by systemd for a client that is waiting: show it the error instead of exiting.
+  std::optional<ConfigErrorMode> errorMode;
+  if (!config && activated.value()) {
+    errorMode.emplace(ConfigErrorMode::Deps{
+        logger, notifier, location->path,
+        [&loader, &location] { return loader.load(location.value()); }, waitForSignal});
+    auto fixed = errorMode->serveUntilFixed(*activated.value(), config.error());
+    if (!fixed) {
+      logger.fatal("%s", fixed.error().message);
+      return kExitOsError;
+    }
+    if (!fixed.value()) return kExitOk;  // stopped before the file was fixed
+    config = std::move(*fixed.value());
+  }
   if (!config) {
     logger.fatal("%s", config.error().message);
     return kExitConfig;
@@ -158,7 +174,9 @@ int WpedApplication::main(const ArgVec& args) {
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(config->logLevel));
 
   Result<ListenSocket> listening = Error(ErrorCode::Internal, "no socket");
-  if (activated.value()) {
+  if (errorMode) {
+    listening = ListenSocket{{}, errorMode->socketPath(), false};  // served by errorMode
+  } else if (activated.value()) {
     listening = adoptListenSocket(*activated.value());
     if (!listening) {
       logger.fatal("%s", listening.error().message);
@@ -182,7 +200,6 @@ int WpedApplication::main(const ArgVec& args) {
 
   ConfigHolder holder(std::move(config.value()));
   Router router(logger);
-  SystemdNotifier notifier;
   PlaceholderStatusProvider placeholder;
   DaemonContext context{logger,     holder,
                         router,     notifier,
@@ -204,10 +221,15 @@ int WpedApplication::main(const ArgVec& args) {
     return kExitOsError;
   }
 
-  LocalApiServer server(logger, router, std::move(listening.value()));
-  if (auto ok = server.start(); !ok) {
-    logger.fatal("%s", ok.error().message);
-    return kExitOsError;
+  std::optional<LocalApiServer> server;
+  if (errorMode) {
+    errorMode->handOver(router);  // the same server goes on serving, now the real routes
+  } else {
+    server.emplace(logger, router, std::move(listening.value()));
+    if (auto ok = server->start(); !ok) {
+      logger.fatal("%s", ok.error().message);
+      return kExitOsError;
+    }
   }
   logger.information("wped %s serving on %s%s (pid %d)", std::string(kVersion), socketPath,
                      std::string(fromSystemd ? " (socket from systemd)" : ""),
@@ -234,7 +256,8 @@ int WpedApplication::main(const ArgVec& args) {
   notifier.stopping();
   if (watchdog) watchdog->stop();
   for (auto& hook : context.onStopping) hook();
-  server.stop();
+  if (server) server->stop();
+  if (errorMode) errorMode->stop();
   for (auto& hook : context.onStop) hook();
   while (!context.keepAlive.empty()) context.keepAlive.pop_back();
   logger.information("stopped");

@@ -132,6 +132,9 @@ ApiResponse ProfileEndpoints::list(ApiRequest& request, ListKind kind) {
   if (snapshot->syncedAt.empty()) {
     // Never synced: wait for the first sync rather than answer an empty list that reads
     // like "you have no sites".
+    if (auto settled = (*profile)->awaitRestore(); !settled) {
+      return ApiResponse::error(settled.error());
+    }
     if (auto first = catalog.waitForFirstSync(kind, kFirstSyncWait); !first) {
       return ApiResponse::error(first.error());
     }
@@ -148,6 +151,9 @@ ApiResponse ProfileEndpoints::item(ApiRequest& request, ListKind kind) {
   if (!profile) return ApiResponse::error(profile.error());
   auto snapshot = (*profile)->catalog().snapshot(kind, false);
   if (snapshot && snapshot->syncedAt.empty()) {
+    if (auto settled = (*profile)->awaitRestore(); !settled) {
+      return ApiResponse::error(settled.error());
+    }
     if (auto first = (*profile)->catalog().waitForFirstSync(kind, kFirstSyncWait); !first) {
       return ApiResponse::error(first.error());
     }
@@ -161,6 +167,10 @@ ApiResponse ProfileEndpoints::sync(ApiRequest& request) {
   auto profile = registry_.find(request.param("p"));
   if (!profile) return ApiResponse::error(profile.error());
   SiteCatalog& catalog = (*profile)->catalog();
+  // A credential still being read at start is not "not logged in": sync with it.
+  if (auto settled = (*profile)->awaitRestore(); !settled) {
+    return ApiResponse::error(settled.error());
+  }
   Status result = catalog.sync();
   if (!result) return ApiResponse::error(result.error());
   std::string out = "{\"profile\":" + jsonQuote((*profile)->name());

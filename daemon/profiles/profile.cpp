@@ -7,8 +7,8 @@
 
 #include "common/log_escape.h"
 #include "daemon/auth/refresh_policy.h"
-#include "daemon/core/rfc3339.h"
 #include "daemon/cache/cache_store.h"
+#include "daemon/core/rfc3339.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/upstream/static_authorizer.h"
 #include "daemon/upstream/upstream_client.h"
@@ -365,15 +365,45 @@ Status Profile::logout() {
   return dropped;
 }
 
-Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
+void Profile::restoreOnce(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
-  bool retry = state_ == CredentialState::Restoring || state_ == CredentialState::StoreLocked ||
-               state_ == CredentialState::StoreUnavailable;
+  if (restoreRunning_) {
+    // The scheduler's first tick and the request that socket-activated wped both arrive
+    // here at start: one keyring read serves both.
+    restored_.wait_for(lock, wait, [this] { return !restoreRunning_; });
+    return;
+  }
+  restoreRunning_ = true;
   lock.unlock();
+  (void)restore();
+  lock.lock();
+  restoreRunning_ = false;
+  lock.unlock();
+  restored_.notify_all();
+}
+
+Status Profile::awaitRestore() {
+  CredentialState state;
+  {
+    std::lock_guard lock(mutex_);
+    state = state_;
+  }
   // The keyring may have been unlocked since the last attempt: try once more, bounded by the
   // store's own deadline, rather than making the user wait for the next scheduler tick.
-  if (retry) (void)restore();
-  lock.lock();
+  if (state == CredentialState::Restoring || state == CredentialState::StoreLocked ||
+      state == CredentialState::StoreUnavailable) {
+    restoreOnce(kRestoreWait);
+  }
+  std::lock_guard lock(mutex_);
+  if (state_ != CredentialState::Restoring) return {};
+  return Error(ErrorCode::Unavailable, "profile " + config_.name +
+                                           ": still reading the credential from the keyring; "
+                                           "try again in a few seconds");
+}
+
+Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
+  if (auto settled = awaitRestore(); !settled) return settled.error();
+  std::lock_guard lock(mutex_);
   switch (state_) {
     case CredentialState::Ready:
       return authorizer_;
@@ -420,7 +450,7 @@ BootTime Profile::tick() {
   }
   if (state == CredentialState::Restoring || state == CredentialState::StoreLocked ||
       state == CredentialState::StoreUnavailable) {
-    (void)restore();
+    restoreOnce(std::chrono::milliseconds(0));  // a request is reading it: not again
     std::lock_guard lock(mutex_);
     kind = kind_;
   }

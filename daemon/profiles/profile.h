@@ -19,6 +19,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -88,11 +90,21 @@ class Profile {
   // Revokes what can be revoked, erases the keyring item, drops the cached lists.
   Status logout();
 
+  // Before anything that needs the credential (a sync, a refresh, a first list): Restoring
+  // means "not read yet", not "logged out", so this waits for a keyring read in progress (or
+  // does the read itself when none is) — at most kRestoreWait — and retries one when the
+  // keyring was locked or unavailable. OK when the state is settled; Unavailable ("still
+  // reading the credential from the keyring; try again") when the read outlasts the wait.
+  Status awaitRestore();
+
   Result<TokenView> token(std::chrono::seconds minValid);
-  // The current authorizer, or LoginRequired with what to do.
+  // The current authorizer (after awaitRestore()), or LoginRequired with what to do.
   Result<std::shared_ptr<Authorizer>> authorizer();
 
   SiteCatalog& catalog() { return *catalog_; }
+
+  // The keyring call bound (5 s, SecretServiceStore) plus a margin for a slow D-Bus start.
+  static constexpr std::chrono::seconds kRestoreWait{7};
 
   // Fails every pending OAuth login of this profile (wped is stopping, or the profile goes).
   void cancelLogins(const std::string& reason);
@@ -119,6 +131,9 @@ class Profile {
   Result<std::shared_ptr<Authorizer>> authorizerFor(const StoredCredential& credential,
                                                     std::string* user);
   std::string loginHint() const;
+  // restore(), single flight: one keyring read at a time per profile. A caller that finds one
+  // running waits up to `wait` for it (0: returns at once) instead of reading again.
+  void restoreOnce(std::chrono::milliseconds wait);
 
   const ProfileConfig config_;
   ProfileServices& services_;
@@ -129,6 +144,8 @@ class Profile {
 
   mutable std::mutex mutex_;  // guards the fields below
   CredentialState state_ = CredentialState::Restoring;
+  bool restoreRunning_ = false;          // restoreOnce() is reading the keyring
+  std::condition_variable restored_;     // notified when a restoreOnce() read ends
   std::uint64_t credentialChanges_ = 0;  // +1 on every login, logout and successful restore
   std::string kind_;
   std::string user_;

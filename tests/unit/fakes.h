@@ -102,8 +102,10 @@ class FakeTransport final : public HttpTransport {
 class FakeCredentialStore final : public CredentialStore {
  public:
   Result<std::optional<StoredCredential>> load(const std::string& profile) override {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     ++loads_;
+    loadsCv_.notify_all();
+    loadsCv_.wait(lock, [this] { return !holdLoads_; });
     if (failLoad_) return *failLoad_;
     auto it = items_.find(profile);
     if (it == items_.end()) return std::optional<StoredCredential>();
@@ -148,6 +150,23 @@ class FakeCredentialStore final : public CredentialStore {
     std::lock_guard lock(mutex_);
     return saves_;
   }
+  int loads() const {
+    std::lock_guard lock(mutex_);
+    return loads_;
+  }
+  // A slow keyring: load() waits while held (a read in progress), until released.
+  void holdLoads(bool hold) {
+    {
+      std::lock_guard lock(mutex_);
+      holdLoads_ = hold;
+    }
+    loadsCv_.notify_all();
+  }
+  // Waits until load() has been called `count` times (true) or 5 s passed (false).
+  bool waitForLoads(int count) {
+    std::unique_lock lock(mutex_);
+    return loadsCv_.wait_for(lock, std::chrono::seconds(5), [&] { return loads_ >= count; });
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -157,6 +176,8 @@ class FakeCredentialStore final : public CredentialStore {
   StoreStatus status_{StoreState::Ready, ""};
   int saves_ = 0;
   int loads_ = 0;
+  bool holdLoads_ = false;
+  std::condition_variable loadsCv_;
 };
 
 }  // namespace wpe::testing

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
+#include <future>
 
 #include "daemon/credentials/memory_store.h"
 #include "tests/unit/fakes.h"
@@ -336,4 +337,48 @@ TEST_CASE("Profile: an OAuth grant is refused when the token endpoint or the cli
   }
   CHECK(f.transport.requestCount() == 0);
   CHECK(f.store.item("default"));
+}
+
+TEST_CASE("Profile: at start a request waits for the keyring read instead of 'not logged in'",
+          "[profile]") {
+  Fixture f;
+  REQUIRE(f.profile()->loginWithApiKey(Secret(kKey)));
+  auto restarted = f.profile();
+  const int loadsBefore = f.store.loads();
+  f.store.holdLoads(true);
+  // The scheduler's first tick starts the read, as right after wped started.
+  auto ticking = std::async(std::launch::async, [&] { restarted->tick(); });
+  REQUIRE(f.store.waitForLoads(loadsBefore + 1));
+  CHECK(restarted->snapshot().state == CredentialState::Restoring);
+
+  SECTION("a sync request") {
+    auto synced = std::async(std::launch::async, [&]() -> Status {
+      if (auto settled = restarted->awaitRestore(); !settled) return settled;
+      return restarted->catalog().sync();
+    });
+    f.store.holdLoads(false);
+    auto result = synced.get();
+    INFO((result ? std::string() : result.error().message));
+    CHECK(result);
+  }
+  SECTION("a token request") {
+    auto token = std::async(std::launch::async, [&] { return restarted->token({}); });
+    f.store.holdLoads(false);
+    auto result = token.get();
+    REQUIRE(result);
+    CHECK(result->authorization.reveal() == std::string("ApiKey ") + kKey);
+  }
+  ticking.get();
+  CHECK(restarted->snapshot().state == CredentialState::Ready);
+  CHECK(f.store.loads() == loadsBefore + 1);  // one keyring read served both
+}
+
+TEST_CASE("Profile: with nothing stored, awaiting the restore settles on logged out", "[profile]") {
+  Fixture f;
+  auto profile = f.profile();
+  REQUIRE(profile->awaitRestore());
+  CHECK(profile->snapshot().state == CredentialState::LoggedOut);
+  auto token = profile->token(std::chrono::seconds(0));
+  REQUIRE_FALSE(token);
+  CHECK(token.error().code == ErrorCode::LoginRequired);
 }

@@ -10,6 +10,7 @@ BUILD = os.environ.get("WPED_BUILD_DIR", os.path.join(ROOT, "build"))
 
 WPED = os.environ.get("WPED_BIN", os.path.join(BUILD, "daemon", "wped"))
 WPECTL = os.environ.get("WPECTL_BIN", os.path.join(BUILD, "ctl", "wpectl"))
+SOCKET_ACTIVATE = "/usr/bin/systemd-socket-activate"
 SANDBOX = os.environ.get("WPE_SANDBOX_BIN", os.path.join(BUILD, "tests", "sandbox", "wpe-sandbox"))
 
 

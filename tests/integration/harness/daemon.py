@@ -3,6 +3,7 @@
     d = Daemon(config={"daemon": {"log_level": "debug"}, "profile.work": {"auth": "api_key"}},
                env={"DBUS_SESSION_BUS_ADDRESS": bus})
     d.start()                       # waits until `wpectl status` answers
+    d.socket_activate()             # as systemd does: wped starts on the first request
     d.ctl("status", "--json")       # CompletedProcess of the real wpectl, WPED_SOCKET set
     d.request("GET", "/v1/status")  # (status, headers, body) over the Unix socket
     d.stop()                        # SIGTERM, asserts a clean exit
@@ -21,7 +22,7 @@ import socket
 import subprocess
 import tempfile
 
-from . import WPECTL, WPED, wait_for
+from . import SOCKET_ACTIVATE, WPECTL, WPED, wait_for
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -110,6 +111,24 @@ class Daemon:
             return self.ctl("status").returncode == 0
 
         wait_for(answering, timeout=timeout, what="wped to answer `wpectl status`")
+        return self
+
+    def socket_activate(self, args=None, env=None, timeout=10.0):
+        """Starts wped as systemd would on demand: `systemd-socket-activate` listens on the
+        socket and execs wped (LISTEN_FDS=1) only when the first client connects, so that
+        client's request is queued before wped exists (the timing that exposes start-up
+        races). Waits until the socket listens; does not wait for wped."""
+        if os.path.exists(self.socket_path):
+            os.unlink(self.socket_path)  # left by the previous activated run (systemd's)
+        os.makedirs(os.path.dirname(self.socket_path), mode=0o700, exist_ok=True)
+        daemon_env = self.env(**(env or {}))
+        passed = [arg for name in sorted(daemon_env) for arg in ("-E", name)]
+        argv = [SOCKET_ACTIVATE, "-l", self.socket_path, *passed, WPED,
+                *(self.args if args is None else args)]
+        self.spawn(argv=argv, env=env)
+        wait_for(lambda: os.path.exists(self.socket_path) or self.proc.poll() is not None,
+                 timeout=timeout, what="systemd-socket-activate to listen")
+        assert self.proc.poll() is None, f"systemd-socket-activate exited:\n{self.log_text()}"
         return self
 
     def run_to_exit(self, args=None, env=None, timeout=10.0, **popen_kwargs):

@@ -1,0 +1,119 @@
+#include "daemon/localapi/config_error_endpoints.h"
+
+#include "common/wire.h"
+
+namespace wpe {
+namespace {
+
+Error configError(const Error& loaderError, const std::string& configPath) {
+  // The loader's message names the file, the section, the key and what is allowed; this adds
+  // why nothing else works and the one step that gets wped going again.
+  return Error(ErrorCode::ConfigError, "wped cannot start: " + loaderError.message + ". Fix " +
+                                           configPath + " and run `wpectl reload`");
+}
+
+}  // namespace
+
+ConfigErrorEndpoints::ConfigErrorEndpoints(Deps deps, const Error& initial)
+    : deps_(std::move(deps)), error_(configError(initial, deps_.configPath)) {}
+
+void ConfigErrorEndpoints::registerRoutes(Router& router) {
+  router.add("GET", "/v1/ping", [this](ApiRequest& r) {
+    if (auto answer = delegated(r)) return *answer;
+    return ApiResponse::json(200, "{\"ok\":true}");
+  });
+  router.add("POST", "/v1/reload", [this](ApiRequest& r) { return reloadRoute(r); });
+  router.add("POST", "/v1/shutdown", [this](ApiRequest& r) {
+    if (auto answer = delegated(r)) return *answer;
+    deps_.requestShutdown();
+    return ApiResponse::json(202, "{\"stopping\":true}");
+  });
+  // First match wins in the Router: everything not above, on any method.
+  router.add("*", "/{path...}", [this](ApiRequest& r) {
+    if (auto answer = delegated(r)) return *answer;
+    return ApiResponse::error(current());
+  });
+}
+
+std::optional<ApiResponse> ConfigErrorEndpoints::delegated(ApiRequest& request) {
+  std::unique_lock lock(mutex_);
+  phaseChanged_.wait_for(lock, kSwitchWait, [this] { return phase_ != Phase::Fixed; });
+  switch (phase_) {
+    case Phase::Broken:
+      return std::nullopt;
+    case Phase::Normal: {
+      const Router* normal = normal_;
+      lock.unlock();
+      return normal->dispatch(request);
+    }
+    case Phase::Fixed:
+    case Phase::Closed:
+      break;
+  }
+  return ApiResponse::error(ErrorCode::Unavailable, "wped is stopping; try again");
+}
+
+Error ConfigErrorEndpoints::current() const {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+Status ConfigErrorEndpoints::reload() {
+  auto summary = reloadSummary();
+  if (!summary) return summary.error();
+  return {};
+}
+
+Result<std::string> ConfigErrorEndpoints::reloadSummary() {
+  auto loaded = deps_.load();
+  std::string summary;
+  {
+    std::lock_guard lock(mutex_);
+    if (phase_ != Phase::Broken) {
+      return Error(ErrorCode::Conflict, "the configuration was reloaded already; try again");
+    }
+    if (!loaded) {
+      error_ = configError(loaded.error(), deps_.configPath);
+      return error_;
+    }
+    summary = "{\"reloaded\":true,\"config\":" + jsonQuote(loaded->sourcePath) +
+              ",\"profiles\":" + std::to_string(loaded->profiles.size()) + "}";
+    phase_ = Phase::Fixed;
+    fixed_ = std::move(loaded.value());
+  }
+  return summary;
+}
+
+std::optional<DaemonConfig> ConfigErrorEndpoints::takeFixed() {
+  std::lock_guard lock(mutex_);
+  std::optional<DaemonConfig> out;
+  out.swap(fixed_);
+  return out;
+}
+
+void ConfigErrorEndpoints::handOver(const Router& normal) {
+  {
+    std::lock_guard lock(mutex_);
+    normal_ = &normal;
+    phase_ = Phase::Normal;
+  }
+  phaseChanged_.notify_all();
+}
+
+void ConfigErrorEndpoints::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (phase_ != Phase::Normal) phase_ = Phase::Closed;
+  }
+  phaseChanged_.notify_all();
+}
+
+ApiResponse ConfigErrorEndpoints::reloadRoute(ApiRequest& request) {
+  if (auto answer = delegated(request)) return *answer;
+  auto summary = reloadSummary();
+  if (!summary) return ApiResponse::error(summary.error());
+  deps_.onFixed();
+  return ApiResponse::json(200, summary.value());
+}
+
+}  // namespace wpe
