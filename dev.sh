@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 # Debian 12 container with a real systemd user manager for tests/system).
 PACKAGES=(g++ cmake make pkg-config libpoco-dev libsqlite3-dev libsecret-1-dev libsystemd-dev
   libssl-dev catch2 ca-certificates gnome-keyring dbus dbus-x11 libsecret-tools systemd python3
-  python3-pytest curl openssl util-linux sqlite3 iproute2 procps systemd-container debootstrap)
+  python3-pytest curl openssl util-linux sqlite3 iproute2 procps systemd-container debootstrap scdoc man-db zsh fish bash-completion)
 
 install_missing() {
   local missing=()

@@ -28,6 +28,7 @@ void printHelp(std::ostream& out) {
   out << "usage: wpectl [--socket PATH] [--profile NAME] [--json] COMMAND [ARGS]\n\n"
          "Talks to wped, the WP Engine API agent, over its Unix socket.\n\ncommands:\n";
   for (const auto& c : allCommands()) {
+    if (c.internal) continue;
     // Usage and summary side by side while they fit in 100 columns; a long usage gets the
     // summary on the next line instead of a ragged table.
     std::string usage = "wpectl " + c.usage;
@@ -111,6 +112,7 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   if (!profileOption) profileOption = env("WPE_PROFILE");
   if (profileOption) {
     if (!isValidProfileName(*profileOption)) {
+      if (command->internal) return kExitOk;  // a half-typed --profile under the prompt
       return usage("invalid profile name \"" + *profileOption +
                    "\": use 1 to 64 of A-Z a-z 0-9 _ -");
     }
@@ -118,11 +120,14 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   }
   if (command->name != "completion") {
     auto socket = resolveSocketPath(socketOption, env);
-    if (!socket) {
+    if (!socket && command->internal) {
+      options.socketPath.clear();
+    } else if (!socket) {
       err << "wpectl: " << socket.error().message << "\n";
       return kExitUnreachable;
+    } else {
+      options.socketPath = socket.value();
     }
-    options.socketPath = socket.value();
   }
   CliContext context(options, out, err);
   return command->run(context, rest);

@@ -2,7 +2,7 @@
 // Command: one wpectl subcommand. Each command group lives in its own file and adds its
 // commands with an add…Commands(CommandList&) function, which cli.cpp calls in order:
 //   daemon_commands.cpp   status, profiles, reload, shutdown
-//   completion_command.cpp completion bash|zsh
+//   completion_command.cpp completion bash|zsh|fish, and the internal __complete
 //   login_commands.cpp     login, logout
 //   token_commands.cpp     token
 //   site_commands.cpp      sites, installs, accounts, site
@@ -23,6 +23,10 @@ struct Command {
   std::string summary;             // one line for --help
   std::vector<std::string> flags;  // command-specific flags, for completion
   std::function<int(CliContext&, const std::vector<std::string>& args)> run;
+  // Internal (`__complete`, for the completion scripts): left out of --help and of the
+  // completions; a bad --profile or an unresolvable socket is not reported (the command
+  // decides what to do with an empty socketPath) because it runs under the user's prompt.
+  bool internal = false;
 };
 
 using CommandList = std::vector<Command>;
@@ -34,7 +38,7 @@ void addSiteCommands(CommandList& commands);
 void addApiCommand(CommandList& commands);
 void addCompletionCommand(CommandList& commands);
 
-// Every command, in --help order.
+// Every command, in --help order (internal ones included; check Command::internal).
 const CommandList& allCommands();
 
 }  // namespace wpe::ctl

@@ -55,7 +55,7 @@ TEST_CASE("wpectl: usage errors exit 2", "[cli]") {
   CHECK(run({"status", "--socket"}).code == ctl::kExitUsage);
   CHECK(run({"--profile", "a/b", "status"}).code == ctl::kExitUsage);
   CHECK(run({"status"}, {{"WPE_PROFILE", ".."}, {"WPED_SOCKET", "/x"}}).code == ctl::kExitUsage);
-  CHECK(run({"completion", "fish"}).code == ctl::kExitUsage);
+  CHECK(run({"completion", "tcsh"}).code == ctl::kExitUsage);
 }
 
 TEST_CASE("wpectl: --help, --version and completion need no daemon", "[cli]") {
@@ -68,4 +68,5 @@ TEST_CASE("wpectl: --help, --version and completion need no daemon", "[cli]") {
   CHECK_THAT(bash.out,
              Catch::Contains("complete -F _wpectl wpectl") && Catch::Contains("shutdown"));
   CHECK_THAT(run({"completion", "zsh"}).out, Catch::Contains("#compdef wpectl"));
+  CHECK_THAT(run({"completion", "fish"}).out, Catch::Contains("complete -c wpectl"));
 }
