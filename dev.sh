@@ -7,14 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian 12 packages: the build (compiler, cmake, make, POCO, SQLite, libsecret, libsystemd,
-# Catch2), what wped needs at run time besides its libraries (ca-certificates: the system trust
-# store that verifies the live API), and the real processes the tests and the demo run
-# (gnome-keyring on a private D-Bus session, secret-tool, systemd-analyze for the unit files,
-# pytest, curl, openssl, setpriv, sqlite3, ss, pgrep; systemd-nspawn and debootstrap boot the
-# Debian 12 container with a real systemd user manager for tests/system).
+# Catch2, scdoc for the man pages), what wped needs at run time besides its libraries
+# (ca-certificates: the system trust store that verifies the live API), the package
+# (dpkg-dev's dpkg-shlibdeps for its Depends, lintian), and the real processes the tests and
+# the demo run (gnome-keyring on a private D-Bus session, secret-tool, systemd-analyze for the
+# unit files, pytest, curl, openssl, setpriv, sqlite3, ss, pgrep, man, the three shells whose
+# completions are tested; systemd-nspawn and debootstrap boot the Debian 12 containers of
+# tests/system).
 PACKAGES=(g++ cmake make pkg-config libpoco-dev libsqlite3-dev libsecret-1-dev libsystemd-dev
-  libssl-dev catch2 ca-certificates gnome-keyring dbus dbus-x11 libsecret-tools systemd python3
-  python3-pytest curl openssl util-linux sqlite3 iproute2 procps systemd-container debootstrap scdoc man-db zsh fish bash-completion)
+  libssl-dev catch2 scdoc ca-certificates dpkg-dev lintian gnome-keyring dbus dbus-x11
+  libsecret-tools systemd python3 python3-pytest curl openssl util-linux sqlite3 iproute2 procps
+  man-db bash-completion zsh fish systemd-container debootstrap)
 
 install_missing() {
   local missing=()

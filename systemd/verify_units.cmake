@@ -10,6 +10,14 @@ configure_file(${SOCKET_IN} ${WORK_DIR}/wped.socket @ONLY)
 file(MAKE_DIRECTORY ${WORK_DIR}/run)
 file(CHMOD ${WORK_DIR}/run DIRECTORY_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
 set(ENV{XDG_RUNTIME_DIR} ${WORK_DIR}/run)
+# verify looks up every man: page of Documentation=; it finds the built ones here.
+foreach(section 1 5 8)
+  file(GLOB pages ${MAN_DIR}/*.${section})
+  if(pages)
+    file(COPY ${pages} DESTINATION ${WORK_DIR}/man/man${section})
+  endif()
+endforeach()
+set(ENV{MANPATH} ${WORK_DIR}/man)
 execute_process(
   COMMAND ${ANALYZE} --user verify ${WORK_DIR}/wped.socket ${WORK_DIR}/wped.service
   WORKING_DIRECTORY ${WORK_DIR}

@@ -42,6 +42,17 @@ def test_the_package_installs_serves_and_leaves_user_data_on_removal(clean, deb,
     assert r.returncode == 0, f"apt-get install failed:\n{r.stdout[-3000:]}\n{r.stderr}"
     assert b.root("test -f /usr/lib/systemd/user/wped.socket").returncode == 0
     assert b.root("test -f /usr/share/doc/wped/examples/wped.ini").returncode == 0
+    for page in ("wpectl", "wped", "5 wped.ini"):
+        r = b.alice(f"man -P cat {page}")
+        assert r.returncode == 0 and "NAME" in r.stdout, f"man {page}: {r.stderr}"
+    for path in ("/usr/share/bash-completion/completions/wpectl",
+                 "/usr/share/zsh/vendor-completions/_wpectl",
+                 "/usr/share/fish/vendor_completions.d/wpectl.fish"):
+        assert b.root(f"test -s {path}").returncode == 0, f"{path} is not installed"
+    # bash-completion (installed in this root) loads it on demand, as on a desktop
+    r = b.alice("source /usr/share/bash-completion/bash_completion;"
+                " _completion_loader wpectl; complete -p wpectl")
+    assert r.returncode == 0 and "wpectl" in r.stdout, r.stderr
 
     write_alice_config(b, sandbox)
     r = b.alice("systemctl --user daemon-reload && systemctl --user enable --now wped.socket")
@@ -55,6 +66,8 @@ def test_the_package_installs_serves_and_leaves_user_data_on_removal(clean, deb,
     assert default["state"] == "ready" and default["sites_count"] == "120"
     assert "/usr/bin/wped" in b.alice(
         "systemctl --user show wped.service -p ExecStart --value").stdout
+    r = b.alice("systemctl --user help wped.service")  # Documentation=man:wped(8)
+    assert r.returncode == 0 and "wped" in r.stdout, r.stderr
 
     b.alice("systemctl --user disable --now wped.socket wped.service")
     r = b.root("DEBIAN_FRONTEND=noninteractive apt-get purge -y -q wped")
