@@ -3,8 +3,8 @@ bash|zsh|fish` prints (and the build installs) parse, and — against the real w
 synced sandbox — complete commands, options, profile names and site names. With wped down
 or hung, the dynamic part answers fast and prints nothing under the user's prompt."""
 
-import json
 import gzip
+import json
 import os
 import re
 import shlex
