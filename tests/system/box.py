@@ -23,8 +23,12 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import wait_for  # noqa: E402
 
 # The runtime of the installed product (Debian 12 names), the user session (systemd, logind's
 # PAM module, the session bus, gnome-keyring, secret-tool), cmake for `cmake --install` exactly
@@ -61,17 +65,6 @@ KEYRING_PASSWORD = b"wped-system-test-keyring"  # protects a throwaway keyring i
 
 class BoxError(RuntimeError):
     pass
-
-
-def _wait(predicate, timeout, what, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise BoxError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
 
 
 def debian_mirror():
@@ -241,7 +234,7 @@ class Box:
         self._log = open(self.log_path, "wb")
         self.nspawn = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log,
                                        stderr=subprocess.STDOUT, start_new_session=True)
-        self.leader = _wait(self._find_leader, self.timeout, "the container's systemd")
+        self.leader = wait_for(self._find_leader, self.timeout, "the container's systemd")
 
         def user_manager_up():
             if self.nspawn.poll() is not None:
@@ -249,7 +242,7 @@ class Box:
             state = self.alice("systemctl --user is-system-running", timeout=10).stdout.strip()
             return state in ("running", "degraded")
 
-        _wait(user_manager_up, self.timeout, "alice's systemd user manager", interval=0.2)
+        wait_for(user_manager_up, self.timeout, "alice's systemd user manager", interval=0.2)
         self._start_keyring()
 
     def down(self):

@@ -10,7 +10,7 @@ import shlex
 
 import pytest
 
-import box as boxes
+from harness import wait_for
 from conftest import (BROWSER, alice_config, install_as_readme_says, make_box,
                       write_alice_config)
 
@@ -72,7 +72,7 @@ def journal(b, *args):
 
 
 def wait(predicate, timeout, what):
-    return boxes._wait(predicate, timeout, what, interval=0.2)
+    return wait_for(predicate, timeout, what, interval=0.2)
 
 
 def test_the_readme_install_puts_the_units_where_the_user_manager_finds_them(svc):
