@@ -19,7 +19,8 @@ function wpedSocketPath() {
         return getenv('WPED_SOCKET');
     }
     if (!getenv('XDG_RUNTIME_DIR')) {
-        throw new WpedException("wped: XDG_RUNTIME_DIR is not set; set WPED_SOCKET to wped's socket");
+        throw new WpedException(
+            "wped: XDG_RUNTIME_DIR is not set; set WPED_SOCKET to wped's socket");
     }
     return getenv('XDG_RUNTIME_DIR') . '/wped/wped.sock';
 }

@@ -48,8 +48,8 @@ def run_example(lang, stack, *args, env=None):
 
 def sandbox_get(stack, path):
     """The WP Engine sandbox's own answer, asked directly with the API key (the truth)."""
-    status, _, body = stack.sandbox.request("GET", path,
-                                            headers={"Authorization": stack.sandbox.api_key_header()})
+    headers = {"Authorization": stack.sandbox.api_key_header()}
+    status, _, body = stack.sandbox.request("GET", path, headers=headers)
     assert status == 200, body
     return json.loads(body)
 
