@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 PACKAGES=(g++ cmake make pkg-config libpoco-dev libsqlite3-dev libsecret-1-dev libsystemd-dev
   libssl-dev catch2 scdoc ca-certificates dpkg-dev lintian gnome-keyring dbus dbus-x11
   libsecret-tools systemd python3 python3-pytest curl openssl util-linux sqlite3 iproute2 procps
-  man-db bash-completion zsh fish systemd-container debootstrap)
+  man-db bash-completion zsh fish systemd-container debootstrap nodejs php-cli php-curl jq)
 
 install_missing() {
   local missing=()
