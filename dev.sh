@@ -12,8 +12,8 @@ cd "$(dirname "$0")"
 # (dpkg-dev's dpkg-shlibdeps for its Depends, lintian), and the real processes the tests and
 # the demo run (gnome-keyring on a private D-Bus session, secret-tool, systemd-analyze for the
 # unit files, pytest, curl, openssl, setpriv, sqlite3, ss, pgrep, man, the three shells whose
-# completions are tested; systemd-nspawn and debootstrap boot the Debian 12 containers of
-# tests/system).
+# completions are tested; node, php with curl and jq run the client examples in examples/;
+# systemd-nspawn and debootstrap boot the Debian 12 containers of tests/system).
 PACKAGES=(g++ cmake make pkg-config libpoco-dev libsqlite3-dev libsecret-1-dev libsystemd-dev
   libssl-dev catch2 scdoc ca-certificates dpkg-dev lintian gnome-keyring dbus dbus-x11
   libsecret-tools systemd python3 python3-pytest curl openssl util-linux sqlite3 iproute2 procps
