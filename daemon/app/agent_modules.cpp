@@ -1,6 +1,7 @@
 #include "daemon/app/agent_modules.h"
 
 #include <Poco/Logger.h>
+#include <Poco/String.h>
 
 #include "daemon/auth/login_registry.h"
 #include "daemon/auth/login_required_hook.h"
@@ -17,6 +18,7 @@
 #include "daemon/upstream/poco_http_transport.h"
 #include "daemon/upstream/retry_policy.h"
 #include "daemon/upstream/ssl_initializer.h"
+#include "daemon/upstream/system_trust_store.h"
 #include "daemon/upstream/upstream_client.h"
 
 namespace wpe {
@@ -60,6 +62,28 @@ void AgentModules::stop() {
   if (parts_->scheduler) parts_->scheduler->stop();
 }
 
+namespace {
+
+// Once at start: profiles that trust the system store when it has no certificates (a system
+// without ca-certificates) can reach no HTTPS endpoint; say so before the first request fails.
+void warnIfNoSystemCertificates(const DaemonConfig& config, Poco::Logger& logger) {
+  std::string names;
+  for (const auto& [name, profile] : config.profiles) {
+    if (!profile.caFile.empty()) continue;
+    bool https = false;
+    for (const std::string* url :
+         {&profile.apiUrl, &profile.authorizeUrl, &profile.tokenUrl, &profile.revokeUrl}) {
+      https = https || Poco::icompare(url->substr(0, 8), "https://") == 0;
+    }
+    if (https) names += (names.empty() ? "" : ", ") + name;
+  }
+  if (names.empty() || SystemTrustStore::hasCertificates()) return;
+  logger.warning("%s; until then HTTPS requests of these profiles fail",
+                 SystemTrustStore::advice(names));
+}
+
+}  // namespace
+
 Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context) {
   auto config = context.config.current();
   auto p = std::make_unique<Parts>(context.logger);
@@ -95,6 +119,7 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   p->registry = std::make_unique<ProfileRegistry>(
       *p->services, config->credentialStore == CredentialStoreKind::Memory);
   p->registry->apply(*config);
+  warnIfNoSystemCertificates(*config, logger);
   p->scheduler = std::make_unique<Scheduler>(*p->registry, *p->store, p->clock, logger);
   p->proxy = std::make_unique<ApiProxy>(*p->upstream, p->services->requestSync);
   p->endpoints = std::make_unique<ProfileEndpoints>(*p->registry, *p->logins, *p->cache, *p->proxy);

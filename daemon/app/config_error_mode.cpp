@@ -33,7 +33,13 @@ Result<std::optional<DaemonConfig>> ConfigErrorMode::serveUntilFixed(int listeni
   // modules are built on the main thread, not on a serving one), SIGTERM for a shutdown.
   endpoints_ = std::make_unique<ConfigErrorEndpoints>(
       ConfigErrorEndpoints::Deps{deps_.configPath, deps_.load, [] { ::kill(::getpid(), SIGHUP); },
-                                 [] { ::kill(::getpid(), SIGTERM); }},
+                                 [] { ::kill(::getpid(), SIGTERM); },
+                                 // Both reload paths (wpectl reload, SIGHUP) end here: the
+                                 // journal and `systemctl --user status` show the new error.
+                                 [&logger, this](const Error& error) {
+                                   logger.error("reload: %s", error.message);
+                                   deps_.notifier.ready(statusLine(error));
+                                 }},
       loadError);
   router_ = std::make_unique<Router>(logger);
   endpoints_->registerRoutes(*router_);
@@ -62,11 +68,7 @@ Result<std::optional<DaemonConfig>> ConfigErrorMode::serveUntilFixed(int listeni
     if (fixed) break;
     // A SIGHUP from outside (`systemctl --user reload wped`): read the file here.
     deps_.notifier.reloading();
-    if (auto ok = endpoints_->reload(); !ok) {
-      logger.error("reload: %s", ok.error().message);
-      deps_.notifier.ready(statusLine(ok.error()));
-      continue;
-    }
+    if (auto ok = endpoints_->reload(); !ok) continue;  // logged and notified by the hook
     fixed = endpoints_->takeFixed();
     break;
   }

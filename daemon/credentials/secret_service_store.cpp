@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/log_escape.h"
@@ -37,11 +38,13 @@ const SecretSchema* credentialSchema() {
     s.flags = SECRET_SCHEMA_NONE;
     s.attributes[0] = {"profile", SECRET_SCHEMA_ATTRIBUTE_STRING};
     s.attributes[1] = {"kind", SECRET_SCHEMA_ATTRIBUTE_STRING};
-    // The binding (CredentialBinding); items stored before it existed lack these three.
+    // The binding (CredentialBinding); items stored before it existed lack these, oauth items
+    // stored before the revocation endpoint was part of it lack revoke_endpoint.
     s.attributes[2] = {"origin", SECRET_SCHEMA_ATTRIBUTE_STRING};
     s.attributes[3] = {"token_endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING};
     s.attributes[4] = {"client_id", SECRET_SCHEMA_ATTRIBUTE_STRING};
-    s.attributes[5] = {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING};
+    s.attributes[5] = {"revoke_endpoint", SECRET_SCHEMA_ATTRIBUTE_STRING};
+    s.attributes[6] = {nullptr, SECRET_SCHEMA_ATTRIBUTE_STRING};
     return s;
   }();
   return &schema;
@@ -78,18 +81,27 @@ HashPtr attributes(const std::string& profile, const StoredCredential* credentia
   put("origin", credential->binding.origin);
   put("token_endpoint", credential->binding.tokenEndpoint);
   put("client_id", credential->binding.clientId);
+  // Present even when empty: "" (no revoke_url configured) is a binding, unlike its absence.
+  if (const auto& revoke = credential->binding.revokeEndpoint) {
+    g_hash_table_insert(table.get(), g_strdup("revoke_endpoint"), g_strdup(revoke->c_str()));
+  }
   return table;
 }
 
-std::string attribute(SecretItem* item, const char* name) {
+std::optional<std::string> optionalAttribute(SecretItem* item, const char* name) {
   HashPtr attrs(secret_item_get_attributes(item));
   const auto* value = static_cast<const char*>(g_hash_table_lookup(attrs.get(), name));
-  return value ? value : "";
+  if (!value) return std::nullopt;
+  return std::string(value);
+}
+
+std::string attribute(SecretItem* item, const char* name) {
+  return optionalAttribute(item, name).value_or("");
 }
 
 CredentialBinding bindingOf(SecretItem* item) {
   return {attribute(item, "origin"), attribute(item, "token_endpoint"),
-          attribute(item, "client_id")};
+          attribute(item, "client_id"), optionalAttribute(item, "revoke_endpoint")};
 }
 
 // GLib messages name D-Bus paths and services, never our secrets; escaped all the same.

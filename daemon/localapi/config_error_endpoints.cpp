@@ -66,22 +66,25 @@ Status ConfigErrorEndpoints::reload() {
 
 Result<std::string> ConfigErrorEndpoints::reloadSummary() {
   auto loaded = deps_.load();
-  std::string summary;
+  Error stillBroken;
   {
     std::lock_guard lock(mutex_);
     if (phase_ != Phase::Broken) {
       return Error(ErrorCode::Conflict, "the configuration was reloaded already; try again");
     }
-    if (!loaded) {
-      error_ = configError(loaded.error(), deps_.configPath);
-      return error_;
+    if (loaded) {
+      std::string summary = "{\"reloaded\":true,\"config\":" + jsonQuote(loaded->sourcePath) +
+                            ",\"profiles\":" + std::to_string(loaded->profiles.size()) + "}";
+      phase_ = Phase::Fixed;
+      fixed_ = std::move(loaded.value());
+      return summary;
     }
-    summary = "{\"reloaded\":true,\"config\":" + jsonQuote(loaded->sourcePath) +
-              ",\"profiles\":" + std::to_string(loaded->profiles.size()) + "}";
-    phase_ = Phase::Fixed;
-    fixed_ = std::move(loaded.value());
+    error_ = configError(loaded.error(), deps_.configPath);
+    stillBroken = error_;
   }
-  return summary;
+  // Outside the lock: the hook logs and writes to NOTIFY_SOCKET.
+  if (deps_.onStillBroken) deps_.onStillBroken(stillBroken);
+  return stillBroken;
 }
 
 std::optional<DaemonConfig> ConfigErrorEndpoints::takeFixed() {

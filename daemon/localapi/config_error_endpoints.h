@@ -5,7 +5,8 @@
 // answering every request with the loader's message shows it where the command was typed.
 //
 //   GET  /v1/ping      {"ok":true} — the process is alive (the watchdog's self-check)
-//   POST /v1/reload    re-reads the file: still bad → 503 config_error with the new message;
+//   POST /v1/reload    re-reads the file: still bad → 503 config_error with the new message
+//                      (and onStillBroken(it), as for SIGHUP);
 //                      good → 200 {"reloaded":true,…}, then onFixed() (wped starts its modules)
 //   POST /v1/shutdown  202, then requestShutdown() — a clean stop, as normally
 //   anything else      503 config_error (X-Wped-Error: config_error) with the message,
@@ -38,6 +39,10 @@ class ConfigErrorEndpoints {
     std::function<Result<DaemonConfig>()> load;  // reads and validates the file again
     std::function<void()> onFixed;               // after POST /v1/reload loaded the file
     std::function<void()> requestShutdown;
+    // After every reload() that still fails (POST /v1/reload and SIGHUP alike), with the new
+    // current() error, once, on the reloading thread: ConfigErrorMode logs it and tells
+    // systemd (STATUS=). May be empty.
+    std::function<void(const Error&)> onStillBroken{};
   };
 
   // How long a request waits for the normal daemon after the file loaded: building the

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "common/log_escape.h"
 
@@ -17,13 +18,19 @@ std::string lower(std::string s) {
   return s;
 }
 
-// One line naming a binding for a person: the origin, and for oauth where the grant came from.
+// One line naming a binding for a person: the origin, and for oauth where the grant came from
+// and where logout revokes it.
 std::string describe(const CredentialBinding& b) {
   std::string out = b.origin.empty() ? "(no API host)" : b.origin;
-  if (!b.tokenEndpoint.empty()) out += " (token endpoint " + b.tokenEndpoint;
-  if (!b.clientId.empty())
-    out += (b.tokenEndpoint.empty() ? " (" : ", ") + ("client id " + b.clientId);
-  if (!b.tokenEndpoint.empty() || !b.clientId.empty()) out += ")";
+  std::vector<std::string> parts;
+  if (!b.tokenEndpoint.empty()) parts.push_back("token endpoint " + b.tokenEndpoint);
+  if (!b.clientId.empty()) parts.push_back("client id " + b.clientId);
+  if (b.revokeEndpoint) {
+    parts.push_back(b.revokeEndpoint->empty() ? "no revocation endpoint"
+                                              : "revocation endpoint " + *b.revokeEndpoint);
+  }
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? " (" : ", ") + parts[i];
+  if (!parts.empty()) out += ")";
   return out;
 }
 
@@ -62,6 +69,9 @@ CredentialBinding BoundCredentialStore::bindingFor(const ProfileConfig& config,
     // use it: a grant from another endpoint or client must not be sent to this one.
     binding.tokenEndpoint = config.tokenUrl;
     binding.clientId = config.clientId;
+    // `wpectl logout` sends the refresh token to the revocation endpoint: a changed one would
+    // receive a grant issued elsewhere.
+    binding.revokeEndpoint = config.revokeUrl;
   }
   return binding;
 }
@@ -86,21 +96,38 @@ Result<std::optional<StoredCredential>> BoundCredentialStore::load(const std::st
     // Stored before credentials were bound: it was meant for the host configured now (the
     // only one it could have been used with so far), so bind it there, once.
     credential.binding = expected;
-    const std::string what = "the stored " + escapeForLog(credential.kind) +
-                             " credential of profile " + escapeForLog(profile) + " to " +
-                             describe(expected);
-    if (Status saved = inner_.save(profile, credential); !saved) {
-      logger_.warning("could not bind " + what + " yet (" + saved.error().message +
-                      "); using it and trying again next time");
-    } else {
-      logger_.information("bound " + what);
-    }
+    migrate(profile, credential, describe(expected));
     return loaded;
+  }
+  if (!credential.binding.revokeEndpoint && expected.revokeEndpoint) {
+    // An oauth item bound before the revocation endpoint was part of the binding: the rest
+    // must match as before; the revocation endpoint is the one configured now, bound once.
+    CredentialBinding completed = credential.binding;
+    completed.revokeEndpoint = expected.revokeEndpoint;
+    if (completed == expected) {
+      credential.binding = expected;
+      migrate(profile, credential,
+              expected.revokeEndpoint->empty() ? "no revocation endpoint"
+                                               : "revocation endpoint " + *expected.revokeEndpoint);
+      return loaded;
+    }
   }
   if (credential.binding != expected) {
     return Error(ErrorCode::LoginRequired, refusal(credential.kind, credential.binding, expected));
   }
   return loaded;
+}
+
+void BoundCredentialStore::migrate(const std::string& profile, const StoredCredential& credential,
+                                   const std::string& boundTo) {
+  const std::string what = "the stored " + escapeForLog(credential.kind) +
+                           " credential of profile " + escapeForLog(profile) + " to " + boundTo;
+  if (Status saved = inner_.save(profile, credential); !saved) {
+    logger_.warning("could not bind " + what + " yet (" + saved.error().message +
+                    "); using it and trying again next time");
+  } else {
+    logger_.information("bound " + what);
+  }
 }
 
 Status BoundCredentialStore::save(const std::string& profile, const StoredCredential& credential) {

@@ -2,7 +2,7 @@
 // BoundCredentialStore: one profile's view of the CredentialStore that enforces where its
 // credential may be sent (security.md, "bound credentials"). Every save is stamped with the
 // binding the profile's current config implies (CredentialBinding: the API origin; for oauth
-// also the token endpoint and the client id); every load checks it:
+// also the token endpoint, the client id and the revocation endpoint); every load checks it:
 //   - binding equal to the config's          → the credential, unchanged
 //   - binding different                      → LoginRequired, naming the host the credential
 //                                              was issued for, the one now configured, and the
@@ -12,6 +12,8 @@
 //                                              binding (same secret), logged at info level. If
 //                                              that write fails it is used this time and
 //                                              migrated on a later load.
+//   - oauth without a revocation endpoint    → the rest compared as above; if it matches, the
+//     (bound before it was part of it)         configured revoke_url is bound the same way.
 // The config is fixed for the object's life (a reload builds a new Profile, hence a new
 // BoundCredentialStore, whose first load re-checks). Thread-safe: loads are serialised (held
 // across the inner store's bounded call) so concurrent first loads migrate an item once.
@@ -47,6 +49,10 @@ class BoundCredentialStore final : public CredentialStore {
   StoreStatus probe() override;
 
  private:
+  // Rewrites `credential` (its binding completed) once, logging "bound … to <boundTo>"; a
+  // failed write is logged and retried on a later load.
+  void migrate(const std::string& profile, const StoredCredential& credential,
+               const std::string& boundTo);
   std::string refusal(const std::string& kind, const CredentialBinding& stored,
                       const CredentialBinding& expected) const;
 

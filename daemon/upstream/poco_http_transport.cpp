@@ -16,6 +16,7 @@
 #include <ostream>
 
 #include "common/log_escape.h"
+#include "daemon/upstream/system_trust_store.h"
 #include "daemon/upstream/upstream_url.h"
 #include "version.h"
 
@@ -125,10 +126,19 @@ Result<HttpResponse> PocoHttpTransport::send(const HttpRequest& request,
   return sendWithPhase(request, options).result;
 }
 
-Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const std::string& caFile) {
+Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const TransportOptions& options) {
+  const std::string& caFile = options.caFile;
   std::lock_guard lock(mutex_);
   auto it = contexts_.find(caFile);
   if (it != contexts_.end()) return it->second;
+  if (caFile.empty() && !SystemTrustStore::hasCertificates()) {
+    // Every verification would fail with "certificate verify failed", which does not say why.
+    // Not cached: once ca-certificates is installed the next request uses it. Unavailable, like
+    // a broken ca_file: retrying cannot fix it.
+    return Error(ErrorCode::Unavailable,
+                 "cannot verify TLS certificates: " +
+                     SystemTrustStore::advice(options.profile.empty() ? "NAME" : options.profile));
+  }
   try {
     // VERIFY_STRICT: chain and host name are checked for every host, loopback included
     // (VERIFY_RELAXED skips the name check there). With a ca_file only that bundle is trusted.
@@ -171,7 +181,7 @@ Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
   }
   SessionPtr session;
   if (url.secure()) {
-    auto context = contextFor(options.caFile);
+    auto context = contextFor(options);
     if (!context) return context.error();
     session = std::make_unique<Poco::Net::HTTPSClientSession>(url.host, url.port, *context);
   } else {

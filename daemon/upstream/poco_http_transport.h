@@ -4,7 +4,8 @@
 //  - https:// through Poco::Net::HTTPSClientSession with a Context of VERIFY_STRICT (chain and
 //    host name checked, also for loopback), trusting options.caFile when set and the system
 //    store otherwise. One Context per caFile, built on first use and cached until
-//    reloadTrust().
+//    reloadTrust(). Without a caFile and with no system CA certificates (SystemTrustStore)
+//    nothing is sent: the error says to install ca-certificates or set ca_file.
 //  - http:// only to loopback hosts; anything else is refused before a socket is opened.
 //  - Connections are reused: idle sessions are pooled per (scheme, host, port, caFile), taken
 //    for one exchange and returned after the whole response was read; a session whose exchange
@@ -16,7 +17,7 @@
 // Errors (never exceptions): UpstreamUnreachable naming host:port and what failed (DNS,
 // connect, timeout, TLS verification — naming the ca_file used, or saying to set one —, read);
 // UpstreamError for a body over the cap or a malformed response; BadRequest for a URL it refuses;
-// Unavailable for a ca_file that cannot be loaded.
+// Unavailable for a ca_file that cannot be loaded, or no ca_file and no system CA certificates.
 //
 // Requires an SslInitializer alive for the whole lifetime. Thread-safe.
 
@@ -60,7 +61,7 @@ class PocoHttpTransport final : public HttpTransport {
  private:
   using SessionPtr = std::unique_ptr<Poco::Net::HTTPClientSession>;
 
-  Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const std::string& caFile);
+  Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const TransportOptions& options);
   Result<SessionPtr> takeSession(const UpstreamUrl& url, const TransportOptions& options,
                                  const std::string& key, std::uint64_t& generation);
   void returnSession(const std::string& key, SessionPtr session, std::uint64_t generation);

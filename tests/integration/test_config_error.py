@@ -145,3 +145,48 @@ def test_systemd_sees_the_error_and_sighup_after_the_fix_starts_normally(make_st
         stack.daemon.stop()
     finally:
         listener.close()
+
+
+def test_a_failed_wpectl_reload_updates_systemd_status_and_the_journal(make_stack):
+    """`wpectl reload` (POST /v1/reload) with the file still broken — differently now — must
+    tell systemd and the journal what `systemctl --user reload` (SIGHUP) would: the new message
+    as STATUS=configuration error: …, logged once at error level."""
+    stack = make_stack(start=False)
+    _typo(stack)
+    notify_path = os.path.join(stack.root, "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(notify_path)
+    listener.settimeout(0.05)
+    messages = []
+
+    def received(what):
+        def check():
+            try:
+                messages.append(listener.recv(4096).decode())
+            except socket.timeout:
+                pass
+            return any(what in m for m in messages)
+        return check
+
+    try:
+        stack.daemon.socket_activate(env={"NOTIFY_SOCKET": notify_path})
+        _assert_shows_the_typo(stack.ctl("status"))  # the first connection starts wped
+        wait_for(received("READY=1"), what="READY=1 with the first error")
+        messages.clear()
+
+        config = json.loads(json.dumps(stack.config))
+        config["daemon"]["log_levle"] = "info"  # another typo: the first one fixed, this one new
+        stack.daemon.write_config(config)
+        r = stack.ctl("reload")
+        assert r.returncode not in (0, 3), r.stderr
+        assert "log_levle" in r.stderr, r.stderr
+
+        wait_for(received("STATUS=configuration error: "), what="the new STATUS after the reload")
+        status = [m for m in messages if "STATUS=configuration error: " in m]
+        assert "log_levle" in status[-1] and "sync_intervall" not in status[-1], status
+        wait_for(lambda: "log_levle" in stack.daemon.log_text(), what="the new error logged")
+        logged = [line for line in stack.daemon.log_text().splitlines() if "log_levle" in line]
+        assert len(logged) == 1 and logged[0].startswith("<3>"), logged
+        stack.daemon.stop()
+    finally:
+        listener.close()

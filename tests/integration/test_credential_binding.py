@@ -174,3 +174,34 @@ def test_oauth_grant_is_refused_when_the_token_endpoint_changes(make_stack):
         assert "attribute.kind = oauth" in keyring_search(stack, "oauth")  # kept until a login
     finally:
         b.stop()
+
+
+def test_oauth_grant_is_not_revoked_at_a_new_revocation_endpoint(make_stack):
+    """Only revoke_url changes: the grant must not be accepted, and `wpectl logout` must not
+    send its tokens to the new revocation host; status says why."""
+    stack = make_stack()
+    b = start_b(stack)
+    try:
+        oauth_login(stack)
+        assert stack.ctl("token", "--profile", "oauth").returncode == 0
+        old = stack.info["revoke_url"]
+        new = b.info["revoke_url"]
+        point_at(stack, "oauth", revoke_url=new)
+        reload(stack)
+
+        r = stack.ctl("token", "--profile", "oauth")
+        assert r.returncode == EXIT_LOGIN_REQUIRED, (r.returncode, r.stdout, r.stderr)
+        assert old in r.stderr and new in r.stderr and "wpectl login" in r.stderr, r.stderr
+        st = stack.profile_status("oauth")
+        assert st["state"] == "login_required", st
+        assert old in st["detail"] and new in st["detail"], st
+        text = stack.ctl("status").stdout
+        assert new in text, text
+
+        r = stack.ctl("logout", "--profile", "oauth")
+        assert r.returncode == 0, r.stderr
+        assert api_requests(b) == {}, "the new revocation host received the grant"
+        assert stack.sandbox.counters()["revocations"] == 0
+        assert stack.canary_hits() == []
+    finally:
+        b.stop()

@@ -184,6 +184,33 @@ TEST_CASE("SecretServiceStore: the binding is kept as attributes and loads back"
   REQUIRE(store->erase(profile));
 }
 
+TEST_CASE("SecretServiceStore: the revocation endpoint is bound too, and none differs from unset",
+          "[ready]") {
+  auto store = startedStore();
+  const auto profile = uniqueProfile("revoke");
+  wpe::CredentialBinding binding{"https://api.example.test", "https://auth.example.test/o/token/",
+                                 "client-42", std::string("https://auth.example.test/o/revoke/")};
+  REQUIRE(store->save(profile, {"oauth", Secret(R"({"refresh_token":"rt-1"})"), binding}));
+  const auto attrs = attributeLines(profile);
+  CHECK(std::find(attrs.begin(), attrs.end(),
+                  "attribute.revoke_endpoint = https://auth.example.test/o/revoke/") !=
+        attrs.end());
+  auto loaded = store->load(profile);
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  CHECK((*loaded)->binding == binding);
+
+  // No revoke_url configured: recorded as none, which loads back as "", not as unrecorded.
+  binding.revokeEndpoint = std::string();
+  REQUIRE(store->save(profile, {"oauth", Secret(R"({"refresh_token":"rt-1"})"), binding}));
+  CHECK(itemCount(profile) == 1);
+  loaded = store->load(profile);
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  CHECK((*loaded)->binding.revokeEndpoint == std::optional<std::string>(""));
+  REQUIRE(store->erase(profile));
+}
+
 TEST_CASE("SecretServiceStore: an item without binding is rewritten with one, still one item",
           "[ready]") {
   auto store = startedStore();

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 #include <future>
+#include <string>
+#include <vector>
 
 using namespace wpe;
 
@@ -41,8 +43,10 @@ struct Fixture {
                                                                "in [daemon]");
   int fixedCalls = 0;
   int shutdownCalls = 0;
+  std::vector<std::string> stillBroken;
   ConfigErrorEndpoints endpoints{
-      {kPath, [this] { return next; }, [this] { ++fixedCalls; }, [this] { ++shutdownCalls; }},
+      {kPath, [this] { return next; }, [this] { ++fixedCalls; }, [this] { ++shutdownCalls; },
+       [this](const Error& e) { stillBroken.push_back(e.message); }},
       next.error()};
   Router router{quietLogger()};
   Fixture() { endpoints.registerRoutes(router); }
@@ -126,4 +130,19 @@ TEST_CASE("ConfigErrorEndpoints: shutdown still stops cleanly", "[config_error]"
   Fixture f;
   CHECK(f.call("POST", "/v1/shutdown").status == 202);
   CHECK(f.shutdownCalls == 1);
+}
+
+TEST_CASE("ConfigErrorEndpoints: a reload that still fails reports the new error once, either way",
+          "[config_error]") {
+  Fixture f;
+  f.next = Error(ErrorCode::BadRequest, std::string(kPath) + ": unknown key \"log_levle\"");
+  SECTION("POST /v1/reload") {
+    auto r = f.call("POST", "/v1/reload");
+    CHECK(r.status == 503);
+  }
+  SECTION("reload() (SIGHUP)") { CHECK_FALSE(f.endpoints.reload()); }
+  REQUIRE(f.stillBroken.size() == 1);
+  CHECK(f.stillBroken[0] == f.endpoints.current().message);
+  CHECK(f.stillBroken[0].find("log_levle") != std::string::npos);
+  CHECK(f.fixedCalls == 0);
 }

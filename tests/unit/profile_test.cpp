@@ -304,6 +304,7 @@ TEST_CASE("Profile: an OAuth grant is refused when the token endpoint or the cli
   config.apiUrl = "https://api.example.test/v1";
   config.tokenUrl = "https://auth.example.test/oauth/token";
   config.clientId = "client-1";
+  config.revokeUrl = "https://auth.example.test/oauth/revoke";
   OAuthGrant grant;
   grant.accessToken = Secret("canary-access-token");
   grant.expiresAt = f.clock.now() + std::chrono::hours(1);
@@ -328,6 +329,27 @@ TEST_CASE("Profile: an OAuth grant is refused when the token endpoint or the cli
     CHECK(token.error().message.find("https://evil.example.test/oauth/token") != std::string::npos);
     CHECK(token.error().message.find("canary") == std::string::npos);
   }
+  SECTION("revocation endpoint") {
+    config.revokeUrl = "https://evil.example.test/oauth/revoke";
+    Profile moved(config, f.services);
+    REQUIRE_FALSE(moved.restore());
+    CHECK(moved.snapshot().state == CredentialState::LoginRequired);
+    const std::string detail = moved.snapshot().detail;
+    CHECK(detail.find("https://auth.example.test/oauth/revoke") != std::string::npos);
+    CHECK(detail.find("https://evil.example.test/oauth/revoke") != std::string::npos);
+    CHECK(detail.find("canary") == std::string::npos);
+    // Logging out forgets the refused grant without revoking it at the new host.
+    REQUIRE(moved.logout());
+    CHECK(f.requestsTo("https://evil.example.test") == 0);
+    CHECK_FALSE(f.store.item("default"));
+    return;  // erased, unlike the other sections
+  }
+  SECTION("revocation endpoint removed") {
+    config.revokeUrl.clear();
+    Profile moved(config, f.services);
+    REQUIRE_FALSE(moved.restore());
+    CHECK(moved.snapshot().detail.find("no revocation endpoint") != std::string::npos);
+  }
   SECTION("client id") {
     config.clientId = "client-2";
     Profile moved(config, f.services);
@@ -337,6 +359,50 @@ TEST_CASE("Profile: an OAuth grant is refused when the token endpoint or the cli
   }
   CHECK(f.transport.requestCount() == 0);
   CHECK(f.store.item("default"));
+}
+
+TEST_CASE("Profile: an OAuth item bound before the revocation endpoint was is bound to it once",
+          "[profile][binding]") {
+  Fixture f;
+  ProfileConfig config;
+  config.auth = AuthKind::OAuth;
+  config.apiUrl = "https://api.example.test/v1";
+  config.tokenUrl = "https://auth.example.test/oauth/token";
+  config.clientId = "client-1";
+  config.revokeUrl = "https://auth.example.test/oauth/revoke";
+  OAuthGrant grant;
+  grant.accessToken = Secret("canary-access-token");
+  grant.expiresAt = f.clock.now() + std::chrono::hours(1);
+  grant.lifetime = std::chrono::hours(1);
+  grant.refreshToken = Secret("canary-refresh-token");
+  // As the code before stored it: origin, token endpoint and client id, no revocation endpoint.
+  CredentialBinding old{"https://api.example.test", config.tokenUrl, config.clientId};
+  REQUIRE(f.store.save("default", {"oauth", grant.toJson(), old}));
+  const int savesBefore = f.store.saves();
+
+  REQUIRE(Profile(config, f.services).restore());
+  auto stored = f.store.item("default");
+  REQUIRE(stored);
+  CHECK(stored->binding.revokeEndpoint == std::optional<std::string>(config.revokeUrl));
+  CHECK(stored->binding.tokenEndpoint == config.tokenUrl);
+  CHECK(f.store.saves() == savesBefore + 1);
+  REQUIRE(Profile(config, f.services).restore());
+  CHECK(f.store.saves() == savesBefore + 1);  // once
+
+  config.revokeUrl = "https://evil.example.test/oauth/revoke";
+  Profile moved(config, f.services);
+  REQUIRE_FALSE(moved.restore());
+  CHECK(moved.snapshot().state == CredentialState::LoginRequired);
+
+  SECTION("an old item is still refused when another part changed") {
+    REQUIRE(f.store.save("default", {"oauth", grant.toJson(), old}));
+    config.revokeUrl = "https://auth.example.test/oauth/revoke";
+    config.clientId = "client-2";
+    Profile other(config, f.services);
+    REQUIRE_FALSE(other.restore());
+    CHECK(other.snapshot().detail.find("client-2") != std::string::npos);
+  }
+  CHECK(f.transport.requestCount() == 0);
 }
 
 TEST_CASE("Profile: at start a request waits for the keyring read instead of 'not logged in'",
