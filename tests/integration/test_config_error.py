@@ -12,6 +12,7 @@ import time
 
 from harness import wait_for
 from harness.daemon import Daemon
+from harness.notify import NotifyListener
 
 
 def _typo(stack):
@@ -114,19 +115,8 @@ def test_systemd_sees_the_error_and_sighup_after_the_fix_starts_normally(make_st
     stack = make_stack(start=False)
     _typo(stack)
     notify_path = os.path.join(stack.root, "notify.sock")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    listener.bind(notify_path)
-    messages = []
-
-    def received(what):
-        def check():
-            try:
-                listener.settimeout(0.05)
-                messages.append(listener.recv(4096).decode())
-            except socket.timeout:
-                pass
-            return any(what in m for m in messages)
-        return check
+    listener = NotifyListener(notify_path)
+    messages, received = listener.messages, listener.received
 
     try:
         stack.daemon.socket_activate(env={"NOTIFY_SOCKET": notify_path,
@@ -154,19 +144,8 @@ def test_a_failed_wpectl_reload_updates_systemd_status_and_the_journal(make_stac
     stack = make_stack(start=False)
     _typo(stack)
     notify_path = os.path.join(stack.root, "notify.sock")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    listener.bind(notify_path)
-    listener.settimeout(0.05)
-    messages = []
-
-    def received(what):
-        def check():
-            try:
-                messages.append(listener.recv(4096).decode())
-            except socket.timeout:
-                pass
-            return any(what in m for m in messages)
-        return check
+    listener = NotifyListener(notify_path)
+    messages, received = listener.messages, listener.received
 
     try:
         stack.daemon.socket_activate(env={"NOTIFY_SOCKET": notify_path})

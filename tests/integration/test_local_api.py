@@ -13,6 +13,7 @@ import pytest
 
 from harness import WPED, WPECTL, wait_for
 from harness.daemon import Daemon
+from harness.notify import NotifyListener
 
 
 @pytest.fixture
@@ -177,20 +178,8 @@ def test_transfer_encoding_with_content_length_400(running):
 
 def test_sd_notify_protocol(daemon):
     notify_path = os.path.join(daemon.root, "notify.sock")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    listener.bind(notify_path)
-    listener.settimeout(10)
-    messages = []
-
-    def received(what):
-        def check():
-            try:
-                listener.settimeout(0.05)
-                messages.append(listener.recv(4096).decode())
-            except socket.timeout:
-                pass
-            return any(what in m for m in messages)
-        return check
+    listener = NotifyListener(notify_path)
+    messages, received = listener.messages, listener.received
 
     try:
         daemon.start(env={"NOTIFY_SOCKET": notify_path, "WATCHDOG_USEC": "200000"})

@@ -8,25 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/quiet_logger.h"
+
 using namespace wpe;
+using test::quietLogger;
+using test::request;
 
 namespace {
-
-Poco::Logger& quietLogger() {
-  static Poco::Logger& logger = []() -> Poco::Logger& {
-    Poco::Logger& l = Poco::Logger::get("config_error_endpoints_test");
-    l.setChannel(new Poco::NullChannel);
-    return l;
-  }();
-  return logger;
-}
-
-ApiRequest request(std::string method, std::string path) {
-  ApiRequest r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  return r;
-}
 
 std::string header(const ApiResponse& r, const std::string& name) {
   for (const auto& [k, v] : r.headers) {

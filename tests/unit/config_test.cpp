@@ -7,19 +7,12 @@
 #include <fstream>
 
 #include "daemon/config/config_loader.h"
+#include "tests/unit/quiet_logger.h"
 
 using namespace wpe;
+using test::quietLogger;
 
 namespace {
-
-Poco::Logger& quietLogger() {
-  static Poco::Logger& logger = []() -> Poco::Logger& {
-    Poco::Logger& l = Poco::Logger::get("config_test");
-    l.setChannel(new Poco::NullChannel);  // refcounted; the logger holds it
-    return l;
-  }();
-  return logger;
-}
 
 Result<DaemonConfig> parse(const std::string& text) {
   return ConfigLoader(quietLogger()).parse(text, "/home/u/.config/wped/wped.ini");

@@ -8,26 +8,13 @@
 #include <stdexcept>
 
 #include "common/profile_name.h"
+#include "tests/unit/quiet_logger.h"
 
 using namespace wpe;
+using test::quietLogger;
+using test::request;
 
 namespace {
-
-Poco::Logger& quietLogger() {
-  static Poco::Logger& logger = []() -> Poco::Logger& {
-    Poco::Logger& l = Poco::Logger::get("router_test");
-    l.setChannel(new Poco::NullChannel);
-    return l;
-  }();
-  return logger;
-}
-
-ApiRequest request(std::string method, std::string path) {
-  ApiRequest r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  return r;
-}
 
 Router makeRouter() {
   Router router(quietLogger());
