@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 
-from conftest import CANARY, canary_hits
+from conftest import CANARY, HOLDS_CANARY, canary_hits
 from harness import WPECTL, wait_for
 from oauth_flow import oauth_login, token
 
@@ -26,12 +26,17 @@ REPORT = ("import hashlib, json, os\n"
           "                  for n in names if n in os.environ}))\n")
 
 
+def ctl(stack, *args, env=None, **kw):
+    """wpectl, marked as a process that holds a secret on purpose (conftest.HOLDS_CANARY)."""
+    return stack.ctl(*args, env={HOLDS_CANARY: "1", **(env or {})}, **kw)
+
+
 def h(value):
     return hashlib.sha256(value.encode()).hexdigest()
 
 
 def exec_report(stack, *options, env=None):
-    r = stack.ctl("exec", *options, "--", sys.executable, "-c", REPORT, env=env)
+    r = ctl(stack, "exec", *options, "--", sys.executable, "-c", REPORT, env=env)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -77,9 +82,9 @@ def test_basic_profile_fills_the_basic_names_and_names_selects(stack):
 def test_a_style_that_cannot_carry_the_credential_runs_nothing(stack, tmp_path):
     login_basic(stack)
     marker = tmp_path / "ran"
-    r = stack.ctl("--profile", "basic", "exec", "--names", "token", "--", "touch", str(marker))
+    r = ctl(stack, "--profile", "basic", "exec", "--names", "token", "--", "touch", str(marker))
     assert r.returncode == 1 and "only the wpe, wp-engine and wpengine styles" in r.stderr
-    r = stack.ctl("exec", "--names", "wpe,bogus", "--", "touch", str(marker))
+    r = ctl(stack, "exec", "--names", "wpe,bogus", "--", "touch", str(marker))
     assert r.returncode == 2 and 'unknown --names style "bogus"' in r.stderr
     assert not marker.exists()
 
@@ -94,12 +99,12 @@ def test_oauth_token_is_valid_for_min_valid(stack):
 
     # 3594 s is more than the first token (3600 s) has left a few seconds on: a new one.
     wait_for(lambda: first_left(first) < 3593, timeout=15, what="the first token to age")
-    r = stack.ctl("--profile", "oauth", "exec", "--min-valid", "3594", "--", sys.executable, "-c",
-                  "import os; print(os.environ['WPENGINE_API_TOKEN'])")
+    r = ctl(stack, "--profile", "oauth", "exec", "--min-valid", "3594", "--", sys.executable,
+            "-c", "import os; print(os.environ['WPENGINE_API_TOKEN'])")
     assert r.returncode == 0, r.stderr
     fresh = r.stdout.strip()
     assert fresh != first["access_token"] and stack.sandbox.token_active(fresh)
-    r = stack.ctl("exec", "--min-valid", "86401", "--", "true")
+    r = ctl(stack, "exec", "--min-valid", "86401", "--", "true")
     assert r.returncode == 2 and "--min-valid" in r.stderr
 
 
@@ -110,37 +115,37 @@ def first_left(reply):
 
 def test_not_logged_in_exits_4_without_running_the_command(stack, tmp_path):
     marker = tmp_path / "ran"
-    r = stack.ctl("exec", "--", "touch", str(marker))
+    r = ctl(stack, "exec", "--", "touch", str(marker))
     assert r.returncode == 4 and "not logged in" in r.stderr and "wpectl login" in r.stderr
     assert not marker.exists()
 
 
 def test_usage_errors(stack):
     stack.login_api_key()
-    r = stack.ctl("exec")
+    r = ctl(stack, "exec")
     assert r.returncode == 2 and "after --" in r.stderr
-    r = stack.ctl("exec", "--")
+    r = ctl(stack, "exec", "--")
     assert r.returncode == 2 and "after --" in r.stderr
-    r = stack.ctl("exec", "true")
+    r = ctl(stack, "exec", "true")
     assert r.returncode == 2
-    r = stack.ctl("exec", "--", "no-such-program-wpectl-test")
+    r = ctl(stack, "exec", "--", "no-such-program-wpectl-test")
     assert r.returncode == 127 and "no-such-program-wpectl-test" in r.stderr
 
 
 def test_exit_status_and_options_after_dashes_are_the_childs(stack):
     stack.login_api_key()
-    r = stack.ctl("exec", "--", sys.executable, "-c", "import sys; sys.exit(7)")
+    r = ctl(stack, "exec", "--", sys.executable, "-c", "import sys; sys.exit(7)")
     assert r.returncode == 7
-    r = stack.ctl("exec", "--", sys.executable, "-c",
+    r = ctl(stack, "exec", "--", sys.executable, "-c",
                   "import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
     assert r.returncode == 128 + signal.SIGKILL
     # --help and --profile after -- belong to the child, not to wpectl.
-    r = stack.ctl("exec", "--", sys.executable, "-c", "import sys; print(sys.argv[1:])",
+    r = ctl(stack, "exec", "--", sys.executable, "-c", "import sys; print(sys.argv[1:])",
                   "--help", "--profile", "x")
     assert r.returncode == 0 and r.stdout.strip() == "['--help', '--profile', 'x']"
     # stdin is the child's.
-    r = stack.ctl("exec", "--", sys.executable, "-c", "import sys; print(sys.stdin.read()[::-1])",
-                  input="abc")
+    r = ctl(stack, "exec", "--", sys.executable, "-c",
+            "import sys; print(sys.stdin.read()[::-1])", input="abc")
     assert r.returncode == 0 and r.stdout.strip() == "cba"
 
 
@@ -162,20 +167,23 @@ def test_sigterm_reaches_the_child_and_no_secret_outside_it(stack, tmp_path):
     ready, marker = tmp_path / "ready", tmp_path / "marker"
     proc = subprocess.Popen([WPECTL, "exec", "--", sys.executable, "-c", CHILD, str(ready),
                              str(marker)],
-                            env=stack.daemon.env(WPED_SOCKET=stack.daemon.socket_path),
+                            env=stack.daemon.env(WPED_SOCKET=stack.daemon.socket_path,
+                                                 **{HOLDS_CANARY: "1"}),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         wait_for(lambda: ready.exists() and ready.read_text(), what="the child to start")
         child = int(ready.read_text())
         with open(f"/proc/{child}/environ", "rb") as f:
             assert CANARY in f.read()  # the child does hold it …
-        for what in ("environ", "cmdline"):  # … wpectl does not
-            with open(f"/proc/{proc.pid}/{what}", "rb") as f:
-                assert CANARY not in f.read(), what
-        hits = [p for p in canary_hits([stack.root],
+        for pid in (proc.pid, stack.daemon.proc.pid):  # … wpectl and wped do not
+            for what in ("environ", "cmdline"):
+                with open(f"/proc/{pid}/{what}", "rb") as f:
+                    assert CANARY not in f.read(), f"/proc/{pid}/{what}"
+        # Nor any file of this test's (not all of /proc: other suites running beside this one
+        # have children of their own).
+        assert [p for p in canary_hits([stack.root],
                                        skip=(os.path.join(stack.root, "sandbox"),))
-                if not p.startswith(f"/proc/{child}/")]
-        assert hits == []
+                if not p.startswith("/proc/")] == []
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 5
         assert marker.read_text() == "SIGTERM"
@@ -183,6 +191,11 @@ def test_sigterm_reaches_the_child_and_no_secret_outside_it(stack, tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        if ready.exists() and ready.read_text() and not marker.exists():
+            try:  # a wpectl that failed to forward left the child running
+                os.kill(int(ready.read_text()), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 PIECES = """
@@ -200,10 +213,10 @@ for stream in (sys.stdout, sys.stderr):
 
 def test_mask_hides_a_secret_printed_in_pieces(stack):
     stack.login_api_key()
-    r = stack.ctl("exec", "--mask", "--", sys.executable, "-c", PIECES)
+    r = ctl(stack, "exec", "--mask", "--", sys.executable, "-c", PIECES)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "key=<concealed by wpectl> done\n"
     assert r.stderr == "key=<concealed by wpectl> done\n"
     # Without --mask the child's output is its own, secret and all.
-    r = stack.ctl("exec", "--", sys.executable, "-c", PIECES)
+    r = ctl(stack, "exec", "--", sys.executable, "-c", PIECES)
     assert r.returncode == 0 and r.stdout == f"key={stack.info['api_key']} done\n"

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+from conftest import HOLDS_CANARY
 from harness import WPECTL
 
 NAMES = ["WPE_API_USER_ID", "WPE_API_PASSWORD", "WP_ENGINE_API_USERNAME",
@@ -55,7 +56,7 @@ def eval_env(stack, profile):
     script = (f'eval "$(wpectl --profile {profile} token --format env)" || exit 9\n'
               f'exec {sys.executable} -c "$REPORT"\n')
     r = subprocess.run(["bash", "--norc", "--noprofile", "-c", script],
-                       env={**env, "REPORT": report}, capture_output=True, text=True, timeout=30)
+                       env={**env, "REPORT": report, HOLDS_CANARY: "1"}, capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -90,6 +91,6 @@ def test_format_env_quotes_for_sh(stack):
     assert "export WPED_SOCKET='" + odd.replace("'", "'\\''") + "'\n" in r.stdout
     r = subprocess.run(["bash", "--norc", "--noprofile", "-c",
                         'eval "$WPECTL_OUT"; printf %s "$WPED_SOCKET"'],
-                       env={"WPECTL_OUT": r.stdout, "PATH": "/usr/bin:/bin"},
+                       env={"WPECTL_OUT": r.stdout, "PATH": "/usr/bin:/bin", HOLDS_CANARY: "1"},
                        capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout == odd
