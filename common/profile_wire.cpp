@@ -139,7 +139,12 @@ std::string tokenReplyToJson(const TokenReply& reply) {
   return "{\"access_token\":" + jsonQuote(reply.accessToken.reveal()) +
          ",\"token_type\":" + jsonQuote(reply.tokenType) + ",\"expires_at\":" +
          (reply.expiresAt.empty() ? std::string("null") : jsonQuote(reply.expiresAt)) +
-         ",\"authorization\":" + jsonQuote(reply.authorization.reveal()) + "}";
+         ",\"authorization\":" + jsonQuote(reply.authorization.reveal()) +
+         ",\"api_url\":" + jsonQuote(reply.apiUrl) +
+         (reply.password ? ",\"user\":" + jsonQuote(reply.user) +
+                               ",\"password\":" + jsonQuote(reply.password->reveal())
+                         : std::string()) +
+         "}";
 }
 
 Result<TokenReply> tokenReplyFromJson(std::string_view body) {
@@ -150,6 +155,9 @@ Result<TokenReply> tokenReplyFromJson(std::string_view body) {
     reply.tokenType = stringField(object, "token_type");
     reply.expiresAt = stringField(object, "expires_at");
     reply.authorization = Secret(stringField(object, "authorization"));
+    reply.apiUrl = stringField(object, "api_url");
+    reply.user = stringField(object, "user");
+    reply.password = secretField(object, "password");
     if (reply.accessToken.empty() || reply.authorization.empty()) {
       return Error(ErrorCode::Internal, "wped's token answer lacks the token");
     }

@@ -49,12 +49,18 @@ std::string loginProgressToJson(const LoginProgress& progress);
 Result<LoginProgress> loginProgressFromJson(std::string_view body);
 
 // GET /v1/profiles/{p}/token:
-//   {"access_token","token_type","expires_at" (RFC 3339, or null for keys),"authorization"}
+//   {"access_token","token_type","expires_at" (RFC 3339, or null for keys),"authorization",
+//    "api_url"[,"user","password" — Basic only]}
+// user and password are the Basic credential's parts, so `wpectl exec` can hand them to tools
+// that take them separately without decoding the header.
 struct TokenReply {
   Secret accessToken;
   std::string tokenType;  // "Bearer" | "ApiKey" | "Basic"
   std::string expiresAt;  // "" when the credential does not expire
   Secret authorization;
+  std::string apiUrl;              // the profile's api_url ("" from an older wped)
+  std::string user;                // Basic: the API user id; "" otherwise
+  std::optional<Secret> password;  // Basic: the API password; absent otherwise
 };
 std::string tokenReplyToJson(const TokenReply& reply);
 Result<TokenReply> tokenReplyFromJson(std::string_view body);

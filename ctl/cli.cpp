@@ -14,6 +14,7 @@ const CommandList& allCommands() {
     addDaemonCommands(list);
     addLoginCommands(list);
     addTokenCommands(list);
+    addExecCommand(list);
     addSiteCommands(list);
     addApiCommand(list);
     addCompletionCommand(list);
@@ -75,6 +76,12 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   std::vector<std::string> rest;
   for (std::size_t i = 0; i < args.size(); ++i) {
     bool missing = false;
+    if (args[i] == "--") {
+      // The end of wpectl's options: the rest is another program's (`exec -- CMD --help`),
+      // passed to the command with the "--" so it can tell them apart.
+      rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
+    }
     if (auto v = valueOption(args, i, "--socket", missing)) {
       socketOption = v;
     } else if (auto p = valueOption(args, i, "--profile", missing)) {

@@ -5,6 +5,7 @@
 //   completion_command.cpp completion bash|zsh|fish, and the internal __complete
 //   login_commands.cpp     login, logout
 //   token_commands.cpp     token
+//   exec_command.cpp       exec
 //   site_commands.cpp      sites, installs, accounts, site
 //   api_command.cpp        api
 // `run` receives the words after the command name with the global options removed.
@@ -34,6 +35,7 @@ using CommandList = std::vector<Command>;
 void addDaemonCommands(CommandList& commands);
 void addLoginCommands(CommandList& commands);
 void addTokenCommands(CommandList& commands);
+void addExecCommand(CommandList& commands);
 void addSiteCommands(CommandList& commands);
 void addApiCommand(CommandList& commands);
 void addCompletionCommand(CommandList& commands);

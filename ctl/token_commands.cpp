@@ -1,42 +1,67 @@
 // wpectl token: a valid access token for scripts. On the hot path (called before every API
 // request a script makes): one request, no profile lookup, a small parse.
+//   --format bearer (default)  the token or key alone
+//   --format header            the whole Authorization value (alias: --header)
+//   --format env               `export NAME='…'` lines for eval, the names `wpectl exec` sets
+//   --format json              wped's answer (alias: the global --json)
 #include "common/profile_wire.h"
 #include "ctl/command.h"
 #include "ctl/command_args.h"
+#include "ctl/credential_variables.h"
+#include "ctl/min_valid_option.h"
+#include "ctl/shell_quote.h"
 
 namespace wpe::ctl {
 namespace {
 
-constexpr long kMaxMinValid = 86400;
-
 int token(CliContext& ctx, const std::vector<std::string>& words) {
-  CommandArgs args("token", {"--header"}, {"--min-valid"}, 0);
+  CommandArgs args("token", {"--header"}, {"--min-valid", "--format"}, 0);
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
+  std::string format = args.value("--format").value_or("");
+  if (format.empty()) {
+    format = ctx.options().json ? "json" : args.has("--header") ? "header" : "bearer";
+  } else if (format != "header" && format != "bearer" && format != "env" && format != "json") {
+    return ctx.fail(kExitUsage, "unknown --format \"" + format +
+                                    "\"; use header, bearer, env or json (see wpectl --help)");
+  } else if ((args.has("--header") && format != "header") ||
+             (ctx.options().json && format != "json")) {
+    return ctx.fail(kExitUsage, "--format " + format + " contradicts " +
+                                    (args.has("--header") ? "--header" : "--json") +
+                                    "; give one of them");
+  }
   std::string target = "/v1/profiles/" + ctx.options().profile + "/token";
   if (auto minValid = args.value("--min-valid")) {
-    bool valid = !minValid->empty() && minValid->size() <= 6;
-    for (char c : *minValid) valid = valid && c >= '0' && c <= '9';
-    if (!valid || std::stol(*minValid) > kMaxMinValid) {
-      return ctx.fail(kExitUsage, "--min-valid must be a whole number of seconds from 0 to 86400");
-    }
-    target += "?min_valid=" + *minValid;
+    auto query = minValidQuery(*minValid);
+    if (!query) return ctx.fail(kExitUsage, query.error().message);
+    target += *query;
   }
-  bool header = args.has("--header");
-  return ctx.run("GET", target, {}, [&ctx, header](const HttpReply& reply) {
-    auto parsed = tokenReplyFromJson(reply.body);
-    if (!parsed) return ctx.fail(kExitError, parsed.error().message);
-    ctx.out() << (header ? parsed->authorization.reveal() : parsed->accessToken.reveal()) << "\n";
-    return static_cast<int>(kExitOk);
-  });
+  auto reply = ctx.call("GET", target);
+  if (!reply) return ctx.failTransport(reply.error());
+  if (reply->status >= 400) return ctx.failReply(reply.value());
+  if (format == "json") return ctx.printJson(reply.value());
+  auto parsed = tokenReplyFromJson(reply->body);
+  if (!parsed) return ctx.fail(kExitError, parsed.error().message);
+  if (format == "env") {
+    auto vars = CredentialVariables::build(*parsed, CredentialVariables::allStyles(),
+                                           ctx.options().profile, ctx.options().socketPath);
+    if (!vars) return ctx.fail(kExitError, vars.error().message);
+    for (const auto& v : *vars)
+      ctx.out() << "export " << v.name << "=" << shellQuote(v.value.reveal()) << "\n";
+  } else {
+    ctx.out() << (format == "header" ? parsed->authorization.reveal()
+                                     : parsed->accessToken.reveal())
+              << "\n";
+  }
+  return static_cast<int>(kExitOk);
 }
 
 }  // namespace
 
 void addTokenCommands(CommandList& commands) {
   commands.push_back({"token",
-                      "token [--min-valid SECONDS] [--header] [--json]",
-                      "print a valid access token",
-                      {"--min-valid", "--header"},
+                      "token [--min-valid SECONDS] [--format FORMAT] [--header]",
+                      "print a valid token; FORMAT: bearer, header, env or json",
+                      {"--min-valid", "--format", "--header"},
                       token});
 }
 

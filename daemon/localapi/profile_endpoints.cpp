@@ -111,9 +111,13 @@ ApiResponse ProfileEndpoints::token(ApiRequest& request) {
   if (!minValid) return ApiResponse::error(minValid.error());
   auto token = (*profile)->token(std::chrono::seconds(*minValid));
   if (!token) return ApiResponse::error(token.error());
-  TokenReply reply{token->accessToken, token->tokenType,
+  TokenReply reply{token->accessToken,
+                   token->tokenType,
                    token->expiresAt ? formatRfc3339(*token->expiresAt) : std::string(),
-                   token->authorization};
+                   token->authorization,
+                   (*profile)->config().apiUrl,
+                   token->user,
+                   token->password};
   return noStore(ApiResponse::json(200, tokenReplyToJson(reply)));
 }
 

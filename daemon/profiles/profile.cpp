@@ -195,11 +195,12 @@ Status Profile::restore() {
       detail_ = st.error().message;
       return st;
     }
-    becomeReady("oauth", tokens_, "", seen);
+    becomeReady("oauth", tokens_, "", Secret(), seen);
     return {};
   }
   std::string user;
-  auto authorizer = authorizerFor(credential, &user);
+  Secret password;
+  auto authorizer = authorizerFor(credential, &user, &password);
   if (!authorizer) {
     std::lock_guard lock(mutex_);
     if (credentialChanges_ != seen) return {};
@@ -207,12 +208,12 @@ Status Profile::restore() {
     detail_ = authorizer.error().message;
     return authorizer.error();
   }
-  becomeReady(credential.kind, *authorizer, user, seen);
+  becomeReady(credential.kind, *authorizer, user, std::move(password), seen);
   return {};
 }
 
 Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredential& credential,
-                                                           std::string* user) {
+                                                           std::string* user, Secret* password) {
   std::shared_ptr<Authorizer> inner;
   if (credential.kind == "api_key") {
     inner = std::make_shared<StaticAuthorizer>(
@@ -221,6 +222,7 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
     auto parsed = parseBasicBlob(credential.value);
     if (!parsed) return parsed.error();
     *user = parsed->first;
+    *password = parsed->second;
     inner = std::make_shared<StaticAuthorizer>(
         StaticAuthorizer::basic(config_.name, parsed->first, parsed->second));
   } else {
@@ -241,7 +243,8 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
 }
 
 void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
-                          std::string user, std::optional<std::uint64_t> unlessChangedSince) {
+                          std::string user, Secret password,
+                          std::optional<std::uint64_t> unlessChangedSince) {
   std::lock_guard lock(mutex_);
   // A restore never replaces a credential that is already in use (a login got there first).
   if (unlessChangedSince &&
@@ -252,6 +255,7 @@ void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> a
   state_ = CredentialState::Ready;
   kind_ = kind;
   user_ = std::move(user);
+  password_ = std::move(password);
   detail_.clear();
   authorizer_ = authorizer;
   // Under mutex_ (the catalog's lock nests inside it) so the catalog and the state agree.
@@ -306,9 +310,10 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
     return error;
   }
   std::string user;
-  auto authorizer = authorizerFor(credential, &user);
+  Secret password;
+  auto authorizer = authorizerFor(credential, &user, &password);
   if (!authorizer) return authorizer.error();
-  becomeReady(credential.kind, *authorizer, user);
+  becomeReady(credential.kind, *authorizer, user, std::move(password));
   services_.logger.information("profile %s: logged in (%s)", config_.name, credential.kind);
   if (services_.requestSync) services_.requestSync(config_.name);
   return response->body;
@@ -326,7 +331,7 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
       [this](const OAuthGrant& grant) -> Status {
         auto installed = tokens_->install(grant);
         if (!installed) return installed;
-        becomeReady("oauth", tokens_, "");
+        becomeReady("oauth", tokens_, "", Secret());
         services_.logger.information("profile %s: logged in (oauth)", config_.name);
         if (services_.requestSync) services_.requestSync(config_.name);
         return {};
@@ -356,6 +361,7 @@ Status Profile::logout() {
     state_ = CredentialState::LoggedOut;
     kind_.clear();
     user_.clear();
+    password_ = Secret();
     authorizer_.reset();
     detail_ = "not logged in; " + loginHint();
   }
@@ -422,22 +428,36 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
 Result<TokenView> Profile::token(std::chrono::seconds minValid) {
   auto authorizer = this->authorizer();
   if (!authorizer) return authorizer.error();
-  std::string kind;
+  std::string kind, user;
+  Secret password;
   {
     std::lock_guard lock(mutex_);
     kind = kind_;
+    user = user_;
+    password = password_;
   }
   if (kind == "oauth") {
     auto token = tokens_->token(minValid);
     if (!token) return token.error();
-    return TokenView{token->accessToken, token->tokenType, token->expiresAt, token->authorization};
+    return TokenView{
+        token->accessToken, token->tokenType, token->expiresAt, token->authorization, "",
+        std::nullopt};
   }
   auto value = (*authorizer)->authorization(minValid);
   if (!value) return value.error();
   const std::string& header = value->reveal();
   auto space = header.find(' ');
-  return TokenView{Secret(header.substr(space + 1)), kind == "basic" ? "Basic" : "ApiKey",
-                   std::nullopt, *value};
+  TokenView view{Secret(header.substr(space + 1)),
+                 kind == "basic" ? "Basic" : "ApiKey",
+                 std::nullopt,
+                 *value,
+                 "",
+                 std::nullopt};
+  if (kind == "basic") {
+    view.user = user;
+    view.password = password;
+  }
+  return view;
 }
 
 BootTime Profile::tick() {

@@ -64,6 +64,8 @@ struct TokenView {
   std::string tokenType;  // "ApiKey" | "Basic" | "Bearer"
   std::optional<WallTime> expiresAt;  // only for OAuth
   Secret authorization;               // the whole Authorization value
+  std::string user;                   // basic: the API user id
+  std::optional<Secret> password;     // basic: the API password (for `wpectl exec`)
 };
 
 class Profile {
@@ -127,9 +129,11 @@ class Profile {
   // unlessChangedSince: restore()'s snapshot of credentialChanges_; a login or logout since
   // then wins and this does nothing.
   void becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
-                   std::string user, std::optional<std::uint64_t> unlessChangedSince = {});
+                   std::string user, Secret password,
+                   std::optional<std::uint64_t> unlessChangedSince = {});
+  // user, password: filled for a basic credential.
   Result<std::shared_ptr<Authorizer>> authorizerFor(const StoredCredential& credential,
-                                                    std::string* user);
+                                                    std::string* user, Secret* password);
   std::string loginHint() const;
   // restore(), single flight: one keyring read at a time per profile. A caller that finds one
   // running waits up to `wait` for it (0: returns at once) instead of reading again.
@@ -149,6 +153,7 @@ class Profile {
   std::uint64_t credentialChanges_ = 0;  // +1 on every login, logout and successful restore
   std::string kind_;
   std::string user_;
+  Secret password_;  // basic only: handed out by token() beside the header
   std::string detail_;
   std::shared_ptr<Authorizer> authorizer_;
   // OAuth logins started here; cancelled when the profile goes away (their completion

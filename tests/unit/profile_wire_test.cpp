@@ -31,14 +31,34 @@ TEST_CASE("ProfileWire: login requests round-trip and are validated", "[profile_
 }
 
 TEST_CASE("ProfileWire: token replies and login progress round-trip", "[profile_wire]") {
-  TokenReply reply{Secret("tok"), "Bearer", "2026-11-28T10:00:00Z", Secret("Bearer tok")};
+  TokenReply reply{Secret("tok"),
+                   "Bearer",
+                   "2026-11-28T10:00:00Z",
+                   Secret("Bearer tok"),
+                   "https://api.example/v1",
+                   "",
+                   std::nullopt};
   auto back = tokenReplyFromJson(tokenReplyToJson(reply));
   REQUIRE(back);
   CHECK(back->accessToken.reveal() == "tok");
   CHECK(back->expiresAt == "2026-11-28T10:00:00Z");
 
-  TokenReply key{Secret("k"), "ApiKey", "", Secret("ApiKey k")};
+  CHECK(back->apiUrl == "https://api.example/v1");
+  CHECK_FALSE(back->password);
+
+  TokenReply key{Secret("k"), "ApiKey", "", Secret("ApiKey k"), "", "", std::nullopt};
   CHECK(tokenReplyToJson(key).find("\"expires_at\":null") != std::string::npos);
+  CHECK(tokenReplyToJson(key).find("password") == std::string::npos);
+
+  SECTION("Basic carries the user id and the password beside the header") {
+    TokenReply basic{Secret("dTpw"), "Basic",       "", Secret("Basic dTpw"), "",
+                     "user-1",       Secret("p'w$")};
+    auto parsed = tokenReplyFromJson(tokenReplyToJson(basic));
+    REQUIRE(parsed);
+    CHECK(parsed->user == "user-1");
+    REQUIRE(parsed->password);
+    CHECK(parsed->password->reveal() == "p'w$");
+  }
 
   LoginProgress failed{"id1", "work", "failed",
                        Error(ErrorCode::UpstreamError, "access_denied: \"no\"\n")};
