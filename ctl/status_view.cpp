@@ -47,6 +47,14 @@ std::string profileFactLines(const ProfileStatus& profile, std::int64_t now,
     if (!storage.empty()) out += ", " + storage;
     out += "\n";
   }
+  std::string accountName = take("account_name");
+  std::string accountEmail = take("account_email");
+  if (!accountName.empty() || !accountEmail.empty()) {
+    out += indent + "account:    " + accountName +
+           (accountEmail.empty() ? ""
+                                 : (accountName.empty() ? "" : " ") + ("<" + accountEmail + ">")) +
+           "\n";
+  }
 
   std::string tokenState = take("token_state");
   if (!tokenState.empty()) {

@@ -253,6 +253,8 @@ void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> a
   kind_ = kind;
   user_ = std::move(user);
   detail_.clear();
+  account_.reset();  // a new credential may belong to someone else
+  accountRetryAt_.reset();
   authorizer_ = authorizer;
   // Under mutex_ (the catalog's lock nests inside it) so the catalog and the state agree.
   catalog_->setAuthorizer(std::move(authorizer));
@@ -309,6 +311,10 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   auto authorizer = authorizerFor(credential, &user);
   if (!authorizer) return authorizer.error();
   becomeReady(credential.kind, *authorizer, user);
+  if (auto account = UserAccount::fromUserJson(response->body)) {
+    std::lock_guard lock(mutex_);
+    account_ = std::move(account);
+  }
   services_.logger.information("profile %s: logged in (%s)", config_.name, credential.kind);
   if (services_.requestSync) services_.requestSync(config_.name);
   return response->body;
@@ -356,6 +362,7 @@ Status Profile::logout() {
     state_ = CredentialState::LoggedOut;
     kind_.clear();
     user_.clear();
+    account_.reset();
     authorizer_.reset();
     detail_ = "not logged in; " + loginHint();
   }
@@ -456,6 +463,44 @@ BootTime Profile::tick() {
   }
   if (kind == "oauth") return tokens_->tick();
   return services_.clock.boottime() + TokenManager::kMaxTickInterval;
+}
+
+void Profile::fetchAccountIfUnknown() {
+  std::shared_ptr<Authorizer> authorizer;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != CredentialState::Ready || account_ || !authorizer_) return;
+    if (accountRetryAt_ && services_.clock.boottime() < *accountRetryAt_) return;
+    authorizer = authorizer_;
+  }
+  auto fetched = [&]() -> Result<UserAccount> {
+    auto value = authorizer->authorization(std::chrono::seconds(60));
+    if (!value) return value.error();
+    HttpRequest request;
+    request.method = "GET";
+    request.url = config_.apiUrl + "/user";
+    request.authorization = *value;
+    auto response = services_.upstream.send(request, transportFor(config_));
+    if (!response) return response.error();
+    auto account = UserAccount::fromUserJson(response->body);
+    if (!account) return Error(ErrorCode::UpstreamError, "GET /user answered no email or name");
+    return *account;
+  }();
+  std::lock_guard lock(mutex_);
+  if (authorizer_ != authorizer) return;  // the credential changed meanwhile
+  if (!fetched) {
+    accountRetryAt_ = services_.clock.boottime() + kAccountRetry;
+    services_.logger.information("profile %s: account not known yet: %s", config_.name,
+                                 fetched.error().message);
+    return;
+  }
+  account_ = std::move(fetched.value());
+  accountRetryAt_.reset();
+}
+
+std::optional<UserAccount> Profile::account() const {
+  std::lock_guard lock(mutex_);
+  return account_;
 }
 
 Profile::Snapshot Profile::snapshot() const {

@@ -1,7 +1,7 @@
 #include "daemon/profiles/profile_registry.h"
 
-#include "daemon/core/rfc3339.h"
 #include "daemon/cache/list_kind.h"
+#include "daemon/core/rfc3339.h"
 
 namespace wpe {
 namespace {
@@ -87,6 +87,10 @@ void ProfileRegistry::describeProfile(const ProfileConfig& config, ProfileStatus
   out.detail = s.detail;
   if (!s.kind.empty()) out.extra.emplace_back("credential", s.kind);
   if (!s.user.empty()) out.extra.emplace_back("user", s.user);
+  if (auto account = profile.account()) {
+    if (!account->email.empty()) out.extra.emplace_back("account_email", account->email);
+    if (!account->name.empty()) out.extra.emplace_back("account_name", account->name);
+  }
   if (memoryStore_) out.extra.emplace_back("storage", "memory only (lost when wped stops)");
   if (s.token) {
     const auto& t = *s.token;
