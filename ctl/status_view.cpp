@@ -77,6 +77,18 @@ std::string profileFactLines(const ProfileStatus& profile, std::int64_t now,
     if (!pending.empty()) out += indent + "persistence pending: " + pending + "\n";
   }
 
+  // The shared rate-limit backoff and the coalesced reads: one line, only once they matter.
+  std::string limitedUntil = take("rate_limit_until");
+  std::string heldBack = take("rate_limited_answers");
+  std::string coalesced = take("passthrough_coalesced");
+  if (!limitedUntil.empty() || (!heldBack.empty() && heldBack != "0") ||
+      (!coalesced.empty() && coalesced != "0")) {
+    out += indent + "api:        " + (coalesced.empty() ? "0" : coalesced) + " reads coalesced, " +
+           (heldBack.empty() ? "0" : heldBack) + " answered rate_limited by wped";
+    if (!limitedUntil.empty()) out += "; holding back until " + when(limitedUntil, now);
+    out += "\n";
+  }
+
   for (const char* kind : {"sites", "installs", "accounts"}) {
     const std::string k = kind;
     std::string count = take(k + "_count");

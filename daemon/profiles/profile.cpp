@@ -48,6 +48,7 @@ SiteCatalogOptions catalogOptions(const ProfileConfig& config, std::chrono::seco
   options.profile = config.name;
   options.apiUrl = config.apiUrl;
   options.transport = transportFor(config);
+  options.transport.waitForRateLimit = true;  // a sync waits out a 429 window, not fails
   options.interval = interval;
   return options;
 }
