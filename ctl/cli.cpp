@@ -114,12 +114,14 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   options.json = json;
   std::error_code cwdError;
   auto choice = ProfileChoice::resolve(profileOption, env, std::filesystem::current_path(cwdError));
-  if (!choice) {
-    if (command->internal) return kExitOk;  // a half-typed --profile under the prompt
+  if (choice) {
+    options.profile = choice->name;
+    options.profileSource = choice->source;
+  } else if (command->internal) {
+    return kExitOk;                            // a half-typed --profile under the prompt
+  } else if (command->name != "completion") {  // the scripts need no profile
     return usage(choice.error().message);
   }
-  options.profile = choice->name;
-  options.profileSource = choice->source;
   if (command->name != "completion") {
     auto socket = resolveSocketPath(socketOption, env);
     if (!socket && command->internal) {

@@ -9,6 +9,7 @@ import subprocess
 
 from harness import wait_for
 from harness import WPECTL
+from oauth_flow import oauth_login
 
 
 def context_stack(make_stack):
@@ -104,6 +105,9 @@ def test_invalid_file_is_a_clear_error_naming_it(make_stack, tmp_path):
         assert r.stdout == ""
         # The flag or the environment still work from there: the file is not consulted.
         assert active(stack, str(folder / "sub"), "--profile", "acme") == ("acme", "--profile")
+    # Generating the completion scripts needs no profile: it works from there too.
+    r = ctl_in(stack, str(folder / "sub"), "completion", "bash")
+    assert r.returncode == 0 and "wpectl" in r.stdout, r.stderr
 
 
 def test_status_names_the_active_profile_and_the_accounts(make_stack, tmp_path):
@@ -143,3 +147,13 @@ def test_status_names_the_active_profile_and_the_accounts(make_stack, tmp_path):
     r = ctl_in(stack, deep, "logout")
     assert r.returncode == 0, r.stderr
     assert "account_email" not in stack.profile_status("acme")
+
+
+def test_status_names_the_account_of_an_oauth_login(stack):
+    # An OAuth login brings no /user answer with it: wped asks the API once it is ready.
+    user = user_of(stack)
+    oauth_login(stack, "oauth")
+    wait_for(lambda: stack.profile_status("oauth").get("account_email") == user["email"],
+             timeout=20, what="the account of the OAuth login")
+    assert stack.profile_status("oauth")["account_name"] == (
+        f"{user['first_name']} {user['last_name']}")
