@@ -84,7 +84,7 @@ def test_a_429_with_retry_after_holds_back_every_request_of_the_profile(stack):
         assert json.loads(body)["error"]["code"] == "rate_limited"
         seen.append(int(headers["Retry-After"]))
         assert time.monotonic() - started < 10, "the window never ended"
-        time.sleep(0.1)  # a client's pace, not a wait for the condition
+        time.sleep(0.1)  # a polite client's pace between requests, not a wait for a condition
     elapsed = time.monotonic() - started
     assert status == 200, (status, body)
     assert elapsed >= 2.5, elapsed
@@ -143,7 +143,8 @@ def test_the_sync_waits_for_the_window_instead_of_hammering(stack):
 
 def test_identical_concurrent_gets_share_one_upstream_request(stack):
     logged_in_and_quiet(stack)
-    stack.sandbox.control("POST", "/latency", {"ms": 1000})
+    # 2 s: every thread is surely inside wped while the first request is still upstream.
+    stack.sandbox.control("POST", "/latency", {"ms": 2000})
     answers = concurrently(10, lambda i: request(stack, "GET", SITES + "?limit=3&offset=1"))
     assert [a[0] for a in answers] == [200] * 10
     assert len({a[2] for a in answers}) == 1
@@ -158,7 +159,7 @@ def test_identical_concurrent_gets_share_one_upstream_request(stack):
 
 def test_different_paths_queries_or_accept_are_not_shared(stack):
     logged_in_and_quiet(stack)
-    stack.sandbox.control("POST", "/latency", {"ms": 1000})
+    stack.sandbox.control("POST", "/latency", {"ms": 2000})
     targets = [SITES + "?limit=2", "/v1/profiles/default/api/installs?limit=2"] * 3
     answers = concurrently(6, lambda i: request(stack, "GET", targets[i]))
     assert [a[0] for a in answers] == [200] * 6
