@@ -1,9 +1,11 @@
 #include "ctl/cli.h"
 
+#include <filesystem>
 #include <optional>
 
 #include "common/profile_name.h"
 #include "ctl/command.h"
+#include "ctl/profile_choice.h"
 #include "version.h"
 
 namespace wpe::ctl {
@@ -42,7 +44,8 @@ void printHelp(std::ostream& out) {
   out << "\nglobal options:\n"
          "  --socket PATH   wped's socket (default $XDG_RUNTIME_DIR/wped/wped.sock; env "
          "WPED_SOCKET)\n"
-         "  --profile NAME  the profile to use (default `default`; env WPE_PROFILE)\n"
+         "  --profile NAME  the profile to use (else env WPE_PROFILE, else the nearest "
+         ".wpe-profile, else default)\n"
          "  --json          print the daemon's answer as one JSON document\n"
          "  --version, --help\n\n"
          "exit codes: 0 ok, 1 error, 2 usage, 3 wped not reachable, 4 login required\n";
@@ -116,14 +119,15 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
 
   GlobalOptions options;
   options.json = json;
-  if (!profileOption) profileOption = env("WPE_PROFILE");
-  if (profileOption) {
-    if (!isValidProfileName(*profileOption)) {
-      if (command->internal) return kExitOk;  // a half-typed --profile under the prompt
-      return usage("invalid profile name \"" + *profileOption +
-                   "\": use 1 to 64 of A-Z a-z 0-9 _ -");
-    }
-    options.profile = *profileOption;
+  std::error_code cwdError;
+  auto choice = ProfileChoice::resolve(profileOption, env, std::filesystem::current_path(cwdError));
+  if (choice) {
+    options.profile = choice->name;
+    options.profileSource = choice->source;
+  } else if (command->internal) {
+    return kExitOk;                            // a half-typed --profile under the prompt
+  } else if (command->name != "completion") {  // the scripts need no profile
+    return usage(choice.error().message);
   }
   if (command->name != "completion") {
     auto socket = resolveSocketPath(socketOption, env);

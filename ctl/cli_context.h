@@ -18,6 +18,7 @@ namespace wpe::ctl {
 struct GlobalOptions {
   std::string socketPath;  // resolved (--socket, WPED_SOCKET, XDG_RUNTIME_DIR)
   std::string profile = "default";
+  std::string profileSource = "default";  // which rule chose it (ProfileChoice::source)
   bool json = false;
 };
 

@@ -3,6 +3,7 @@
 
 #include "common/wire.h"
 #include "ctl/command.h"
+#include "ctl/profile_choice.h"
 #include "ctl/status_view.h"
 
 namespace wpe::ctl {
@@ -23,30 +24,52 @@ int noArguments(CliContext& ctx, const std::string& command, const std::vector<s
                                   "` (see wpectl --help)");
 }
 
+// `--json` gets the daemon's document with the CLI's own choice added in front:
+// "active_profile" and "active_profile_source" (which rule chose it; see ProfileChoice).
+std::string withActiveProfile(const std::string& body, const GlobalOptions& options) {
+  auto brace = body.find('{');
+  if (brace == std::string::npos) return body;
+  std::string facts = "\"active_profile\":" + jsonQuote(options.profile) +
+                      ",\"active_profile_source\":" + jsonQuote(options.profileSource);
+  bool empty = body.find_first_not_of(" \t\r\n", brace + 1) == body.find('}', brace);
+  return body.substr(0, brace + 1) + facts + (empty ? "" : ",") + body.substr(brace + 1);
+}
+
 int status(CliContext& ctx, const std::vector<std::string>& args) {
   if (int rc = noArguments(ctx, "status", args)) return rc;
-  return ctx.run("GET", "/v1/status", {}, [&ctx](const HttpReply& reply) {
-    auto s = statusFromJson(reply.body);
-    if (!s) return ctx.fail(kExitError, s.error().message);
-    auto& out = ctx.out();
-    out << "wped " << s->version << " (pid " << s->pid << "), up " << duration(s->uptimeSeconds)
-        << "\n";
-    out << "socket:           " << s->socket << "\n";
-    out << "config:           " << (s->config.empty() ? "defaults (no config file)" : s->config)
-        << "\n";
-    out << "credential store: " << s->credentialStore.state;
-    if (!s->credentialStore.detail.empty()) out << " - " << s->credentialStore.detail;
-    out << "\nprofiles:\n";
-    for (const auto& p : s->profiles) {
-      out << "  " << p.name << " (" << p.auth << "): " << p.state;
-      if (!p.detail.empty()) out << " - " << p.detail;
-      out << "\n";
-      out << profileFactLines(p, std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
-    }
+  auto reply = ctx.call("GET", "/v1/status");
+  if (!reply) return ctx.failTransport(reply.error());
+  if (reply->status >= 400) return ctx.failReply(reply.value());
+  const GlobalOptions& options = ctx.options();
+  if (options.json) {
+    ctx.out() << withActiveProfile(reply->body, options) << "\n";
     return static_cast<int>(kExitOk);
-  });
+  }
+  auto s = statusFromJson(reply->body);
+  if (!s) return ctx.fail(kExitError, s.error().message);
+  auto& out = ctx.out();
+  out << "wped " << s->version << " (pid " << s->pid << "), up " << duration(s->uptimeSeconds)
+      << "\n";
+  out << "socket:           " << s->socket << "\n";
+  out << "config:           " << (s->config.empty() ? "defaults (no config file)" : s->config)
+      << "\n";
+  out << "credential store: " << s->credentialStore.state;
+  if (!s->credentialStore.detail.empty()) out << " - " << s->credentialStore.detail;
+  out << "\nactive profile:   " << options.profile << " ("
+      << ProfileChoice{options.profile, options.profileSource}.describeSource() << ")";
+  bool configured = false;
+  for (const auto& p : s->profiles) configured = configured || p.name == options.profile;
+  if (!configured) out << " - not in wped's config: add [profile." << options.profile << "]";
+  out << "\nprofiles:\n";
+  for (const auto& p : s->profiles) {
+    out << "  " << p.name << " (" << p.auth << "): " << p.state;
+    if (!p.detail.empty()) out << " - " << p.detail;
+    out << "\n";
+    out << profileFactLines(p, std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+  }
+  return static_cast<int>(kExitOk);
 }
 
 int profiles(CliContext& ctx, const std::vector<std::string>& args) {

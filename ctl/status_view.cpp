@@ -47,6 +47,14 @@ std::string profileFactLines(const ProfileStatus& profile, std::int64_t now,
     if (!storage.empty()) out += ", " + storage;
     out += "\n";
   }
+  std::string accountName = take("account_name");
+  std::string accountEmail = take("account_email");
+  if (!accountName.empty() || !accountEmail.empty()) {
+    out += indent + "account:    " + accountName +
+           (accountEmail.empty() ? ""
+                                 : (accountName.empty() ? "" : " ") + ("<" + accountEmail + ">")) +
+           "\n";
+  }
 
   std::string tokenState = take("token_state");
   if (!tokenState.empty()) {
@@ -67,6 +75,18 @@ std::string profileFactLines(const ProfileStatus& profile, std::int64_t now,
     if (!error.empty()) out += indent + "token error: " + error + "\n";
     std::string pending = take("persistence_pending");
     if (!pending.empty()) out += indent + "persistence pending: " + pending + "\n";
+  }
+
+  // The shared rate-limit backoff and the coalesced reads: one line, only once they matter.
+  std::string limitedUntil = take("rate_limit_until");
+  std::string heldBack = take("rate_limited_answers");
+  std::string coalesced = take("passthrough_coalesced");
+  if (!limitedUntil.empty() || (!heldBack.empty() && heldBack != "0") ||
+      (!coalesced.empty() && coalesced != "0")) {
+    out += indent + "api:        " + (coalesced.empty() ? "0" : coalesced) + " reads coalesced, " +
+           (heldBack.empty() ? "0" : heldBack) + " answered rate_limited by wped";
+    if (!limitedUntil.empty()) out += "; holding back until " + when(limitedUntil, now);
+    out += "\n";
   }
 
   for (const char* kind : {"sites", "installs", "accounts"}) {

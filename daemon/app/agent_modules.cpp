@@ -12,10 +12,12 @@
 #include "daemon/localapi/profile_endpoints.h"
 #include "daemon/profiles/api_proxy.h"
 #include "daemon/profiles/profile_registry.h"
+#include "daemon/profiles/request_coalescer.h"
 #include "daemon/profiles/scheduler.h"
 #include "daemon/sync/page_fetcher.h"
 #include "daemon/upstream/interruptible_sleeper.h"
 #include "daemon/upstream/poco_http_transport.h"
+#include "daemon/upstream/rate_limit_gate.h"
 #include "daemon/upstream/retry_policy.h"
 #include "daemon/upstream/ssl_initializer.h"
 #include "daemon/upstream/system_trust_store.h"
@@ -33,6 +35,8 @@ struct AgentModules::Parts {
   PocoHttpTransport transport;
   RetryPolicy retryPolicy;
   InterruptibleSleeper sleeper;
+  RateLimitGate rateLimits{clock};
+  RequestCoalescer coalescer;
   std::unique_ptr<UpstreamClient> upstream;
   std::unique_ptr<PageFetcher> fetcher;
   std::unique_ptr<CacheStore> cache;
@@ -93,8 +97,8 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   if (!cache) return cache.error();
   p->cache = std::move(cache.value());
 
-  p->upstream =
-      std::make_unique<UpstreamClient>(p->transport, p->retryPolicy, p->sleeper, p->clock, logger);
+  p->upstream = std::make_unique<UpstreamClient>(p->transport, p->retryPolicy, p->sleeper, p->clock,
+                                                 logger, &p->rateLimits);
   p->fetcher = std::make_unique<PageFetcher>(*p->upstream, logger);
   p->store = makeCredentialStore(config->credentialStore, logger);
   p->logins = std::make_unique<LoginRegistry>(p->clock);
@@ -115,13 +119,14 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
                           },
                           [raw] {
                             if (raw->scheduler) raw->scheduler->wake();
-                          }});
+                          },
+                          &p->rateLimits, &p->coalescer});
   p->registry = std::make_unique<ProfileRegistry>(
       *p->services, config->credentialStore == CredentialStoreKind::Memory);
   p->registry->apply(*config);
   warnIfNoSystemCertificates(*config, logger);
   p->scheduler = std::make_unique<Scheduler>(*p->registry, *p->store, p->clock, logger);
-  p->proxy = std::make_unique<ApiProxy>(*p->upstream, p->services->requestSync);
+  p->proxy = std::make_unique<ApiProxy>(*p->upstream, p->services->requestSync, &p->coalescer);
   p->endpoints = std::make_unique<ProfileEndpoints>(*p->registry, *p->logins, *p->cache, *p->proxy);
 
   p->endpoints->registerRoutes(context.router);

@@ -192,8 +192,12 @@ ApiResponse ProfileEndpoints::sync(ApiRequest& request) {
 ApiResponse ProfileEndpoints::api(ApiRequest& request) {
   auto profile = registry_.find(request.param("p"));
   if (!profile) return ApiResponse::error(profile.error());
-  ProxyRequest forward{request.method, request.param("path"), request.rawQuery, request.body,
-                       std::string(request.header("content-type"))};
+  ProxyRequest forward{request.method,
+                       request.param("path"),
+                       request.rawQuery,
+                       request.body,
+                       std::string(request.header("content-type")),
+                       std::string(request.header("accept"))};
   auto response = proxy_.forward(**profile, forward);
   if (!response) return ApiResponse::error(response.error());
   ApiResponse out;

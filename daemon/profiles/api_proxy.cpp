@@ -16,8 +16,9 @@ bool isWrite(const std::string& method) {
 
 }  // namespace
 
-ApiProxy::ApiProxy(UpstreamClient& upstream, std::function<void(const std::string&)> requestSync)
-    : upstream_(upstream), requestSync_(std::move(requestSync)) {}
+ApiProxy::ApiProxy(UpstreamClient& upstream, std::function<void(const std::string&)> requestSync,
+                   RequestCoalescer* coalescer)
+    : upstream_(upstream), requestSync_(std::move(requestSync)), coalescer_(coalescer) {}
 
 bool ApiProxy::isSafePath(const std::string& rawPath) {
   if (rawPath.empty() || rawPath.front() == '/') return false;
@@ -67,17 +68,28 @@ Result<HttpResponse> ApiProxy::forward(Profile& profile, const ProxyRequest& req
   options.caFile = profile.config().caFile;
   options.profile = profile.name();
 
-  auto response = upstream_.exchange(upstreamRequest, options);
-  if (response && response->status == 401) {
-    // One refresh, one retry: an OAuth token can be revoked or expire early upstream. For
-    // keys and passwords afterUnauthorized marks the profile login_required and the API's
-    // own 401 is passed back unchanged.
-    auto renewed = (*authorizer)->afterUnauthorized(*value);
-    if (renewed) {
-      upstreamRequest.authorization = *renewed;
-      response = upstream_.exchange(upstreamRequest, options);
+  auto send = [&]() -> Result<HttpResponse> {
+    auto response = upstream_.exchange(upstreamRequest, options);
+    if (response && response->status == 401) {
+      // One refresh, one retry: an OAuth token can be revoked or expire early upstream. For
+      // keys and passwords afterUnauthorized marks the profile login_required and the API's
+      // own 401 is passed back unchanged.
+      auto renewed = (*authorizer)->afterUnauthorized(*value);
+      if (renewed) {
+        upstreamRequest.authorization = *renewed;
+        response = upstream_.exchange(upstreamRequest, options);
+      }
     }
-  }
+    return response;
+  };
+  // Only a bodiless GET is shared: reads without side effects, whose answer is the same for
+  // every caller of this profile. The key holds no secret (the profile stands for it).
+  const bool shareable = coalescer_ != nullptr && request.method == "GET" && request.body.empty();
+  auto response =
+      shareable
+          ? coalescer_->run(profile.name(),
+                            request.rawPath + "?" + request.rawQuery + "\n" + request.accept, send)
+          : send();
   if (!response) return response;
 
   if (isWrite(request.method) && response->status >= 200 && response->status < 300) {

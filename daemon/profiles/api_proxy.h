@@ -5,13 +5,17 @@
 // Retry-After come back unchanged. A 401 from the API gets one refresh (OAuth) and one retry.
 // Transient failures of idempotent requests are retried by the UpstreamClient's policy.
 // A successful write (POST/PUT/PATCH/DELETE) under sites/ or installs/ marks that cached list
-// stale and asks for a resync. Thread-safe; borrows its collaborators.
+// stale and asks for a resync. Identical concurrent GETs (same profile, path, query and
+// Accept, no body) share one upstream request through the RequestCoalescer, when one is
+// given. The profile's RateLimitGate (in the UpstreamClient) answers for it while the API
+// asked to wait. Thread-safe; borrows its collaborators.
 
 #include <functional>
 #include <string>
 
 #include "common/result.h"
 #include "daemon/profiles/profile.h"
+#include "daemon/profiles/request_coalescer.h"
 #include "daemon/upstream/http_transport.h"
 #include "daemon/upstream/upstream_client.h"
 
@@ -23,11 +27,14 @@ struct ProxyRequest {
   std::string rawQuery;  // without '?', forwarded byte for byte
   std::string body;
   std::string contentType;
+  std::string accept;  // part of the coalescing key: answers may differ by Accept
 };
 
 class ApiProxy {
  public:
-  ApiProxy(UpstreamClient& upstream, std::function<void(const std::string&)> requestSync);
+  // coalescer: null → every request goes upstream on its own.
+  ApiProxy(UpstreamClient& upstream, std::function<void(const std::string&)> requestSync,
+           RequestCoalescer* coalescer = nullptr);
 
   // The upstream answer, whatever its status; an Error only when wped could not get one
   // (BadRequest for a path that tries to leave the API, LoginRequired, keyring states,
@@ -41,6 +48,7 @@ class ApiProxy {
  private:
   UpstreamClient& upstream_;
   std::function<void(const std::string&)> requestSync_;
+  RequestCoalescer* coalescer_;
 };
 
 }  // namespace wpe

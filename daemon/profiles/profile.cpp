@@ -48,6 +48,7 @@ SiteCatalogOptions catalogOptions(const ProfileConfig& config, std::chrono::seco
   options.profile = config.name;
   options.apiUrl = config.apiUrl;
   options.transport = transportFor(config);
+  options.transport.waitForRateLimit = true;  // a sync waits out a 429 window, not fails
   options.interval = interval;
   return options;
 }
@@ -257,6 +258,8 @@ void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> a
   user_ = std::move(user);
   password_ = std::move(password);
   detail_.clear();
+  account_.reset();  // a new credential may belong to someone else
+  accountRetryAt_.reset();
   authorizer_ = authorizer;
   // Under mutex_ (the catalog's lock nests inside it) so the catalog and the state agree.
   catalog_->setAuthorizer(std::move(authorizer));
@@ -314,6 +317,10 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   auto authorizer = authorizerFor(credential, &user, &password);
   if (!authorizer) return authorizer.error();
   becomeReady(credential.kind, *authorizer, user, std::move(password));
+  if (auto account = UserAccount::fromUserJson(response->body)) {
+    std::lock_guard lock(mutex_);
+    account_ = std::move(account);
+  }
   services_.logger.information("profile %s: logged in (%s)", config_.name, credential.kind);
   if (services_.requestSync) services_.requestSync(config_.name);
   return response->body;
@@ -362,6 +369,7 @@ Status Profile::logout() {
     kind_.clear();
     user_.clear();
     password_ = Secret();
+    account_.reset();
     authorizer_.reset();
     detail_ = "not logged in; " + loginHint();
   }
@@ -476,6 +484,44 @@ BootTime Profile::tick() {
   }
   if (kind == "oauth") return tokens_->tick();
   return services_.clock.boottime() + TokenManager::kMaxTickInterval;
+}
+
+void Profile::fetchAccountIfUnknown() {
+  std::shared_ptr<Authorizer> authorizer;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != CredentialState::Ready || account_ || !authorizer_) return;
+    if (accountRetryAt_ && services_.clock.boottime() < *accountRetryAt_) return;
+    authorizer = authorizer_;
+  }
+  auto fetched = [&]() -> Result<UserAccount> {
+    auto value = authorizer->authorization(std::chrono::seconds(60));
+    if (!value) return value.error();
+    HttpRequest request;
+    request.method = "GET";
+    request.url = config_.apiUrl + "/user";
+    request.authorization = *value;
+    auto response = services_.upstream.send(request, transportFor(config_));
+    if (!response) return response.error();
+    auto account = UserAccount::fromUserJson(response->body);
+    if (!account) return Error(ErrorCode::UpstreamError, "GET /user answered no email or name");
+    return *account;
+  }();
+  std::lock_guard lock(mutex_);
+  if (authorizer_ != authorizer) return;  // the credential changed meanwhile
+  if (!fetched) {
+    accountRetryAt_ = services_.clock.boottime() + kAccountRetry;
+    services_.logger.information("profile %s: account not known yet: %s", config_.name,
+                                 fetched.error().message);
+    return;
+  }
+  account_ = std::move(fetched.value());
+  accountRetryAt_.reset();
+}
+
+std::optional<UserAccount> Profile::account() const {
+  std::lock_guard lock(mutex_);
+  return account_;
 }
 
 Profile::Snapshot Profile::snapshot() const {

@@ -37,6 +37,7 @@
 #include "daemon/config/profile_config.h"
 #include "daemon/profiles/bound_credential_store.h"
 #include "daemon/profiles/profile_services.h"
+#include "daemon/profiles/user_account.h"
 #include "daemon/sync/site_catalog.h"
 
 namespace wpe {
@@ -105,6 +106,14 @@ class Profile {
 
   SiteCatalog& catalog() { return *catalog_; }
 
+  // The account behind the credential (GET /user): known after a key/Basic login at once;
+  // after an OAuth login or a restore, fetchAccountIfUnknown() (the scheduler's sync thread)
+  // asks the API. Network I/O; a failure is tried again after kAccountRetry. Cleared by
+  // logout and by a new credential.
+  void fetchAccountIfUnknown();
+  std::optional<UserAccount> account() const;
+  static constexpr std::chrono::minutes kAccountRetry{1};
+
   // The keyring call bound (5 s, SecretServiceStore) plus a margin for a slow D-Bus start.
   static constexpr std::chrono::seconds kRestoreWait{7};
 
@@ -156,6 +165,8 @@ class Profile {
   Secret password_;  // basic only: handed out by token() beside the header
   std::string detail_;
   std::shared_ptr<Authorizer> authorizer_;
+  std::optional<UserAccount> account_;
+  std::optional<BootTime> accountRetryAt_;  // after a failed GET /user
   // OAuth logins started here; cancelled when the profile goes away (their completion
   // refers to this object).
   std::vector<std::weak_ptr<LoginSession>> sessions_;

@@ -1,7 +1,9 @@
 #include "daemon/profiles/profile_registry.h"
 
-#include "daemon/core/rfc3339.h"
 #include "daemon/cache/list_kind.h"
+#include "daemon/core/rfc3339.h"
+#include "daemon/profiles/request_coalescer.h"
+#include "daemon/upstream/rate_limit_gate.h"
 
 namespace wpe {
 namespace {
@@ -87,6 +89,19 @@ void ProfileRegistry::describeProfile(const ProfileConfig& config, ProfileStatus
   out.detail = s.detail;
   if (!s.kind.empty()) out.extra.emplace_back("credential", s.kind);
   if (!s.user.empty()) out.extra.emplace_back("user", s.user);
+  if (auto account = profile.account()) {
+    if (!account->email.empty()) out.extra.emplace_back("account_email", account->email);
+    if (!account->name.empty()) out.extra.emplace_back("account_name", account->name);
+  }
+  if (services_.rateLimits != nullptr) {
+    auto limits = services_.rateLimits->snapshot(config.name);
+    if (limits.until) out.extra.emplace_back("rate_limit_until", formatRfc3339(*limits.until));
+    out.extra.emplace_back("rate_limited_answers", std::to_string(limits.heldBack));
+  }
+  if (services_.coalescer != nullptr) {
+    out.extra.emplace_back("passthrough_coalesced",
+                           std::to_string(services_.coalescer->coalesced(config.name)));
+  }
   if (memoryStore_) out.extra.emplace_back("storage", "memory only (lost when wped stops)");
   if (s.token) {
     const auto& t = *s.token;

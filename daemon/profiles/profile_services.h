@@ -19,6 +19,8 @@ class PageFetcher;
 class CacheStore;
 class LoginRegistry;
 class Clock;
+class RateLimitGate;
+class RequestCoalescer;
 
 struct ProfileServices {
   CredentialStore& store;
@@ -36,6 +38,10 @@ struct ProfileServices {
   std::function<void(const std::string& profile)> requestSync;
   // Re-run the scheduler's timer pass now (a profile's next refresh moved earlier).
   std::function<void()> wakeScheduler = {};
+  // For status only (rate_limit_until, rate_limited_answers, passthrough_coalesced); null in
+  // tests that do not need them.
+  const RateLimitGate* rateLimits = nullptr;
+  const RequestCoalescer* coalescer = nullptr;
 };
 
 }  // namespace wpe

@@ -77,6 +77,9 @@ void Scheduler::syncLoop() {
     for (auto& profile : registry_.all()) {
       try {
         if (profile->snapshot().state != CredentialState::Ready) continue;
+        // Restored or OAuth-logged-in profiles learn whose they are here, off the timer
+        // thread (a GET /user may wait for the API).
+        profile->fetchAccountIfUnknown();
         if (requested.count(profile->name())) {
           auto result = profile->catalog().sync();
           if (!result) {

@@ -45,7 +45,11 @@ struct TransportOptions {
   std::chrono::milliseconds readTimeout{30000};
   std::size_t maxBodyBytes = 64u << 20;  // a larger response is an error, not an OOM
   std::string caFile;                    // empty: the system CA store
-  std::string profile;                   // only for error messages ("set ca_file in [profile.P]")
+  std::string profile;  // error messages ("set ca_file in [profile.P]"); the RateLimitGate key
+  // For UpstreamClient, not the transport: while the profile's RateLimitGate is closed, sleep
+  // the window out (if it fits the retry policy's waits) instead of answering RateLimited at
+  // once. The sync sets it: it must wait, not fail; an interactive caller wants the answer.
+  bool waitForRateLimit = false;
 };
 
 // Whether a failed exchange may have reached the server. UpstreamClient retries a

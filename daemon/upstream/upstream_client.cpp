@@ -33,8 +33,14 @@ std::string describe(const HttpRequest& request) {
 }  // namespace
 
 UpstreamClient::UpstreamClient(HttpTransport& transport, const RetryPolicy& policy,
-                               Sleeper& sleeper, const Clock& clock, Poco::Logger& logger)
-    : logger_(logger), transport_(transport), policy_(policy), sleeper_(sleeper), clock_(clock) {}
+                               Sleeper& sleeper, const Clock& clock, Poco::Logger& logger,
+                               RateLimitGate* gate)
+    : logger_(logger),
+      transport_(transport),
+      policy_(policy),
+      sleeper_(sleeper),
+      clock_(clock),
+      gate_(gate) {}
 
 bool UpstreamClient::isIdempotent(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
@@ -78,6 +84,30 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
   const int maxAttempts = mode == RetryMode::Never ? 1 : std::max(1, policy_.options().maxAttempts);
   std::chrono::milliseconds waited{0};
   for (int attempt = 1;; ++attempt) {
+    if (gate_ != nullptr) {
+      if (auto left = gate_->remaining(options.profile)) {
+        const std::chrono::milliseconds wait = *left;
+        const bool fits = wait <= policy_.options().maxSingleWait &&
+                          waited + wait <= policy_.options().maxTotalWait;
+        if (!options.waitForRateLimit || !fits) {
+          gate_->countHeldBack(options.profile);
+          Error error(ErrorCode::RateLimited,
+                      "wped is holding back requests of profile " + options.profile +
+                          ": the WP Engine API asked to wait (429); retry after " +
+                          std::to_string(left->count()) + " s");
+          error.retryAfter = *left;
+          return error;
+        }
+        logger_.information(describe(request) + ": profile " + options.profile +
+                            " is rate limited; waiting " + std::to_string(left->count()) + " s");
+        if (!sleeper_.sleepFor(wait)) {
+          return Error(ErrorCode::Unavailable, "wped is stopping");
+        }
+        waited += wait;
+        --attempt;  // the wait was the API's request, not a failed attempt of ours
+        continue;
+      }
+    }
     SendOutcome outcome = transport_.sendWithPhase(request, options);
     std::optional<std::chrono::seconds> retryAfter;
     bool transient;
@@ -92,6 +122,13 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
       what = "status " + std::to_string(response.status);
       const std::string header = response.header("Retry-After");
       if (!header.empty()) retryAfter = policy_.parseRetryAfter(header, clock_.now());
+      if (gate_ != nullptr && response.status == 429 && retryAfter) {
+        gate_->close(options.profile, *retryAfter);
+        logger_.warning(describe(request) + ": 429; profile " + options.profile +
+                        " holds back its requests for " + std::to_string(retryAfter->count()) +
+                        " s");
+        if (!options.waitForRateLimit) return std::move(outcome.result);
+      }
     }
     if (!transient || attempt >= maxAttempts) return std::move(outcome.result);
 

@@ -20,6 +20,13 @@
 // exchange(): any HTTP status is the value (for the passthrough); only transport failures are
 //   errors. Retries apply the same way.
 //
+// Rate limit (with a RateLimitGate): a 429 with Retry-After closes the profile's gate
+// (options.profile) until then. While it is closed nothing is sent for that profile: the
+// call answers RateLimited at once (retryAfter = the time left, "wped is holding back…"; the
+// gate counts it) — or, with options.waitForRateLimit, sleeps the window out first when the
+// wait fits maxSingleWait/maxTotalWait. The 429 that closed the gate is returned as it came
+// (no retry inside the call) unless waitForRateLimit.
+//
 // Thread-safe if the transport and sleeper are (the real ones are). Holds references only.
 
 #include <chrono>
@@ -28,6 +35,7 @@
 #include "common/result.h"
 #include "daemon/core/clock.h"
 #include "daemon/upstream/http_transport.h"
+#include "daemon/upstream/rate_limit_gate.h"
 #include "daemon/upstream/retry_policy.h"
 #include "daemon/upstream/sleeper.h"
 
@@ -42,7 +50,7 @@ enum class RetryMode { Auto, Never };
 class UpstreamClient {
  public:
   UpstreamClient(HttpTransport& transport, const RetryPolicy& policy, Sleeper& sleeper,
-                 const Clock& clock, Poco::Logger& logger);
+                 const Clock& clock, Poco::Logger& logger, RateLimitGate* gate = nullptr);
 
   Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options,
                             RetryMode mode = RetryMode::Auto);
@@ -62,6 +70,7 @@ class UpstreamClient {
   const RetryPolicy& policy_;
   Sleeper& sleeper_;
   const Clock& clock_;
+  RateLimitGate* gate_;  // may be null (no shared backoff: unit tests, the OAuth client)
 };
 
 }  // namespace wpe

@@ -73,7 +73,8 @@ def test_every_wpectl_exit_code_and_variable_is_in_wpectl_1():
     assert sorted(codes) == sorted(re.findall(r"^ {7}(\d+)$", section, re.M))
     env_section = page.split("\nENVIRONMENT\n", 1)[1]
     used = set(re.findall(r'(?:env\(|xdgDir\(env, )"([A-Z_]+)"\)',
-                          source("ctl/cli.cpp") + source("common/paths.cpp")))
+                          source("ctl/cli.cpp") + source("ctl/profile_choice.cpp") +
+                          source("common/paths.cpp")))
     used |= set(re.findall(r'"(BROWSER|DISPLAY|WAYLAND_DISPLAY)"',
                            source("ctl/browser_launcher.cpp")))
     used.discard("XDG_CACHE_HOME")  # paths.cpp's cache directory is wped's, not wpectl's
