@@ -13,6 +13,7 @@
 #include "ctl/command.h"
 #include "ctl/command_args.h"
 #include "ctl/line_reader.h"
+#include "ctl/replace_confirmation.h"
 #include "ctl/reply_views.h"
 #include "ctl/secret_prompt.h"
 
@@ -165,9 +166,10 @@ int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> c
 }
 
 int login(CliContext& ctx, const std::vector<std::string>& words) {
-  CommandArgs args("login",
-                   {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin"},
-                   {"--user"}, 0);
+  CommandArgs args(
+      "login",
+      {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin", "--replace"},
+      {"--user"}, 0);
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
   int methods = args.has("--api-key") + args.has("--basic") + args.has("--oauth");
   if (methods > 1) return ctx.fail(kExitUsage, "choose one of --api-key, --basic and --oauth");
@@ -204,6 +206,10 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     }
   }
   const std::string& p = ctx.options().profile;
+  // Before any secret is read: a refusal must consume and change nothing.
+  if (auto refused = ReplaceConfirmation().check(ctx, method, args.has("--replace"))) {
+    return *refused;
+  }
   SecretPrompt prompt(STDIN_FILENO);
   if (method == "oauth") {
     std::optional<Secret> clientSecret;
@@ -250,9 +256,11 @@ int logout(CliContext& ctx, const std::vector<std::string>& words) {
 void addLoginCommands(CommandList& commands) {
   commands.push_back(
       {"login",
-       "login [--api-key | --basic --user ID | --oauth [--no-browser] [--client-secret-stdin]]",
+       "login [--api-key | --basic --user ID | --oauth [--no-browser] [--client-secret-stdin]] "
+       "[--replace]",
        "log in (secret from stdin or a no-echo prompt)",
-       {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin"},
+       {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin",
+        "--replace"},
        login});
   commands.push_back(
       {"logout", "logout", "revoke and forget the profile's credential", {}, logout});
