@@ -120,3 +120,31 @@ def test_another_kind_asks_on_a_terminal(stack):
     assert code == 0, shown
     assert stack.info["password"] not in shown, "the password prompt must not echo"
     assert held(stack) == "basic"
+
+
+# --- log lines: journal or not ----------------------------------------------------------------
+
+def journal_log_lines(make_stack, journal_stream_of_log):
+    import os
+    stack = make_stack(start=False)
+    with open(stack.daemon.log_path, "ab"):
+        pass
+    st = os.stat(stack.daemon.log_path)
+    value = f"{st.st_dev}:{st.st_ino}" if journal_stream_of_log else f"{st.st_dev}:{st.st_ino + 1}"
+    stack.daemon.start(env={"JOURNAL_STREAM": value})
+    stack.status()
+    return [line for line in stack.daemon.log_text().splitlines() if line]
+
+
+def test_log_lines_carry_priorities_only_when_stderr_is_the_journal(make_stack):
+    import re
+    lines = journal_log_lines(make_stack, True)
+    assert lines and all(re.match(r"<[0-7]>", line) for line in lines), lines
+    assert any(line.startswith("<6>") for line in lines), lines
+    assert not any(re.match(r"<[0-7]>wped: ", line) for line in lines), \
+        "journald already names wped; the line must not say it twice"
+
+
+def test_log_lines_have_no_priorities_when_stderr_is_not_the_journal(make_stack):
+    lines = journal_log_lines(make_stack, False)  # inherited JOURNAL_STREAM, other file
+    assert lines and all(line.startswith("wped: ") for line in lines), lines

@@ -456,5 +456,5 @@ def test_socket_override_for_daemon_and_cli(daemon):
 def test_plain_http_loopback_endpoint_is_warned(daemon):
     daemon.write_config({"profile.default": {"api_url": "http://127.0.0.1:9/v1"}})
     daemon.start()
-    assert "plain http://" in daemon.log_text() and "<4>" in daemon.log_text()
+    assert "wped: " in daemon.log_text() and "plain http://" in daemon.log_text()
     daemon.stop()
