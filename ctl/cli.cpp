@@ -20,12 +20,11 @@ const CommandList& allCommands() {
     addSiteCommands(list);
     addApiCommand(list);
     addCompletionCommand(list);
+    addHelpCommand(list);
     return list;
   }();
   return commands;
 }
-
-namespace {
 
 void printHelp(std::ostream& out) {
   out << "usage: wpectl [--socket PATH] [--profile NAME] [--json] COMMAND [ARGS]\n\n"
@@ -50,6 +49,8 @@ void printHelp(std::ostream& out) {
          "  --version, --help\n\n"
          "exit codes: 0 ok, 1 error, 2 usage, 3 wped not reachable, 4 login required\n";
 }
+
+namespace {
 
 // "--name VALUE" or "--name=VALUE" at args[i]; advances i past the value.
 std::optional<std::string> valueOption(const std::vector<std::string>& args, std::size_t& i,
@@ -107,6 +108,12 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
     out << "wpectl " << kVersion << "\n";
     return kExitOk;
   }
+  if (help && commandName) {  // wpectl COMMAND --help
+    const Command* named = findCommand(*commandName);
+    if (named == nullptr) return usage("unknown command \"" + *commandName + "\"");
+    printCommandUsage(*named, out);
+    return kExitOk;
+  }
   if (help || !commandName) {
     printHelp(help ? out : err);
     return help ? kExitOk : kExitUsage;
@@ -129,7 +136,7 @@ int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostr
   } else if (command->name != "completion") {  // the scripts need no profile
     return usage(choice.error().message);
   }
-  if (command->name != "completion") {
+  if (command->name != "completion" && command->name != "help") {
     auto socket = resolveSocketPath(socketOption, env);
     if (!socket && command->internal) {
       options.socketPath.clear();

@@ -12,6 +12,9 @@
 
 namespace wpe::ctl {
 
+// The overview of every command and the global options (`wpectl --help`).
+void printHelp(std::ostream& out);
+
 int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
            std::ostream& err);
 

@@ -8,9 +8,11 @@
 //   exec_command.cpp       exec
 //   site_commands.cpp      sites, installs, accounts, site
 //   api_command.cpp        api
+//   help_command.cpp       help (and COMMAND --help)
 // `run` receives the words after the command name with the global options removed.
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,12 @@ void addExecCommand(CommandList& commands);
 void addSiteCommands(CommandList& commands);
 void addApiCommand(CommandList& commands);
 void addCompletionCommand(CommandList& commands);
+void addHelpCommand(CommandList& commands);
+
+// A command by name (internal ones excluded), or nullptr.
+const Command* findCommand(const std::string& name);
+// `wpectl help COMMAND`: its usage, summary and options.
+void printCommandUsage(const Command& command, std::ostream& out);
 
 // Every command, in --help order (internal ones included; check Command::internal).
 const CommandList& allCommands();

@@ -1,14 +1,19 @@
 // wpectl login | logout: hand a credential to wped (never on argv: stdin or a no-echo
 // prompt), or start an OAuth login in the browser and wait for it to finish.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 
+#include "common/login_callback_wire.h"
 #include "common/profile_wire.h"
 #include "common/wire.h"
 #include "ctl/browser_launcher.h"
 #include "ctl/command.h"
 #include "ctl/command_args.h"
+#include "ctl/line_reader.h"
+#include "ctl/replace_confirmation.h"
 #include "ctl/reply_views.h"
 #include "ctl/secret_prompt.h"
 
@@ -19,6 +24,8 @@ namespace {
 constexpr std::chrono::minutes kLoginDeadline{6};
 constexpr std::chrono::seconds kPollWait{30};
 constexpr std::chrono::seconds kPollTimeout{45};
+// How long to wait for a pasted line before asking wped whether the listener won instead.
+constexpr std::chrono::seconds kPasteCheck{1};
 
 std::string profileTarget(CliContext& ctx) { return "/v1/profiles/" + ctx.options().profile; }
 
@@ -30,7 +37,52 @@ int loggedIn(CliContext& ctx, const std::string& userJson) {
   return kExitOk;
 }
 
+// The final answer of a login that left pending: prints the outcome, returns the exit code.
+int loginFinished(CliContext& ctx, const HttpReply& reply, const LoginProgress& progress) {
+  if (ctx.options().json) ctx.out() << reply.body << "\n";
+  if (progress.state != "succeeded") {
+    Error error = progress.error ? *progress.error : Error(ErrorCode::Internal, "the login failed");
+    return ctx.fail(error.code == ErrorCode::LoginRequired ? kExitLoginRequired : kExitError,
+                    error.message.empty() ? "the login failed" : error.message);
+  }
+  if (ctx.options().json) return kExitOk;
+  ctx.setTimeout(std::chrono::seconds(30));
+  auto user = ctx.call("GET", profileTarget(ctx) + "/api/user");
+  return loggedIn(ctx, user && user->status < 300 ? user->body : std::string("{}"));
+}
+
+// Hands a pasted address to wped. nullopt: the login is still pending (the paste was refused,
+// the user was told why and may paste again); otherwise the exit code.
+std::optional<int> submitPaste(CliContext& ctx, const std::string& loginId, const Secret& url) {
+  auto reply = ctx.call("POST", "/v1/logins/" + loginId + "/callback",
+                        loginCallbackToJson(LoginCallback{url}));
+  if (!reply) return ctx.failTransport(reply.error());
+  if (reply->status == 400) {
+    Error error = errorFromJson(reply->body, reply->status);
+    ctx.err() << "wpectl: " << error.message
+              << "\nPaste the address again (the login is still waiting): " << std::flush;
+    return std::nullopt;
+  }
+  if (reply->status == 409) {
+    // The listener got there first (or a paste did): the outcome is for the poll to report.
+    ctx.err() << "wpectl: this login already completed; the pasted address was not used\n";
+    return std::nullopt;
+  }
+  if (reply->status >= 400) return ctx.failReply(reply.value());
+  auto progress = loginProgressFromJson(reply->body);
+  if (!progress) return ctx.fail(kExitError, progress.error().message);
+  return loginFinished(ctx, reply.value(), progress.value());
+}
+
+// With --no-browser the address the browser ended on may also be pasted: the input the
+// address is read from (stdin, or the terminal when stdin carried the client secret), or -1.
+int pasteInput(bool stdinTaken) {
+  if (!stdinTaken) return STDIN_FILENO;
+  return ::open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+}
+
 int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> clientSecret) {
+  const bool stdinTaken = clientSecret.has_value() && !isatty(STDIN_FILENO);
   LoginRequest request;
   request.method = "oauth";
   request.clientSecret = std::move(clientSecret);
@@ -40,51 +92,84 @@ int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> c
   auto login = loginStartedFromJson(started->body);
   if (!login) return ctx.fail(kExitError, login.error().message);
 
-  if (!args.has("--no-browser")) {
+  const bool headless = args.has("--no-browser");
+  int pasteFd = -1;
+  if (!headless) {
     BrowserLauncher launcher(processEnv());
     if (auto command = launcher.commandFor(login->authorizeUrl)) {
       if (auto launched = launcher.launch(*command); !launched) {
         ctx.err() << "wpectl: could not start the browser: " << launched.error().message << "\n";
       }
     }
+    // Always printed: the browser may not have opened, or may be on another machine.
+    ctx.err() << "Open this URL in your browser to log in: " << login->authorizeUrl << std::endl;
+  } else {
+    pasteFd = pasteInput(stdinTaken);
+    ctx.err() << "Open this URL in a browser to log in:\n  " << login->authorizeUrl << "\n";
+    if (pasteFd >= 0) {
+      ctx.err() << "When it ends on a page that cannot load, paste its address here: "
+                << std::flush;
+    }
   }
-  // Always printed: the browser may not have opened, or may be on another machine.
-  ctx.err() << "Open this URL in your browser to log in: " << login->authorizeUrl << std::endl;
+  std::optional<LineReader> paste;
+  if (pasteFd >= 0) paste.emplace(pasteFd);
 
   ctx.setTimeout(kPollTimeout);
   auto deadline = std::chrono::steady_clock::now() + kLoginDeadline;
-  std::string target =
-      "/v1/logins/" + login->loginId + "?wait=" + std::to_string(kPollWait.count());
+  const std::string progressTarget = "/v1/logins/" + login->loginId + "?wait=";
+  int result = kExitOk;
   for (;;) {
-    auto reply = ctx.call("GET", target);
-    if (!reply) return ctx.failTransport(reply.error());
-    if (reply->status >= 400) return ctx.failReply(reply.value());
-    auto progress = loginProgressFromJson(reply->body);
-    if (!progress) return ctx.fail(kExitError, progress.error().message);
-    if (progress->state == "pending") {
-      if (std::chrono::steady_clock::now() > deadline) {
-        return ctx.fail(kExitError, "the login did not complete in time; run `wpectl login` again");
+    // While a paste may come, look at the input every second and ask wped without waiting;
+    // otherwise long-poll wped.
+    std::chrono::seconds wait = kPollWait;
+    if (paste && paste->open()) {
+      wait = std::chrono::seconds(0);
+      auto line = paste->next(kPasteCheck);
+      if (!line) {
+        result = ctx.fail(kExitError, line.error().message);
+        break;
       }
-      continue;
+      if (line->has_value() && !(*line)->empty()) {
+        if (auto done = submitPaste(ctx, login->loginId, **line)) {
+          result = *done;
+          break;
+        }
+      }
     }
-    if (ctx.options().json) ctx.out() << reply->body << "\n";
-    if (progress->state != "succeeded") {
-      Error error =
-          progress->error ? *progress->error : Error(ErrorCode::Internal, "the login failed");
-      return ctx.fail(error.code == ErrorCode::LoginRequired ? kExitLoginRequired : kExitError,
-                      error.message.empty() ? "the login failed" : error.message);
+    auto reply = ctx.call("GET", progressTarget + std::to_string(wait.count()));
+    if (!reply) {
+      result = ctx.failTransport(reply.error());
+      break;
     }
-    if (ctx.options().json) return kExitOk;
-    ctx.setTimeout(std::chrono::seconds(30));
-    auto user = ctx.call("GET", profileTarget(ctx) + "/api/user");
-    return loggedIn(ctx, user && user->status < 300 ? user->body : std::string("{}"));
+    if (reply->status >= 400) {
+      result = ctx.failReply(reply.value());
+      break;
+    }
+    auto progress = loginProgressFromJson(reply->body);
+    if (!progress) {
+      result = ctx.fail(kExitError, progress.error().message);
+      break;
+    }
+    if (progress->state != "pending") {
+      if (paste && paste->open()) ctx.err() << "\n";  // the prompt's line is left open
+      result = loginFinished(ctx, reply.value(), progress.value());
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      result = ctx.fail(kExitError, "the login did not complete in time; run `wpectl login` again");
+      break;
+    }
   }
+  paste.reset();
+  if (pasteFd > STDIN_FILENO) ::close(pasteFd);
+  return result;
 }
 
 int login(CliContext& ctx, const std::vector<std::string>& words) {
-  CommandArgs args("login",
-                   {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin"},
-                   {"--user"}, 0);
+  CommandArgs args(
+      "login",
+      {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin", "--replace"},
+      {"--user"}, 0);
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
   int methods = args.has("--api-key") + args.has("--basic") + args.has("--oauth");
   if (methods > 1) return ctx.fail(kExitUsage, "choose one of --api-key, --basic and --oauth");
@@ -121,6 +206,10 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     }
   }
   const std::string& p = ctx.options().profile;
+  // Before any secret is read: a refusal must consume and change nothing.
+  if (auto refused = ReplaceConfirmation().check(ctx, method, args.has("--replace"))) {
+    return *refused;
+  }
   SecretPrompt prompt(STDIN_FILENO);
   if (method == "oauth") {
     std::optional<Secret> clientSecret;
@@ -167,9 +256,11 @@ int logout(CliContext& ctx, const std::vector<std::string>& words) {
 void addLoginCommands(CommandList& commands) {
   commands.push_back(
       {"login",
-       "login [--api-key | --basic --user ID | --oauth [--no-browser] [--client-secret-stdin]]",
+       "login [--api-key | --basic --user ID | --oauth [--no-browser] [--client-secret-stdin]] "
+       "[--replace]",
        "log in (secret from stdin or a no-echo prompt)",
-       {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin"},
+       {"--api-key", "--basic", "--user", "--oauth", "--no-browser", "--client-secret-stdin",
+        "--replace"},
        login});
   commands.push_back(
       {"logout", "logout", "revoke and forget the profile's credential", {}, logout});

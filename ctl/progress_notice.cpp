@@ -3,8 +3,13 @@
 namespace wpe::ctl {
 
 ProgressNotice::ProgressNotice(std::ostream& err, std::string message,
-                               std::chrono::milliseconds delay)
-    : err_(err), message_(std::move(message)), delay_(delay) {}
+                               std::chrono::milliseconds delay, Detail detail,
+                               std::chrono::milliseconds refresh)
+    : err_(err),
+      message_(std::move(message)),
+      delay_(delay),
+      detail_(std::move(detail)),
+      refresh_(refresh) {}
 
 ProgressNotice::~ProgressNotice() { stop(); }
 
@@ -16,6 +21,14 @@ void ProgressNotice::start() {
     err_ << message_ << std::flush;
     shown_ = true;
     changed_.notify_all();
+    while (detail_) {
+      lock.unlock();
+      std::string detail = detail_();
+      lock.lock();
+      if (stopped_) return;
+      err_ << "\r\033[K" << message_ << detail << std::flush;
+      if (changed_.wait_for(lock, refresh_, [this] { return stopped_; })) return;
+    }
   });
 }
 

@@ -3,9 +3,13 @@
 // longer than `delay`. start() runs a small thread that waits for the delay or for stop(),
 // whichever comes first; stop() (also run by the destructor) joins it and erases the line if
 // it was shown. The stream is written only by that thread until stop() returns.
+// With a `detail` function the line is redrawn every `refresh` after it was shown, as
+// message + detail() (e.g. " 3 pages, 300 sites so far"); detail() runs on that thread
+// without the lock held, so it may take its time (it asks wped on its own connection).
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -15,7 +19,10 @@ namespace wpe::ctl {
 
 class ProgressNotice {
  public:
-  ProgressNotice(std::ostream& err, std::string message, std::chrono::milliseconds delay);
+  using Detail = std::function<std::string()>;
+  ProgressNotice(std::ostream& err, std::string message, std::chrono::milliseconds delay,
+                 Detail detail = {},
+                 std::chrono::milliseconds refresh = std::chrono::milliseconds(500));
   ~ProgressNotice();
   ProgressNotice(const ProgressNotice&) = delete;
   ProgressNotice& operator=(const ProgressNotice&) = delete;
@@ -30,6 +37,8 @@ class ProgressNotice {
   std::ostream& err_;
   std::string message_;
   std::chrono::milliseconds delay_;
+  Detail detail_;
+  std::chrono::milliseconds refresh_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool stopped_ = false;

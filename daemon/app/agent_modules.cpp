@@ -9,6 +9,7 @@
 #include "daemon/config/config_holder.h"
 #include "daemon/core/clock.h"
 #include "daemon/credentials/make_credential_store.h"
+#include "daemon/credentials/reporting_credential_store.h"
 #include "daemon/localapi/profile_endpoints.h"
 #include "daemon/profiles/api_proxy.h"
 #include "daemon/profiles/profile_registry.h"
@@ -41,6 +42,7 @@ struct AgentModules::Parts {
   std::unique_ptr<PageFetcher> fetcher;
   std::unique_ptr<CacheStore> cache;
   std::unique_ptr<CredentialStore> store;
+  std::unique_ptr<CredentialStore> reportingStore;  // wraps store; what the profiles use
   std::unique_ptr<LoginRegistry> logins;
   std::unique_ptr<LoginRequiredHook> hook;
   std::unique_ptr<ProfileServices> services;
@@ -107,9 +109,14 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   }
 
   Parts* raw = p.get();
+  // A successful save updates status at once (registry is set before any request is served).
+  p->reportingStore =
+      std::make_unique<ReportingCredentialStore>(*p->store, [raw](const StoreStatus& status) {
+        if (raw->registry) raw->registry->setStoreStatus(status);
+      });
   p->services = std::unique_ptr<ProfileServices>(
-      new ProfileServices{*p->store, p->transport, *p->upstream, *p->fetcher, *p->cache, *p->logins,
-                          p->clock, logger, config->syncInterval,
+      new ProfileServices{*p->reportingStore, p->transport, *p->upstream, *p->fetcher, *p->cache,
+                          *p->logins, p->clock, logger, config->syncInterval,
                           [raw](const std::string& profile) {
                             raw->logger.warning("profile %s: login required", profile);
                             if (raw->hook) raw->hook->run(profile);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "common/log_escape.h"
@@ -19,6 +20,7 @@
 #include "daemon/localapi/core_endpoints.h"
 #include "daemon/localapi/listen_socket.h"
 #include "daemon/localapi/local_api_server.h"
+#include "daemon/system/journal_stream.h"
 #include "daemon/system/process_hygiene.h"
 #include "daemon/system/socket_activation.h"
 #include "daemon/system/stderr_journal_channel.h"
@@ -278,7 +280,8 @@ int runWped(int argc, char** argv) {
     return kExitUsage;
   }
   // After the Application set up its own startup console logger: every logger, ours.
-  Poco::AutoPtr<StderrJournalChannel> channel(new StderrJournalChannel(2, ::isatty(2) == 0));
+  Poco::AutoPtr<StderrJournalChannel> channel(
+      new StderrJournalChannel(2, stderrIsJournal(2, std::getenv("JOURNAL_STREAM"))));
   Poco::Logger::root().setChannel(channel);
   Poco::Logger::setChannel("", channel);
   return static_cast<Poco::Util::Application&>(app).run();

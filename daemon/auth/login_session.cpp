@@ -2,6 +2,8 @@
 
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "common/html_escape.h"
@@ -163,7 +165,47 @@ void LoginSession::watchdog() {
 }
 
 LoopbackReply LoginSession::handleCallback(const std::string& path, const std::string& query) {
-  if (path != "/callback") return page(404, "Not found", "There is nothing here.");
+  return accept(path, query).page;
+}
+
+Status LoginSession::completeWithAddress(const Secret& address) {
+  // Exactly this login's redirect URI: anything else (another login's port, https, a typo,
+  // a truncated paste) is refused before the state is looked at.
+  std::string text = address.reveal();
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  std::size_t start = 0;
+  while (start < text.size() && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
+  const std::string prefix = redirectUri_ + "?";
+  if (redirectUri_.empty() || text.compare(start, prefix.size(), prefix) != 0) {
+    return Error(ErrorCode::BadRequest,
+                 "that is not this login's callback address; paste the whole address the "
+                 "browser ended on, starting with " +
+                     prefix);
+  }
+  std::string query = text.substr(start + prefix.size());
+  query = query.substr(0, query.find('#'));  // a fragment is the browser's, not the server's
+  CallbackResult result = accept("/callback", query);
+  std::fill(text.begin(), text.end(), '\0');
+  std::fill(query.begin(), query.end(), '\0');
+  switch (result.verdict) {
+    case Verdict::Taken:
+      return {};
+    case Verdict::AlreadyUsed:
+      return Error(ErrorCode::Conflict, "this login already completed; nothing was changed");
+    case Verdict::WrongState:
+    case Verdict::NotFound:
+      break;
+  }
+  return Error(ErrorCode::BadRequest,
+               "that address does not belong to this login (its state is missing or wrong); "
+               "paste the address from the browser tab this login opened");
+}
+
+LoginSession::CallbackResult LoginSession::accept(const std::string& path,
+                                                  const std::string& query) {
+  if (path != "/callback") {
+    return {Verdict::NotFound, page(404, "Not found", "There is nothing here.")};
+  }
   const auto params = parseQuery(query);
   std::string state;
   if (params) {
@@ -173,14 +215,15 @@ LoopbackReply LoginSession::handleCallback(const std::string& path, const std::s
   {
     std::lock_guard lock(mutex_);
     if (outcome_ || stateConsumed_) {
-      return page(400, "Login link already used",
-                  "This login is no longer pending. Run wpectl login again if needed.");
+      return {Verdict::AlreadyUsed,
+              page(400, "Login link already used",
+                   "This login is no longer pending. Run wpectl login again if needed.")};
     }
     if (!params || state.empty() || !Pkce::constantTimeEquals(state, pkce_.state)) {
       logger_.warning("profile " + profile_.name +
                       ": OAuth callback with a missing or wrong state ignored");
-      return page(400, "Invalid login callback",
-                  "This callback does not belong to the pending login.");
+      return {Verdict::WrongState, page(400, "Invalid login callback",
+                                        "This callback does not belong to the pending login.")};
     }
     stateConsumed_ = true;  // single use: a replay from here on gets 400
   }
@@ -191,16 +234,18 @@ LoopbackReply LoginSession::handleCallback(const std::string& path, const std::s
     }
     logger_.warning("profile " + profile_.name + ": OAuth login failed: " + reason);
     finish(LoginState::Failed, Error(ErrorCode::LoginRequired, reason));
-    return page(200, "Login failed",
-                "Login failed: " + reason + ". You may close this tab and run wpectl login again.");
+    return {Verdict::Taken, page(200, "Login failed",
+                                 "Login failed: " + reason +
+                                     ". You may close this tab and run wpectl login again.")};
   }
   auto code = params->find("code");
   if (code == params->end() || code->second.empty()) {
     finish(LoginState::Failed,
            Error(ErrorCode::UpstreamError, "the authorization server sent no code"));
-    return page(400, "Login failed", "The callback carried no authorization code.");
+    return {Verdict::Taken,
+            page(400, "Login failed", "The callback carried no authorization code.")};
   }
-  return exchange(Secret(code->second));
+  return {Verdict::Taken, exchange(Secret(code->second))};
 }
 
 LoopbackReply LoginSession::exchange(const Secret& code) {

@@ -12,6 +12,10 @@
 //    exactly once, the answer validated, the OAuthGrant handed to the completion callback
 //    (wired to TokenManager::install) → succeeded; any failure → failed with the reason and
 //    nothing stored.
+// completeWithAddress() is the same callback arriving another way: the address the browser
+// ended on, pasted by the user when the browser runs on another machine (an SSH session) and
+// cannot reach the listener. Same validation, same single use: the first of listener or paste
+// wins. A malformed address or a wrong state is refused and the login stays pending.
 // The listener is closed after that one callback, on timeout (→ failed), cancel() or
 // destruction. state() leaves pending only once the listener is closed.
 // Thread-safe. Starts one watchdog thread in start(); the destructor cancels and joins it.
@@ -78,7 +82,20 @@ class LoginSession {
   // The listener's request handler (public so the routing is testable without sockets).
   LoopbackReply handleCallback(const std::string& path, const std::string& query);
 
+  // The pasted address (http://127.0.0.1:PORT/callback?code=…&state=…). On success the
+  // login has left pending (succeeded or failed — see state()). Errors, the login still
+  // pending unless said otherwise: BadRequest (not this login's callback address, or the
+  // state is missing or wrong), Conflict (the login already completed or is being completed:
+  // nothing done). The address and the code are never logged nor put in an error.
+  Status completeWithAddress(const Secret& address);
+
  private:
+  enum class Verdict { NotFound, AlreadyUsed, WrongState, Taken };
+  struct CallbackResult {
+    Verdict verdict;
+    LoopbackReply page;
+  };
+  CallbackResult accept(const std::string& path, const std::string& query);
   void finish(LoginState state, std::optional<Error> error);
   void watchdog();
   LoopbackReply exchange(const Secret& code);

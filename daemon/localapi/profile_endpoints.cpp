@@ -1,5 +1,6 @@
 #include "daemon/localapi/profile_endpoints.h"
 
+#include "common/login_callback_wire.h"
 #include "common/profile_wire.h"
 #include "common/wire.h"
 #include "daemon/core/rfc3339.h"
@@ -45,6 +46,8 @@ ProfileEndpoints::ProfileEndpoints(ProfileRegistry& registry, LoginRegistry& log
 void ProfileEndpoints::registerRoutes(Router& router) {
   router.add("POST", "/v1/profiles/{p}/login", [this](ApiRequest& r) { return login(r); });
   router.add("GET", "/v1/logins/{id}", [this](ApiRequest& r) { return loginProgress(r); });
+  router.add("POST", "/v1/logins/{id}/callback",
+             [this](ApiRequest& r) { return loginCallback(r); });
   router.add("POST", "/v1/profiles/{p}/logout", [this](ApiRequest& r) { return logout(r); });
   router.add("GET", "/v1/profiles/{p}/token", [this](ApiRequest& r) { return token(r); });
   for (ListKind kind : kAllListKinds) {
@@ -93,6 +96,24 @@ ApiResponse ProfileEndpoints::loginProgress(ApiRequest& request) {
   LoginStatus status = *wait > 0 ? session->waitFor(std::chrono::seconds(*wait)) : session->state();
   LoginProgress progress{id, session->profile(), loginStateName(status.state), status.error};
   return ApiResponse::json(200, loginProgressToJson(progress));
+}
+
+ApiResponse ProfileEndpoints::loginCallback(ApiRequest& request) {
+  const std::string& id = request.param("id");
+  auto session = logins_.find(id);
+  if (!session) {
+    return ApiResponse::error(ErrorCode::NotFound,
+                              "no login with this id (finished logins are kept 10 minutes); "
+                              "start a new one with `wpectl login --oauth`");
+  }
+  auto body = loginCallbackFromJson(request.body);
+  if (!body) return ApiResponse::error(body.error());
+  if (auto done = session->completeWithAddress(body->url); !done) {
+    return ApiResponse::error(done.error());
+  }
+  LoginStatus status = session->waitFor(std::chrono::seconds(kMaxLoginWaitSeconds));
+  LoginProgress progress{id, session->profile(), loginStateName(status.state), status.error};
+  return noStore(ApiResponse::json(200, loginProgressToJson(progress)));
 }
 
 ApiResponse ProfileEndpoints::logout(ApiRequest& request) {

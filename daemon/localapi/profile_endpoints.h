@@ -1,13 +1,15 @@
 #pragma once
 // ProfileEndpoints: the per-profile routes of the local API (interface.md).
-//   POST /v1/profiles/{p}/login        api_key | basic (checked upstream, then stored) | oauth
-//   (202) GET  /v1/logins/{id}[?wait=S]      an OAuth login's progress; waits up to S (≤ 120)
-//   seconds POST /v1/profiles/{p}/logout       revoke where possible, wipe the keyring item and the
-//   cache GET  /v1/profiles/{p}/token[?min_valid=S] GET
-//   /v1/profiles/{p}/{sites|installs|accounts}[?refresh=1] GET
-//   /v1/profiles/{p}/{sites|installs|accounts}/{id-or-name} POST /v1/profiles/{p}/sync         sync
-//   all three lists now and wait for it
-//   *    /v1/profiles/{p}/api/{path…}  the authenticating passthrough (ApiProxy)
+//   POST /v1/profiles/{p}/login           api_key | basic (checked upstream, then stored)
+//                                         | oauth (202)
+//   GET  /v1/logins/{id}[?wait=S]         an OAuth login's progress; waits up to S (≤ 120) s
+//   POST /v1/logins/{id}/callback         complete it with the address the browser ended on
+//   POST /v1/profiles/{p}/logout          revoke where possible, wipe the keyring item, cache
+//   GET  /v1/profiles/{p}/token[?min_valid=S]
+//   GET  /v1/profiles/{p}/{sites|installs|accounts}[?refresh=1]
+//   GET  /v1/profiles/{p}/{sites|installs|accounts}/{id-or-name}
+//   POST /v1/profiles/{p}/sync            sync all three lists now and wait for it
+//   *    /v1/profiles/{p}/api/{path…}     the authenticating passthrough (ApiProxy)
 // Borrows everything; all of it must outlive the router. Thread-safe.
 
 #include "daemon/auth/login_registry.h"
@@ -26,6 +28,9 @@ class ProfileEndpoints {
 
   ApiResponse login(ApiRequest& request);
   ApiResponse loginProgress(ApiRequest& request);
+  // POST /v1/logins/{id}/callback {"url":…}: completes a pending login with the pasted
+  // address; 200 with the final progress, or 400/409 with the login left as it was.
+  ApiResponse loginCallback(ApiRequest& request);
   ApiResponse logout(ApiRequest& request);
   ApiResponse token(ApiRequest& request);
   ApiResponse list(ApiRequest& request, ListKind kind);

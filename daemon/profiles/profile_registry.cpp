@@ -125,7 +125,11 @@ void ProfileRegistry::describeProfile(const ProfileConfig& config, ProfileStatus
     out.extra.emplace_back(name + "_count", std::to_string(snap->count));
     out.extra.emplace_back(name + "_synced_at", snap->syncedAt.empty() ? "never" : snap->syncedAt);
     out.extra.emplace_back(name + "_stale", snap->stale ? "true" : "false");
-    if (snap->syncing) out.extra.emplace_back(name + "_syncing", "true");
+    if (snap->syncing) {
+      out.extra.emplace_back(name + "_syncing", "true");
+      out.extra.emplace_back(name + "_sync_pages", std::to_string(snap->syncPages));
+      out.extra.emplace_back(name + "_sync_items", std::to_string(snap->syncItems));
+    }
     if (!snap->lastError.empty()) out.extra.emplace_back(name + "_error", snap->lastError);
   }
 }

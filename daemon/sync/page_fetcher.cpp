@@ -125,9 +125,11 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
 
 Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, ListKind kind,
                                                   Authorizer& authorizer,
-                                                  const TransportOptions& options) {
+                                                  const TransportOptions& options,
+                                                  SyncProgress* progress) {
   auto first = fetchPage(apiUrl, kind, 0, authorizer, options);
   if (!first) return first.error();
+  if (progress) progress->addPage(first->items.size());
   const std::size_t count = first->count;
   const std::size_t pages = count == 0 ? 1 : (count + kPageSize - 1) / kPageSize;
   std::vector<std::optional<Page>> results(pages);
@@ -147,6 +149,7 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
         stop = true;
         return;
       }
+      if (progress) progress->addPage(result->items.size());
       results[page] = std::move(*result);  // distinct slots: no lock needed
     }
   };

@@ -27,6 +27,8 @@ namespace Poco {
 class Logger;
 }
 
+#include "daemon/sync/sync_progress.h"
+
 namespace wpe {
 
 class PageFetcher {
@@ -38,8 +40,10 @@ class PageFetcher {
   PageFetcher(UpstreamClient& client, Poco::Logger& logger, std::size_t maxWorkers = 4);
 
   // apiUrl without a trailing slash. options.profile names the profile in messages.
+  // `progress` (may be null) counts each page as it arrives.
   Result<std::vector<CacheItem>> fetch(const std::string& apiUrl, ListKind kind,
-                                       Authorizer& authorizer, const TransportOptions& options);
+                                       Authorizer& authorizer, const TransportOptions& options,
+                                       SyncProgress* progress = nullptr);
 
  private:
   struct Page {

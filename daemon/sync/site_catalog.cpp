@@ -150,7 +150,9 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
                                                  " is not logged in; run `wpectl login --profile " +
                                                  options_.profile + "`");
     }
-    return fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport);
+    SyncProgress& progress = progress_[static_cast<std::size_t>(kind)];
+    progress.reset();
+    return fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport, &progress);
   };
   // The lists walk side by side (each with the fetcher's own bound on requests in flight):
   // the sites and the installs walks are the long ones and take about as long each, so a
@@ -257,6 +259,11 @@ Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
     out.syncing = running_ && std::find(runningKinds_.begin(), runningKinds_.end(), kind) !=
                                   runningKinds_.end();
     markedStale = staleMarks_[kind] != cleanMarks_[kind];
+  }
+  if (out.syncing) {
+    const SyncProgress& progress = progress_[static_cast<std::size_t>(kind)];
+    out.syncPages = progress.pages.load(std::memory_order_relaxed);
+    out.syncItems = progress.items.load(std::memory_order_relaxed);
   }
   const auto& syncedAt = cached->state.syncedAt;
   if (syncedAt) out.syncedAt = formatRfc3339(*syncedAt);

@@ -17,6 +17,7 @@
 // Thread-safe. Starts no threads: syncs run on the caller's thread. Holds references to the
 // fetcher, cache, clock and logger, which must outlive it.
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -42,10 +43,12 @@ namespace wpe {
 struct CatalogSnapshot {
   std::string json;  // the JSON array of API objects, "[]" when never synced
   std::size_t count = 0;
-  std::string syncedAt;   // RFC 3339 UTC, "" when never synced
-  bool stale = true;      // never synced, marked stale, last attempt failed, or too old
-  std::string lastError;  // why the last attempt failed, "" after a success
-  bool syncing = false;   // a sync of this list is running now
+  std::string syncedAt;       // RFC 3339 UTC, "" when never synced
+  bool stale = true;          // never synced, marked stale, last attempt failed, or too old
+  std::string lastError;      // why the last attempt failed, "" after a success
+  bool syncing = false;       // a sync of this list is running now
+  std::size_t syncPages = 0;  // while syncing: pages fetched so far
+  std::size_t syncItems = 0;  // while syncing: objects in them
 };
 
 struct SiteCatalogOptions {
@@ -126,6 +129,7 @@ class SiteCatalog {
   std::map<ListKind, std::uint64_t> staleMarks_;    // bumped by markStale()
   std::map<ListKind, std::uint64_t> runningMarks_;  // staleMarks_ when the running sync began
   std::map<ListKind, std::uint64_t> cleanMarks_;    // staleMarks_ value a successful sync saw
+  std::array<SyncProgress, kAllListKinds.size()> progress_;  // by ListKind; reset per walk
 };
 
 }  // namespace wpe

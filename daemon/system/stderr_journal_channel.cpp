@@ -31,17 +31,23 @@ int StderrJournalChannel::journalPriority(int p) {
   }
 }
 
-std::string StderrJournalChannel::format(const Poco::Message& message, bool prefix) {
+std::string StderrJournalChannel::format(const Poco::Message& message, bool journal) {
   std::string line;
-  if (prefix) line = "<" + std::to_string(journalPriority(message.getPriority())) + ">";
-  if (!message.getSource().empty()) line += message.getSource() + ": ";
+  const std::string& source = message.getSource();
+  if (journal) {
+    line = "<" + std::to_string(journalPriority(message.getPriority())) + ">";
+    // journald names the unit's process already: "wped[164]: wped: …" said it twice.
+    if (!source.empty() && source != "wped") line += source + ": ";
+  } else if (!source.empty()) {
+    line += source + ": ";
+  }
   line += escapeForLog(message.getText(), kMaxLineBytes);
   line += '\n';
   return line;
 }
 
 void StderrJournalChannel::log(const Poco::Message& message) {
-  std::string line = format(message, prefixes_);
+  std::string line = format(message, journal_);
   std::lock_guard<std::mutex> lock(mutex_);
   std::size_t done = 0;
   while (done < line.size()) {

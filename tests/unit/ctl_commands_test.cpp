@@ -258,20 +258,26 @@ TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logge
   wped.answer(
       "POST /v1/profiles/default/login", 202,
       R"({"login_id":"L1","authorize_url":"https://auth.example/authorize?x=1","expires_at":"2026-11-28T10:00:00Z"})");
-  wped.answer("GET /v1/logins/L1?wait=30", 200,
-              R"({"login_id":"L1","profile":"default","state":"succeeded","error":null})");
+  wped.answer("GET /v1/status", 200, R"({"profiles":[]})");
+  // With --no-browser wpectl also watches its stdin for a pasted address (polls with wait=0
+  // while stdin is open, long-polls once it has ended).
+  for (const char* wait : {"0", "30"}) {
+    wped.answer(std::string("GET /v1/logins/L1?wait=") + wait, 200,
+                R"({"login_id":"L1","profile":"default","state":"succeeded","error":null})");
+  }
   wped.answer("GET /v1/profiles/default/api/user", 200,
               R"({"email":"ada@example.com","first_name":"Ada","last_name":"L"})");
   auto r = run({"login", "--oauth", "--no-browser"}, wped.path());
   CHECK(r.code == 0);
-  CHECK_THAT(r.err,
-             Catch::Contains(
-                 "Open this URL in your browser to log in: https://auth.example/authorize?x=1"));
+  CHECK_THAT(r.err, Catch::Contains("Open this URL in a browser to log in:\n  "
+                                    "https://auth.example/authorize?x=1"));
   CHECK(r.out == "Logged in to profile default as ada@example.com (Ada L)\n");
 
-  wped.answer(
-      "GET /v1/logins/L1?wait=30", 200,
-      R"({"login_id":"L1","profile":"default","state":"failed","error":{"code":"login_required","message":"access denied"}})");
+  for (const char* wait : {"0", "30"}) {
+    wped.answer(
+        std::string("GET /v1/logins/L1?wait=") + wait, 200,
+        R"({"login_id":"L1","profile":"default","state":"failed","error":{"code":"login_required","message":"access denied"}})");
+  }
   auto denied = run({"--json", "login", "--oauth", "--no-browser"}, wped.path());
   CHECK(denied.code == ctl::kExitLoginRequired);
   CHECK_THAT(denied.out, Catch::StartsWith("{\"login_id\":\"L1\"") && Catch::Contains("failed"));
@@ -280,6 +286,7 @@ TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logge
 
 TEST_CASE("Unit: login --api-key sends the piped key to wped and never prints it", "[ctl][login]") {
   FakeWped wped;
+  wped.answer("GET /v1/status", 200, R"({"profiles":[]})");
   wped.answer(
       "POST /v1/profiles/default/login", 200,
       R"({"profile":"default","state":"ready","credential":"api_key","user":{"email":"ada@example.com","first_name":"Ada","last_name":"L"}})");
