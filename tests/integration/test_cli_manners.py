@@ -125,13 +125,12 @@ def test_another_kind_asks_on_a_terminal(stack):
 # --- log lines: journal or not ----------------------------------------------------------------
 
 def journal_log_lines(make_stack, journal_stream_of_log):
-    import os
     stack = make_stack(start=False)
-    with open(stack.daemon.log_path, "ab"):
-        pass
-    st = os.stat(stack.daemon.log_path)
-    value = f"{st.st_dev}:{st.st_ino}" if journal_stream_of_log else f"{st.st_dev}:{st.st_ino + 1}"
-    stack.daemon.start(env={"JOURNAL_STREAM": value})
+    env = stack.daemon.journal_stream_env()
+    if not journal_stream_of_log:  # a JOURNAL_STREAM inherited from elsewhere: another file
+        dev, ino = env["JOURNAL_STREAM"].split(":")
+        env = {"JOURNAL_STREAM": f"{dev}:{int(ino) + 1}"}
+    stack.daemon.start(env=env)
     stack.status()
     return [line for line in stack.daemon.log_text().splitlines() if line]
 

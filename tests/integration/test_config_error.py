@@ -148,7 +148,8 @@ def test_a_failed_wpectl_reload_updates_systemd_status_and_the_journal(make_stac
     messages, received = listener.messages, listener.received
 
     try:
-        stack.daemon.socket_activate(env={"NOTIFY_SOCKET": notify_path})
+        stack.daemon.socket_activate(env={"NOTIFY_SOCKET": notify_path,
+                                          **stack.daemon.journal_stream_env()})
         _assert_shows_the_typo(stack.ctl("status"))  # the first connection starts wped
         wait_for(received("READY=1"), what="READY=1 with the first error")
         messages.clear()

@@ -39,7 +39,7 @@ def test_no_ca_file_and_no_system_store_says_install_ca_certificates(make_stack)
 
     # At start, once: the profile without ca_file cannot reach its API.
     stack.daemon.stop()
-    stack.daemon.start(env=env)
+    stack.daemon.start(env={**env, **stack.daemon.journal_stream_env()})  # priorities shown
     r = stack.ctl("sites", "--refresh", timeout=120)
     assert ADVICE in r.stderr, r.stderr
     # The start warning (the first start had ca_file set: none then), not the sync failures.

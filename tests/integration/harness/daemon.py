@@ -173,6 +173,15 @@ class Daemon:
             self._log_file.close()
             self._log_file = None
 
+    def journal_stream_env(self):
+        """{"JOURNAL_STREAM": "DEV:INO"} naming the log file, as systemd names the journal's
+        stream: started with it, wped writes its <N> priority prefixes there as it does to the
+        journal (and no "wped: " name)."""
+        with open(self.log_path, "ab"):
+            pass
+        st = os.stat(self.log_path)
+        return {"JOURNAL_STREAM": f"{st.st_dev}:{st.st_ino}"}
+
     def log_text(self):
         try:
             with open(self.log_path, "rb") as f:
