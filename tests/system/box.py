@@ -44,7 +44,7 @@ BASE_REV = 1  # bump when the recipe below changes in a way the package list doe
 # Depends alone must bring the runtime libraries.
 SESSION_PACKAGES = [
     "systemd", "systemd-sysv", "dbus", "dbus-user-session", "libpam-systemd", "gnome-keyring",
-    "libsecret-tools", "sudo", "python3", "procps", "man-db", "bash-completion",
+    "libsecret-tools", "sudo", "python3", "procps", "man-db", "bash-completion", "zsh", "fish",
 ]
 
 ALICE_UID = 1000

@@ -53,6 +53,11 @@ def test_the_package_installs_serves_and_leaves_user_data_on_removal(clean, deb,
     r = b.alice("source /usr/share/bash-completion/bash_completion;"
                 " _completion_loader wpectl; complete -p wpectl")
     assert r.returncode == 0 and "wpectl" in r.stdout, r.stderr
+    # fish and zsh find theirs where Debian's shells look, with no setup by the user
+    r = b.alice("fish -c 'complete -C \"wpectl \"'")
+    assert r.returncode == 0 and "status" in r.stdout and "login" in r.stdout, r.stderr
+    r = b.alice("zsh -f -c 'autoload -U compinit && compinit -u && print -r -- $_comps[wpectl]'")
+    assert r.returncode == 0 and r.stdout.strip() == "_wpectl", (r.stdout, r.stderr)
 
     write_alice_config(b, sandbox)
     r = b.alice("systemctl --user daemon-reload && systemctl --user enable --now wped.socket")
@@ -64,6 +69,9 @@ def test_the_package_installs_serves_and_leaves_user_data_on_removal(clean, deb,
     status = json.loads(b.alice("wpectl status --json").stdout)
     default = next(p for p in status["profiles"] if p["name"] == "default")
     assert default["state"] == "ready" and default["sites_count"] == "120"
+    # site names complete from the daemon's cache
+    r = b.alice("fish -c 'complete -C \"wpectl site \"'")
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 120, (r.stdout[-500:], r.stderr)
     assert "/usr/bin/wped" in b.alice(
         "systemctl --user show wped.service -p ExecStart --value").stdout
     r = b.alice("systemctl --user help wped.service")  # Documentation=man:wped(8)
