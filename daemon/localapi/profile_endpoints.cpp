@@ -32,6 +32,12 @@ Result<int> intParam(const ApiRequest& request, const std::string& name, int fal
 
 bool truthy(const std::string& value) { return value == "1" || value == "true" || value == "yes"; }
 
+Error unknownLogin() {
+  return Error(ErrorCode::NotFound,
+               "no login with this id (finished logins are kept 10 minutes); start a new one "
+               "with `wpectl login --oauth`");
+}
+
 ApiResponse noStore(ApiResponse response) {
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
@@ -86,11 +92,7 @@ ApiResponse ProfileEndpoints::login(ApiRequest& request) {
 ApiResponse ProfileEndpoints::loginProgress(ApiRequest& request) {
   const std::string& id = request.param("id");
   auto session = logins_.find(id);
-  if (!session) {
-    return ApiResponse::error(ErrorCode::NotFound,
-                              "no login with this id (finished logins are kept 10 minutes); "
-                              "start a new one with `wpectl login --oauth`");
-  }
+  if (!session) return ApiResponse::error(unknownLogin());
   auto wait = intParam(request, "wait", 0, kMaxLoginWaitSeconds);
   if (!wait) return ApiResponse::error(wait.error());
   LoginStatus status = *wait > 0 ? session->waitFor(std::chrono::seconds(*wait)) : session->state();
@@ -101,11 +103,7 @@ ApiResponse ProfileEndpoints::loginProgress(ApiRequest& request) {
 ApiResponse ProfileEndpoints::loginCallback(ApiRequest& request) {
   const std::string& id = request.param("id");
   auto session = logins_.find(id);
-  if (!session) {
-    return ApiResponse::error(ErrorCode::NotFound,
-                              "no login with this id (finished logins are kept 10 minutes); "
-                              "start a new one with `wpectl login --oauth`");
-  }
+  if (!session) return ApiResponse::error(unknownLogin());
   auto body = loginCallbackFromJson(request.body);
   if (!body) return ApiResponse::error(body.error());
   if (auto done = session->completeWithAddress(body->url); !done) {

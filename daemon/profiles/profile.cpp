@@ -36,6 +36,15 @@ class RejectionWatcher final : public Authorizer {
   std::function<void()> onRejected_;
 };
 
+// GET {api_url}/user: the login's check of a new credential and the account look-up alike.
+HttpRequest userRequest(const ProfileConfig& config, const Secret& authorization) {
+  HttpRequest request;
+  request.method = "GET";
+  request.url = config.apiUrl + "/user";
+  request.authorization = authorization;
+  return request;
+}
+
 TransportOptions transportFor(const ProfileConfig& config) {
   TransportOptions options;
   options.caFile = config.caFile;
@@ -287,11 +296,7 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   const char* what = credential.kind == "basic" ? "API user id and password" : "API key";
   auto value = candidate->authorization(std::chrono::seconds(0));
   if (!value) return value.error();
-  HttpRequest request;
-  request.method = "GET";
-  request.url = config_.apiUrl + "/user";
-  request.authorization = *value;
-  auto response = services_.upstream.exchange(request, transportFor(config_));
+  auto response = services_.upstream.exchange(userRequest(config_, *value), transportFor(config_));
   if (!response) return response.error();
   if (response->status == 401 || response->status == 403) {
     Error error(ErrorCode::UpstreamError,
@@ -497,11 +502,7 @@ void Profile::fetchAccountIfUnknown() {
   auto fetched = [&]() -> Result<UserAccount> {
     auto value = authorizer->authorization(std::chrono::seconds(60));
     if (!value) return value.error();
-    HttpRequest request;
-    request.method = "GET";
-    request.url = config_.apiUrl + "/user";
-    request.authorization = *value;
-    auto response = services_.upstream.send(request, transportFor(config_));
+    auto response = services_.upstream.send(userRequest(config_, *value), transportFor(config_));
     if (!response) return response.error();
     auto account = UserAccount::fromUserJson(response->body);
     if (!account) return Error(ErrorCode::UpstreamError, "GET /user answered no email or name");

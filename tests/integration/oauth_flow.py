@@ -3,6 +3,7 @@ over the local API and play the browser with oauth_browser (no wpectl needed).""
 
 import json
 import os
+import socket
 import subprocess
 import time
 
@@ -99,6 +100,15 @@ def profile_status(stack, name="oauth"):
         if p["name"] == name:
             return p
     raise AssertionError(f"no profile {name} in {data}")
+
+
+def connect_refused(port):
+    """True when nothing listens on 127.0.0.1:port any more (a login's listener closed)."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        return False
+    except ConnectionRefusedError:
+        return True
 
 
 def listening_on(port):

@@ -4,13 +4,12 @@ The "browser" here only authorizes at the sandbox and captures the 302 Location 
 visits it — and that address is typed into the real wpectl's stdin."""
 
 import json
-import socket
 import subprocess
 import urllib.parse
 
 from harness import WPECTL
 from oauth_browser import query_param, visit, with_query
-from oauth_flow import redirect_of, token_requests
+from oauth_flow import connect_refused, redirect_of, token_requests
 
 PROMPT = "paste its address here"
 
@@ -52,14 +51,6 @@ class HeadlessLogin:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate()
-
-
-def connect_refused(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        return False
-    except ConnectionRefusedError:
-        return True
 
 
 def test_pasted_address_completes_the_login(stack):

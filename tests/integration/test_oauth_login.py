@@ -11,21 +11,13 @@ import pytest
 
 from oauth_browser import visit, with_query
 from oauth_flow import BROWSER
-from oauth_flow import (api, begin_login, counter, keyring_items, listening_on, login_progress,
-                        oauth_login, profile_status, redirect_of, token, token_requests,
-                        wait_login_done)
+from oauth_flow import (api, begin_login, connect_refused, counter, keyring_items, listening_on,
+                        login_progress, oauth_login, profile_status, redirect_of, token,
+                        token_requests, wait_login_done)
 
 
 def listener_port(location):
     return urllib.parse.urlsplit(location).port
-
-
-def connect_refused(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        return False
-    except ConnectionRefusedError:
-        return True
 
 
 def assert_token_works(stack, profile):
