@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/log_escape.h"
+#include "common/loopback_host.h"
 #include "common/profile_name.h"
 
 namespace wpe {
@@ -76,15 +77,6 @@ std::string preprocess(const std::string& text, std::vector<std::string>& sectio
   return out;
 }
 
-bool isLoopbackHost(const std::string& host) {
-  if (Poco::icompare(host, "localhost") == 0) return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return false;
-}
-
 // Builds the messages for one file; every error names file, section, key and value.
 class Checker {
  public:
@@ -107,7 +99,7 @@ class Checker {
   Result<std::string> endpoint(const std::string& section, const std::string& key,
                                const std::string& value) const {
     static const char* kAllowed =
-        "must be an https:// URL (http:// only for loopback hosts 127.0.0.0/8, ::1, localhost)";
+        "must be an https:// URL (http:// only for loopback hosts: 127.0.0.0/8, ::1, localhost)";
     Poco::URI uri;
     try {
       uri = Poco::URI(value);

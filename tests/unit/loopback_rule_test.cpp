@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "common/loopback_host.h"
 #include "daemon/auth/oauth_client.h"
 #include "daemon/config/config_loader.h"
 #include "daemon/upstream/upstream_url.h"
@@ -50,4 +51,17 @@ TEST_CASE("Loopback rule: the config, the transport and the OAuth client agree o
     CHECK(UpstreamUrl::parse(url).ok() == loopback);
     CHECK(OAuthClient::endpointAllowed(url) == loopback);
   }
+}
+
+TEST_CASE("isLoopbackHost: 127.0.0.0/8, ::1, ::ffff:127.x and the name localhost", "[loopback]") {
+  for (const auto& [host, loopback] : kHosts) {
+    INFO(host);
+    CHECK(isLoopbackHost(host) == loopback);
+  }
+  CHECK(isLoopbackHost("::1"));                    // as Poco::URI::getHost() gives it
+  CHECK(isLoopbackHost("::ffff:127.9.9.9"));
+  CHECK_FALSE(isLoopbackHost("127.1"));            // not a dotted quad
+  CHECK_FALSE(isLoopbackHost("localhost."));       // not the exact name
+  CHECK_FALSE(isLoopbackHost(""));
+  CHECK_FALSE(isLoopbackHost(std::string("localhost\0.evil", 15)));
 }
