@@ -17,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "common/credential_text.h"
 #include "common/log_escape.h"
 #include "common/loopback_host.h"
 #include "common/profile_name.h"
@@ -221,7 +222,15 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
       while (u.field->size() > 1 && u.field->back() == '/') u.field->pop_back();
     }
   }
-  if (auto user = get("user"); !user.empty()) profile.user = user;
+  if (auto user = get("user"); !user.empty()) {
+    // The one rule for credentials (credential_text.h): a ':' would end the id in Basic auth.
+    if (auto problem = credentialTextProblem(user, CredentialPart::BasicUserId)) {
+      return check.bad(section, "user", user,
+                       "the API user id " + *problem +
+                           "; copy it from the API Access page of the WP Engine User Portal");
+    }
+    profile.user = user;
+  }
   if (auto clientId = get("client_id"); !clientId.empty()) profile.clientId = clientId;
   if (auto scope = get("scope"); !scope.empty()) profile.scope = scope;
   if (auto port = get("redirect_port"); !port.empty()) {
