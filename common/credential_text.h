@@ -31,8 +31,7 @@ std::optional<std::string> credentialTextProblem(std::string_view value,
 // BadRequest "<what> <problem>; <remedy>", or ok. `what` names the credential ("the API
 // key"), `remedy` says what to do; neither may hold the value.
 Status checkCredentialText(std::string_view value, const std::string& what,
-                           const std::string& remedy,
-                           CredentialPart part = CredentialPart::Secret);
+                           const std::string& remedy, CredentialPart part = CredentialPart::Secret);
 
 // The last guard before a header goes on the wire or to a terminal: false when `value`
 // holds CR, LF, NUL or any other control character (HTAB aside, RFC 7230 OWS).

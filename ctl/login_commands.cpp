@@ -246,9 +246,9 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     if (args.has("--client-secret-stdin")) {
       auto secret = prompt.read("OAuth client secret for profile " + p + ": ", "the client secret");
       if (!secret) return ctx.fail(kExitUsage, secret.error().message);
-      if (auto refused = refusedText(ctx, secret->reveal(), "the client secret",
-                                     " --oauth --client-secret-stdin",
-                                     "your OAuth client's settings")) {
+      if (auto refused =
+              refusedText(ctx, secret->reveal(), "the client secret",
+                          " --oauth --client-secret-stdin", "your OAuth client's settings")) {
         return *refused;
       }
       clientSecret = std::move(secret.value());

@@ -252,8 +252,8 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
   } else if (credential.kind == "basic") {
     auto parsed = parseBasicBlob(credential.value);
     if (!parsed) return parsed.error();
-    if (auto bad = checkCredentialText(parsed->first, "the stored API user id", refusedStored(loginHint()),
-                                       CredentialPart::BasicUserId);
+    if (auto bad = checkCredentialText(parsed->first, "the stored API user id",
+                                       refusedStored(loginHint()), CredentialPart::BasicUserId);
         !bad) {
       return bad.error();
     }
@@ -308,7 +308,8 @@ void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> a
 Result<std::string> Profile::loginWithApiKey(Secret key) {
   if (key.empty()) return Error(ErrorCode::BadRequest, "the API key is empty");
   if (auto bad = checkCredentialText(key.reveal(), "the API key",
-                                     refusedLogin(config_.name, " --api-key", kApiAccessPage)); !bad) {
+                                     refusedLogin(config_.name, " --api-key", kApiAccessPage));
+      !bad) {
     return bad.error();
   }
   StoredCredential credential{"api_key", key};
@@ -322,8 +323,7 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
   }
   if (password.empty()) return Error(ErrorCode::BadRequest, "the password is empty");
   const std::string retry = refusedLogin(config_.name, " --basic --user ID", kApiAccessPage);
-  if (auto bad = checkCredentialText(user, "the API user id", retry,
-                                     CredentialPart::BasicUserId);
+  if (auto bad = checkCredentialText(user, "the API user id", retry, CredentialPart::BasicUserId);
       !bad) {
     return bad.error();
   }

@@ -9,8 +9,8 @@ TEST_CASE("CredentialText: printable ASCII is accepted, spaces only inside", "[c
   CHECK_FALSE(credentialTextProblem("wpecanary-ak-0123456789abcdef"));
   CHECK_FALSE(credentialTextProblem("p@ss w0rd!~\"#$%&'()*+,-./:;<=>?[\\]^_`{|}"));
   CHECK_FALSE(credentialTextProblem("eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl"));  // a JWT
-  CHECK_FALSE(credentialTextProblem("550e8400-e29b-41d4-a716-446655440000",
-                                    CredentialPart::BasicUserId));
+  CHECK_FALSE(
+      credentialTextProblem("550e8400-e29b-41d4-a716-446655440000", CredentialPart::BasicUserId));
   CHECK_FALSE(credentialTextProblem("a:b"));  // a password may hold ':' (RFC 7617)
 }
 

@@ -20,11 +20,21 @@ struct HostCase {
 };
 
 constexpr HostCase kHosts[] = {
-    {"127.0.0.1", true},          {"127.255.3.4", true},         {"localhost", true},
-    {"LOCALHOST", true},          {"[::1]", true},               {"[::ffff:127.0.0.1]", true},
-    {"128.0.0.1", false},         {"10.0.0.1", false},           {"0.0.0.0", false},
-    {"[::]", false},              {"[::ffff:10.0.0.1]", false},  {"localhost.example", false},
-    {"foo.localhost", false},     {"127.0.0.1.nip.io", false},   {"api.wpengineapi.com", false},
+    {"127.0.0.1", true},
+    {"127.255.3.4", true},
+    {"localhost", true},
+    {"LOCALHOST", true},
+    {"[::1]", true},
+    {"[::ffff:127.0.0.1]", true},
+    {"128.0.0.1", false},
+    {"10.0.0.1", false},
+    {"0.0.0.0", false},
+    {"[::]", false},
+    {"[::ffff:10.0.0.1]", false},
+    {"localhost.example", false},
+    {"foo.localhost", false},
+    {"127.0.0.1.nip.io", false},
+    {"api.wpengineapi.com", false},
 };
 
 }  // namespace
@@ -37,9 +47,9 @@ TEST_CASE("Loopback rule: the config, the transport and the OAuth client agree o
     INFO(url);
     for (const char* key : {"api_url", "authorize_url", "token_url", "revoke_url"}) {
       INFO(key);
-      auto config = loader.parse(std::string("[profile.work]\nauth = oauth\nclient_id = c\n") +
-                                     key + " = " + url + "\n",
-                                 "/home/u/.config/wped/wped.ini");
+      auto config = loader.parse(
+          std::string("[profile.work]\nauth = oauth\nclient_id = c\n") + key + " = " + url + "\n",
+          "/home/u/.config/wped/wped.ini");
       CHECK(config.ok() == loopback);
       if (!config) {
         // The error names the file, the profile, the key and the value, and the rule.
@@ -58,10 +68,10 @@ TEST_CASE("isLoopbackHost: 127.0.0.0/8, ::1, ::ffff:127.x and the name localhost
     INFO(host);
     CHECK(isLoopbackHost(host) == loopback);
   }
-  CHECK(isLoopbackHost("::1"));                    // as Poco::URI::getHost() gives it
+  CHECK(isLoopbackHost("::1"));  // as Poco::URI::getHost() gives it
   CHECK(isLoopbackHost("::ffff:127.9.9.9"));
-  CHECK_FALSE(isLoopbackHost("127.1"));            // not a dotted quad
-  CHECK_FALSE(isLoopbackHost("localhost."));       // not the exact name
+  CHECK_FALSE(isLoopbackHost("127.1"));       // not a dotted quad
+  CHECK_FALSE(isLoopbackHost("localhost."));  // not the exact name
   CHECK_FALSE(isLoopbackHost(""));
   CHECK_FALSE(isLoopbackHost(std::string("localhost\0.evil", 15)));
 }

@@ -489,11 +489,12 @@ TEST_CASE("Profile: a stored credential that breaks the rule is not used",
   // Written by an older wped that did not check: login_required, and nothing is sent.
   Fixture f;
   SECTION("api_key") {
-    REQUIRE(f.store.save("default", StoredCredential{"api_key", Secret("hidden\r\nX-Injected: 1")}));
+    REQUIRE(
+        f.store.save("default", StoredCredential{"api_key", Secret("hidden\r\nX-Injected: 1")}));
   }
   SECTION("basic") {
-    REQUIRE(f.store.save("default",
-                         StoredCredential{"basic", Secret(R"({"user":"u","password":"hidden\n"})")}));
+    REQUIRE(f.store.save(
+        "default", StoredCredential{"basic", Secret(R"({"user":"u","password":"hidden\n"})")}));
   }
   auto profile = f.profile();
   (void)profile->restore();

@@ -167,6 +167,6 @@ TEST_CASE("OAuthGrant: a stored grant whose tokens break the credential rule is 
   SECTION("client_secret") { g.clientSecret = wpe::Secret(std::string("hidden\0x", 8)); }
   auto back = wpe::OAuthGrant::fromJson(g.toJson());
   REQUIRE_FALSE(back);
-  CHECK_THAT(back.error().message, Catch::Contains("wpectl login") &&
-                                       !Catch::Contains("hidden") && !Catch::Contains("X-Inj"));
+  CHECK_THAT(back.error().message, Catch::Contains("wpectl login") && !Catch::Contains("hidden") &&
+                                       !Catch::Contains("X-Inj"));
 }
