@@ -84,6 +84,21 @@ def test_basic_password_with_crlf_and_user_id_with_colon_are_refused(stack):
     assert stack.canary_hits() == []
 
 
+def test_client_secret_with_crlf_is_refused_before_a_login_starts(stack):
+    secret = stack.info["client_secret"] + SMUGGLE
+    r = stack.ctl("login", "--profile", "confidential", "--oauth", "--client-secret-stdin",
+                  "--no-browser", input=secret, timeout=30)
+    assert r.returncode != 0
+    assert_refused_quietly(stack, r.stderr, secret, "client secret", "line break")
+    status, _, body = stack.request_json(
+        "POST", "/v1/profiles/confidential/login",
+        json.dumps({"method": "oauth", "client_secret": secret}))
+    assert status == 400, body
+    assert_refused_quietly(stack, body["error"]["message"], secret, "client secret", "line break")
+    assert keyring_items(stack, "confidential") == ""
+    assert stack.canary_hits() == []
+
+
 # --- token endpoint answers ---------------------------------------------------------------
 
 def hostile_token_body(stack, field):
