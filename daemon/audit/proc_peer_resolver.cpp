@@ -62,7 +62,10 @@ std::string ProcPeerResolver::unitFromCgroup(std::string_view text) {
     std::string_view id = line.substr(0, first);
     std::string_view controllers = line.substr(first + 1, second - first - 1);
     std::string_view path = line.substr(second + 1);
-    if (id == "0" && controllers.empty()) return unitInPath(path);  // the v2 hierarchy
+    if (id == "0" && controllers.empty()) {  // the v2 hierarchy; in hybrid mode v1 may name it
+      if (std::string unit = unitInPath(path); !unit.empty()) return unit;
+      continue;
+    }
     if (controllers == "name=systemd" && v1.empty()) v1 = unitInPath(path);
   }
   return v1;
