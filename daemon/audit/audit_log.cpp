@@ -1,7 +1,7 @@
 #include "daemon/audit/audit_log.h"
 
-#include <map>
-#include <tuple>
+#include <algorithm>
+#include <iterator>
 
 #include "common/log_escape.h"
 #include "daemon/audit/connection_peer.h"
@@ -24,8 +24,9 @@ AuditLog::AuditLog(std::unique_ptr<AuditStore> store, std::string unavailableRea
       resolver_(resolver),
       clock_(clock),
       logger_(logger),
-      options_(options) {
-  pending_.reserve(options_.batchSize);
+      options_(options),
+      anonymous_(std::make_shared<AuditSlot>(PeerIdentity{}, options.maxPending)) {
+  slots_.push_back(anonymous_);
 }
 
 AuditLog::~AuditLog() { stop(); }
@@ -48,7 +49,7 @@ void AuditLog::start() {
 
 void AuditLog::stop() {
   {
-    std::lock_guard lock(queueMutex_);
+    std::lock_guard lock(stopMutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -57,34 +58,26 @@ void AuditLog::stop() {
 
 void AuditLog::record(ConnectionPeer* peer, std::string_view profile, std::string_view method,
                       std::string_view path, int status) {
-  std::shared_ptr<const PeerIdentity> identity;
+  AuditSlot* slot = anonymous_.get();
   if (peer != nullptr) {
-    // Once per connection, on its own thread (ConnectionPeer is not shared).
-    if (!peer->identity) {
-      peer->identity = std::make_shared<const PeerIdentity>(resolver_.resolve(peer->pid, peer->uid));
+    if (!peer->audit) {
+      // Once per connection, on its own thread: read /proc, register the slot.
+      peer->audit = std::make_shared<AuditSlot>(resolver_.resolve(peer->pid, peer->uid),
+                                                options_.maxPending);
+      std::lock_guard lock(slotsMutex_);
+      slots_.push_back(peer->audit);
     }
-    identity = peer->identity;
+    slot = peer->audit.get();
   }
-  Call call{clock_.now(), std::move(identity), std::string(profile), std::string(method),
-            std::string(path.substr(0, kMaxPath)), status};
-  bool full;
-  {
-    std::lock_guard lock(queueMutex_);
-    full = pending_.size() >= options_.maxPending;
-    if (!full) pending_.push_back(std::move(call));
-    if (full || pending_.size() != options_.batchSize) {
-      if (full) dropped_.fetch_add(1, std::memory_order_relaxed);
-      return;
-    }
+  if (!slot->add(clock_.now(), profile, method, path.substr(0, kMaxPath), status)) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
   }
-  wake_.notify_one();  // exactly one wake per batch: the writer takes it from here
 }
 
 void AuditLog::run() {
-  std::unique_lock lock(queueMutex_);
+  std::unique_lock lock(stopMutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, options_.flushInterval,
-                   [this] { return stopping_ || pending_.size() >= options_.batchSize; });
+    wake_.wait_for(lock, options_.flushInterval, [this] { return stopping_; });
     lock.unlock();
     {
       std::lock_guard write(writeMutex_);
@@ -104,41 +97,38 @@ void AuditLog::flush() {
 }
 
 void AuditLog::flushLocked() {
-  std::vector<Call> calls;
+  std::vector<std::shared_ptr<AuditSlot>> slots;
   {
-    std::lock_guard lock(queueMutex_);
-    calls.swap(pending_);
-    pending_.reserve(options_.batchSize);
+    std::lock_guard lock(slotsMutex_);
+    slots = slots_;
   }
-  if (calls.empty()) return;
-  // Merge identical calls of one connection (same identity object) into one record.
-  using Key = std::tuple<const PeerIdentity*, std::string_view, std::string_view, std::string_view,
-                         int>;
-  std::map<Key, std::size_t> index;
   std::vector<AuditRecord> records;
-  static const PeerIdentity kUnknown;
-  for (const Call& call : calls) {
-    Key key{call.peer.get(), call.profile, call.method, call.path, call.status};
-    auto [it, fresh] = index.try_emplace(key, records.size());
-    if (!fresh) {
-      AuditRecord& merged = records[it->second];
-      merged.count += 1;
-      merged.lastTime = call.time;
-      continue;
-    }
-    AuditRecord r;
-    r.time = r.lastTime = call.time;
-    r.profile = call.profile;
-    r.method = call.method;
-    r.path = call.path;
-    r.status = call.status;
-    r.peer = call.peer ? *call.peer : kUnknown;
-    records.push_back(std::move(r));
+  std::vector<const AuditSlot*> finished;
+  for (const auto& slot : slots) {
+    // Closed before the take: nothing can be added after it, so this take is its last.
+    if (slot->closed()) finished.push_back(slot.get());
+    auto taken = slot->take();
+    std::move(taken.begin(), taken.end(), std::back_inserter(records));
   }
+  if (!finished.empty()) {
+    std::lock_guard lock(slotsMutex_);
+    slots_.erase(std::remove_if(slots_.begin(), slots_.end(),
+                                [&finished](const std::shared_ptr<AuditSlot>& s) {
+                                  return std::find(finished.begin(), finished.end(), s.get()) !=
+                                         finished.end();
+                                }),
+                 slots_.end());
+  }
+  if (records.empty()) return;
+  // Slot by slot is not time order: the trail reads oldest first.
+  std::stable_sort(records.begin(), records.end(),
+                   [](const AuditRecord& a, const AuditRecord& b) { return a.time < b.time; });
   for (const auto& r : records) noteFirstUse(r);
   if (!store_) return;
   if (auto written = store_->append(records); !written) {
-    dropped_.fetch_add(calls.size(), std::memory_order_relaxed);
+    std::uint64_t lost = 0;
+    for (const auto& r : records) lost += static_cast<std::uint64_t>(r.count);
+    dropped_.fetch_add(lost, std::memory_order_relaxed);
     if (!writeFailureLogged_) {
       writeFailureLogged_ = true;  // once: a full disk would otherwise log every second
       logger_.warning("%s; calls not recorded are counted as dropped",

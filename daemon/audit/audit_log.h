@@ -1,12 +1,13 @@
 #pragma once
 // AuditLog: the local audit trail (security.md "Audit trail"). Serving threads call record()
-// after every token request and passthrough call; it appends to a bounded in-memory queue
-// under a short lock (no I/O: at 60,000 token requests/s a synchronous row each would be
-// the bottleneck). One writer thread flushes the queue every `flushInterval`, or sooner
-// when `batchSize` calls are waiting: identical calls of one connection are merged into one
-// record (count, first and last time), the batch goes to the store in one transaction, and
-// records older than `retention` or beyond `maxRows` are pruned every `pruneInterval`. A
-// full queue drops the newest call and counts it (dropped()); read() shows the count.
+// after every token request and passthrough call; it adds the call to the connection's own
+// AuditSlot (no I/O, no lock shared with other serving threads: at 60,000 token requests/s
+// a synchronous row each, or even one shared queue lock, would be the bottleneck). One
+// writer thread takes every slot's records each `flushInterval` (merged calls: count, first
+// and last time), sorts them by time and writes them to the store in one transaction, and
+// prunes records older than `retention` or beyond `maxRows` every `pruneInterval`. A slot
+// holding `maxPending` distinct records drops further new ones and counts them (dropped());
+// read() reports the count.
 //
 // The first time an executable uses a profile's credential — per the trail on record, or
 // since start when the trail is unavailable — one info line is logged:
@@ -18,7 +19,7 @@
 //
 // Lifecycle: construct, start() (loads the known executables, prunes, starts the thread),
 // stop() (joins after a last flush; also run by the destructor). record() is safe from any
-// thread at any time (before start or after stop it only queues).
+// thread at any time (before start or after stop it only collects).
 
 #include <Poco/Logger.h>
 
@@ -36,6 +37,7 @@
 
 #include "common/result.h"
 #include "daemon/audit/audit_sink.h"
+#include "daemon/audit/audit_slot.h"
 #include "daemon/audit/audit_store.h"
 #include "daemon/audit/peer_resolver.h"
 #include "daemon/core/clock.h"
@@ -50,11 +52,11 @@ struct AuditPage {
 class AuditLog final : public AuditSink {
  public:
   struct Options {
-    // 1 s: a reader sees the trail at most a second behind (read() flushes anyway).
+    // 1 s: the file is at most a second behind (read() flushes anyway).
     std::chrono::milliseconds flushInterval{1000};
-    std::size_t batchSize = 1000;
-    // 100,000 calls (~20 MB): more than a whole flush interval at the benchmark's 60,000/s.
-    std::size_t maxPending = 100000;
+    // Distinct records one connection may have waiting (identical calls merge, so only a
+    // client cycling through more than 4 different paths gets near it): 10,000 (~2 MB).
+    std::size_t maxPending = 10000;
     std::chrono::hours retention{24 * 30};
     std::int64_t maxRows = 100000;
     std::chrono::seconds pruneInterval{60};
@@ -84,15 +86,6 @@ class AuditLog final : public AuditSink {
   bool available() const { return store_ != nullptr; }
 
  private:
-  struct Call {
-    WallTime time;
-    std::shared_ptr<const PeerIdentity> peer;
-    std::string profile;
-    std::string method;
-    std::string path;
-    int status;
-  };
-
   void run();
   void flushLocked();  // writeMutex_ held
   void pruneLocked();  // writeMutex_ held
@@ -105,11 +98,14 @@ class AuditLog final : public AuditSink {
   Poco::Logger& logger_;
   const Options options_;
 
-  std::mutex queueMutex_;
-  std::condition_variable wake_;
-  std::vector<Call> pending_;  // guarded by queueMutex_
-  bool stopping_ = false;      // guarded by queueMutex_
+  std::mutex slotsMutex_;  // taken once per connection (its first audited call) and per flush
+  std::vector<std::shared_ptr<AuditSlot>> slots_;  // guarded by slotsMutex_
+  const std::shared_ptr<AuditSlot> anonymous_;     // calls with no connection (tests)
   std::atomic<std::uint64_t> dropped_{0};
+
+  std::mutex stopMutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by stopMutex_
 
   std::mutex writeMutex_;  // one flush or read at a time; guards the store and below
   std::set<std::pair<std::string, std::string>> knownUses_;  // (profile, exe)

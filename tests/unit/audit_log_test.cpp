@@ -1,7 +1,9 @@
 #include "daemon/audit/audit_log.h"
 
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <map>
+#include <thread>
 #include <mutex>
 
 #include "daemon/audit/connection_peer.h"
@@ -17,7 +19,7 @@ namespace {
 class FakeAuditStore final : public AuditStore {
  public:
   std::vector<AuditRecord> rows;
-  int appends = 0;
+  std::atomic<int> appends{0};
   bool failAppends = false;
   std::vector<std::pair<std::string, std::string>> known;
   WallTime prunedBefore{};
@@ -65,7 +67,6 @@ class FakeResolver final : public PeerResolver {
 AuditLog::Options slowFlush() {
   AuditLog::Options o;
   o.flushInterval = std::chrono::hours(1);  // only explicit flushes in these tests
-  o.batchSize = 1000000;
   return o;
 }
 
@@ -86,7 +87,9 @@ TEST_CASE("AuditLog: records token and passthrough calls with the peer, resolved
   log.record(&curl, "default", "GET", "/v1/profiles/default/api/sites", 200);
   clock.advance(std::chrono::milliseconds(10));
   log.record(&curl, "default", "GET", "/v1/profiles/default/api/sites", 200);
+  clock.advance(std::chrono::milliseconds(10));
   log.record(&ctl, "default", "GET", "/v1/profiles/default/token", 200);
+  clock.advance(std::chrono::milliseconds(10));
   log.record(&curl, "default", "GET", "/v1/profiles/default/api/sites", 404);
   CHECK(resolver.calls == 2);  // one per connection, not per request
   CHECK(rows->rows.empty());   // nothing written on the serving thread
@@ -150,13 +153,16 @@ TEST_CASE("AuditLog: a full queue drops and counts; a failed write counts too", 
   options.maxPending = 3;
   Poco::AutoPtr<RecordingChannel> channel;
   AuditLog log(std::move(store), "", resolver, clock, recordingLogger(channel), options);
-  for (int i = 0; i < 5; ++i) log.record(nullptr, "default", "GET", "/v1/x", 200);
+  for (int i = 0; i < 5; ++i) {
+    log.record(nullptr, "default", "GET", "/v1/x" + std::to_string(i), 200);
+  }
+  log.record(nullptr, "default", "GET", "/v1/x2", 200);  // merges: not dropped
   CHECK(log.dropped() == 2);
   auto page = log.read({});
   REQUIRE(page);
   CHECK(page->dropped == 2);
-  REQUIRE(page->records.size() == 1);
-  CHECK(page->records[0].count == 3);
+  REQUIRE(page->records.size() == 3);
+  CHECK(page->records[2].count == 2);
   CHECK(page->records[0].peer.exe.empty());
 
   raw->failAppends = true;
@@ -166,22 +172,27 @@ TEST_CASE("AuditLog: a full queue drops and counts; a failed write counts too", 
   CHECK(channel->all().find("disk full") != std::string::npos);
 }
 
-TEST_CASE("AuditLog: the writer thread flushes a full batch without being asked",
+TEST_CASE("AuditLog: the writer thread flushes on its own; ended connections are kept",
           "[audit_log]") {
   FakeClock clock;
   FakeResolver resolver;
   auto store = std::make_unique<FakeAuditStore>();
   auto* raw = store.get();
-  AuditLog::Options options = slowFlush();
-  options.batchSize = 4;
+  AuditLog::Options options;
+  options.flushInterval = std::chrono::milliseconds(5);
   Poco::AutoPtr<RecordingChannel> channel;
   AuditLog log(std::move(store), "", resolver, clock, recordingLogger(channel), options);
   log.start();
-  for (int i = 0; i < 4; ++i) {
-    log.record(nullptr, "default", "GET", "/v1/profiles/default/token", 200 + i);
+  {
+    ConnectionPeer gone{7, 1000, nullptr};
+    log.record(&gone, "default", "GET", "/v1/profiles/default/token", 200);
+  }  // the connection ended before the flush
+  for (int i = 0; i < 500 && raw->appends == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  log.stop();  // joins the writer: its batch is written by now either way
-  CHECK(raw->rows.size() == 4);
+  log.stop();
+  REQUIRE(raw->rows.size() == 1);
+  CHECK(raw->rows[0].peer.exe == "/usr/bin/curl");
 }
 
 TEST_CASE("AuditLog: without a store, reads say why and records are not kept", "[audit_log]") {
