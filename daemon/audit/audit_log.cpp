@@ -62,8 +62,8 @@ void AuditLog::record(ConnectionPeer* peer, std::string_view profile, std::strin
   if (peer != nullptr) {
     if (!peer->audit) {
       // Once per connection, on its own thread: read /proc, register the slot.
-      peer->audit = std::make_shared<AuditSlot>(resolver_.resolve(peer->pid, peer->uid),
-                                                options_.maxPending);
+      peer->audit =
+          std::make_shared<AuditSlot>(resolver_.resolve(peer->pid, peer->uid), options_.maxPending);
       std::lock_guard lock(slotsMutex_);
       slots_.push_back(peer->audit);
     }
@@ -153,10 +153,9 @@ void AuditLog::pruneLocked() {
 void AuditLog::noteFirstUse(const AuditRecord& r) {
   if (r.peer.exe.empty() || knownUses_.size() >= kMaxKnownUses) return;
   if (!knownUses_.emplace(r.profile, r.peer.exe).second) return;
-  logger_.information("profile %s: first use by %s (%s)", escapeForLog(r.profile, 64),
-                      escapeForLog(r.peer.exe),
-                      r.peer.unit.empty() ? std::string("no systemd unit")
-                                          : "unit " + escapeForLog(r.peer.unit));
+  logger_.information(
+      "profile %s: first use by %s (%s)", escapeForLog(r.profile, 64), escapeForLog(r.peer.exe),
+      r.peer.unit.empty() ? std::string("no systemd unit") : "unit " + escapeForLog(r.peer.unit));
 }
 
 Result<AuditPage> AuditLog::read(const AuditQuery& query) {

@@ -65,8 +65,7 @@ class AuditLog final : public AuditSink {
   // `store`: null when the trail is unavailable, `unavailableReason` says why. Borrows
   // resolver, clock and logger.
   AuditLog(std::unique_ptr<AuditStore> store, std::string unavailableReason,
-           const PeerResolver& resolver, const Clock& clock, Poco::Logger& logger,
-           Options options);
+           const PeerResolver& resolver, const Clock& clock, Poco::Logger& logger, Options options);
   ~AuditLog() override;
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;

@@ -17,9 +17,9 @@
 namespace wpe {
 
 struct AuditQuery {
-  std::string profile;             // "" → every profile
-  std::optional<WallTime> since;   // records whose last call is at or after this
-  std::size_t limit = 1000;        // the newest `limit` matching records
+  std::string profile;            // "" → every profile
+  std::optional<WallTime> since;  // records whose last call is at or after this
+  std::size_t limit = 1000;       // the newest `limit` matching records
 };
 
 class AuditStore {

@@ -10,10 +10,10 @@
 namespace wpe {
 
 struct PeerIdentity {
-  int pid = 0;        // 0: unknown (e.g. a peer in another pid namespace)
+  int pid = 0;  // 0: unknown (e.g. a peer in another pid namespace)
   unsigned uid = 0;
-  std::string exe;    // /proc/PID/exe, "" when it could not be read
-  std::string unit;   // the systemd unit (…/foo.service or …/session-3.scope), "" when none
+  std::string exe;   // /proc/PID/exe, "" when it could not be read
+  std::string unit;  // the systemd unit (…/foo.service or …/session-3.scope), "" when none
 };
 
 }  // namespace wpe

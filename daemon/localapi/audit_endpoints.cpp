@@ -38,9 +38,9 @@ ApiResponse AuditEndpoints::audit(ApiRequest& request) {
   AuditQuery query;
   query.profile = request.queryParam("profile");
   if (!query.profile.empty() && !isValidProfileName(query.profile)) {
-    return ApiResponse::error(ErrorCode::BadRequest,
-                              "\"" + escapeForLog(query.profile, 80) +
-                                  "\" is not a profile name ([A-Za-z0-9_-]{1,64})");
+    return ApiResponse::error(
+        ErrorCode::BadRequest,
+        "\"" + escapeForLog(query.profile, 80) + "\" is not a profile name ([A-Za-z0-9_-]{1,64})");
   }
   if (std::string since = request.queryParam("since"); !since.empty()) {
     query.since = parseRfc3339(since);

@@ -53,8 +53,7 @@ ApiResponse ProfileEndpoints::audited(ApiRequest& request, ApiResponse response)
   // request.path is the path alone: the query (min_valid, or the API's own parameters,
   // which may carry secrets) is never recorded.
   if (audit_ != nullptr) {
-    audit_->record(request.peer, request.param("p"), request.method, request.path,
-                   response.status);
+    audit_->record(request.peer, request.param("p"), request.method, request.path, response.status);
   }
   return response;
 }

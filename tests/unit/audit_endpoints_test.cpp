@@ -34,9 +34,11 @@ TEST_CASE("AuditEndpoints: parameters are checked; no trail is 503", "[audit_end
   CHECK(answer.status == 503);
   CHECK(answer.body.find("no cache") != std::string::npos);
 
-  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"profile", "../x"}, {"since", "yesterday"}, {"limit", "0"}, {"limit", "100001"},
-           {"limit", "ten"}}) {
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{{"profile", "../x"},
+                                                                             {"since", "yesterday"},
+                                                                             {"limit", "0"},
+                                                                             {"limit", "100001"},
+                                                                             {"limit", "ten"}}) {
     auto bad = get(name, value);
     CHECK(endpoints.audit(bad).status == 400);
   }

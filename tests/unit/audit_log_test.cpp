@@ -1,10 +1,10 @@
 #include "daemon/audit/audit_log.h"
 
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <map>
-#include <thread>
 #include <mutex>
+#include <thread>
 
 #include "daemon/audit/connection_peer.h"
 #include "tests/unit/auth_test_support.h"
@@ -72,9 +72,10 @@ AuditLog::Options slowFlush() {
 
 }  // namespace
 
-TEST_CASE("AuditLog: records token and passthrough calls with the peer, resolved once per "
-          "connection",
-          "[audit_log]") {
+TEST_CASE(
+    "AuditLog: records token and passthrough calls with the peer, resolved once per "
+    "connection",
+    "[audit_log]") {
   FakeClock clock;
   FakeResolver resolver;
   auto store = std::make_unique<FakeAuditStore>();

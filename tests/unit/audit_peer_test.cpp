@@ -12,8 +12,7 @@ TEST_CASE("ProcPeerResolver: the unit is the last .service or .scope in the cgro
   using R = ProcPeerResolver;
   CHECK(R::unitFromCgroup("0::/user.slice/user-1000.slice/user@1000.service/app.slice/"
                           "foo.service\n") == "foo.service");
-  CHECK(R::unitFromCgroup("0::/user.slice/user-1000.slice/session-3.scope\n") ==
-        "session-3.scope");
+  CHECK(R::unitFromCgroup("0::/user.slice/user-1000.slice/session-3.scope\n") == "session-3.scope");
   CHECK(R::unitFromCgroup("0::/system.slice/cron.service/payload\n") == "cron.service");
   CHECK(R::unitFromCgroup("0::/\n") == "");
   CHECK(R::unitFromCgroup("") == "");

@@ -17,8 +17,8 @@ TEST_CASE("since option: durations back from now and RFC 3339 times", "[ctl_audi
   CHECK(*sinceTime("45s", now) == formatUtc(now - 45));
   CHECK(*sinceTime("2027-01-15T09:00:00+02:00", now) == "2027-01-15T07:00:00Z");
   CHECK(*sinceTime("2027-01-15T07:00:00Z", now) == "2027-01-15T07:00:00Z");
-  for (const char* bad : {"", "h", "1", "1x", "-1h", "1.5h", "99999999999d", "yesterday",
-                          "2027-01-15"}) {
+  for (const char* bad :
+       {"", "h", "1", "1x", "-1h", "1.5h", "99999999999d", "yesterday", "2027-01-15"}) {
     auto r = sinceTime(bad, now);
     CHECK_FALSE(r);
     if (!r) CHECK(r.error().message.find("--since") != std::string::npos);
