@@ -147,3 +147,22 @@ def test_first_use_by_an_executable_is_logged_once(stack):
     assert stack.ctl("token").returncode == 0
     audit(stack)
     assert len(first_use_lines(stack, WPECTL_EXE)) == 1
+
+
+def test_every_call_of_a_kept_alive_connection_is_counted(stack):
+    stack.login_api_key()
+    conn = stack.daemon.connection()
+    try:
+        for i in range(200):
+            conn.request("GET", "/v1/profiles/default/token" + ("?min_valid=5" if i % 2 else ""))
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status == 200
+    finally:
+        conn.close()
+    python = os.path.realpath(f"/proc/{os.getpid()}/exe")
+    mine = [e for e in audit(stack)["entries"] if e["pid"] == os.getpid()]
+    assert mine and {e["exe"] for e in mine} == {python}
+    # Identical calls merge into entries with a count; none is lost, the query never shows.
+    assert sum(e["count"] for e in mine) == 200
+    assert {e["path"] for e in mine} == {"/v1/profiles/default/token"}
