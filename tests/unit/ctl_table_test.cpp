@@ -66,7 +66,9 @@ TEST_CASE("Unit: truncation counts code points and never splits a UTF-8 characte
 TEST_CASE("Unit: a cell's newlines and tabs do not break the table", "[ctl][table]") {
   Table table({"A", "B"});
   table.addRow({"x\ny", "z\tw"});
-  CHECK(lines(table.render(100)).size() == 2);
+  auto out = lines(table.render(100));
+  REQUIRE(out.size() == 2);
+  CHECK(out[1] == "x\\x0ay  z\\x09w");
 }
 
 TEST_CASE("Unit: no terminal means 100 columns", "[ctl][table]") {
