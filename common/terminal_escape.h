@@ -15,8 +15,8 @@
 namespace wpe {
 
 enum class TerminalLayout {
-  OneLine,     // newlines and tabs escaped too (table cells, names)
-  KeepLines,   // "\n" and "\t" kept (a block of several lines of our own making)
+  OneLine,    // newlines and tabs escaped too (table cells, names)
+  KeepLines,  // "\n" and "\t" kept (a block of several lines of our own making)
 };
 
 std::string escapeForTerminal(std::string_view text,

@@ -15,7 +15,6 @@ constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // "…"
 
 bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-
 }  // namespace
 
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}

@@ -97,3 +97,15 @@ TEST_CASE("Unit: RFC 3339 times parse to epoch seconds", "[ctl][time]") {
   CHECK_FALSE(parseRfc3339Seconds("2025-07-10T09:59:58"));
   CHECK_FALSE(parseRfc3339Seconds("2025-13-10T09:59:58Z"));
 }
+
+TEST_CASE("Unit: API text with terminal escapes is shown escaped and the columns still align",
+          "[ctl][table]") {
+  Table table({"NAME", "ID"});
+  table.addRow({"evil\x1b]0;pwned\x07\xE2\x80\xAE", "s1"});
+  table.addRow({"plain", "s2"});
+  auto out = lines(table.render(100));
+  REQUIRE(out.size() == 3);
+  CHECK(out[1] == "evil\\x1b]0;pwned\\x07\\u202e  s1");
+  CHECK(out[1].find("s1") == out[0].find("ID"));
+  CHECK(out[2].find("s2") == out[0].find("ID"));
+}

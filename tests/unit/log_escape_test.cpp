@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "common/log_escape.h"
+
+#include <catch2/catch.hpp>
 
 using wpe::escapeForLog;
 using wpe::escapeLogLine;
@@ -10,9 +10,11 @@ TEST_CASE("escapeForLog: controls, backslash, C1, bidi and invalid UTF-8 are esc
           "[log_escape]") {
   CHECK(escapeForLog("a\x1b[31mb\x07\n") == "a\\x1b[31mb\\x07\\x0a");
   CHECK(escapeForLog("back\\slash") == "back\\x5cslash");
-  CHECK(escapeForLog("x\xC2\x9B" "2J") == "x\\u009b2J");            // C1 CSI
-  CHECK(escapeForLog("txt\xE2\x80\xAE" "exe") == "txt\\u202eexe");     // RIGHT-TO-LEFT OVERRIDE
-  CHECK(escapeForLog("a\xFF\xC3") == "a\\xff\\xc3");                // stray and truncated
+  CHECK(escapeForLog("x\xC2\x9B"
+                     "2J") == "x\\u009b2J");  // C1 CSI
+  CHECK(escapeForLog("txt\xE2\x80\xAE"
+                     "exe") == "txt\\u202eexe");      // RIGHT-TO-LEFT OVERRIDE
+  CHECK(escapeForLog("a\xFF\xC3") == "a\\xff\\xc3");  // stray and truncated
   CHECK(escapeForLog("Caf\xC3\xA9 \xE6\x97\xA5") == "Caf\xC3\xA9 \xE6\x97\xA5");
   CHECK(escapeForLog(std::string(300, 'a'), 10) == std::string(10, 'a') + "\xE2\x80\xA6");
 }
