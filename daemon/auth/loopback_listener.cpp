@@ -278,9 +278,10 @@ void LoopbackListener::run(Handler handler) {
     auto now = Clock::now();
     Clock::time_point next = now + std::chrono::seconds(1);
     for (auto& c : connections) {
-      short events = c.phase == Phase::Writing ? POLLOUT : POLLIN;
-      if (c.phase == Phase::Handling) events = 0;  // nothing more is read from it
-      fds.push_back({c.fd, events, 0});
+      const short events = c.phase == Phase::Writing ? POLLOUT : POLLIN;
+      // While its handler runs nothing is read from it: a negative fd makes poll() skip it
+      // (events 0 would still report a hang-up each round and spin the loop).
+      fds.push_back({c.phase == Phase::Handling ? -1 : c.fd, events, 0});
       order.push_back(&c);
       next = std::min(next, c.deadline);
     }
