@@ -1,5 +1,6 @@
 #include "ctl/cli_context.h"
 
+#include "common/terminal_escape.h"
 #include "common/wire.h"
 
 namespace wpe::ctl {
@@ -17,7 +18,9 @@ Result<HttpReply> CliContext::call(std::string_view method, std::string_view tar
 }
 
 int CliContext::fail(ExitCode code, const std::string& message) {
-  err_ << "wpectl: " << message << "\n";
+  // Messages may carry wped's or the API's text (already escaped once by wped, but a server or
+  // an older wped may send anything): controls never reach the terminal raw.
+  err_ << "wpectl: " << escapeForTerminal(message, TerminalLayout::KeepLines) << "\n";
   return code;
 }
 

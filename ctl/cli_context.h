@@ -39,7 +39,7 @@ class CliContext {
   Result<HttpReply> call(std::string_view method, std::string_view target,
                          std::string_view body = {});
 
-  // Prints "wpectl: MESSAGE" and returns `code`.
+  // Prints "wpectl: MESSAGE" (through escapeForTerminal, KeepLines) and returns `code`.
   int fail(ExitCode code, const std::string& message);
   // A transport failure: exit 3 with the "is wped running?" hint, or 1 for a broken answer.
   int failTransport(const Error& error);

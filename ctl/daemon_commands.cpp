@@ -1,6 +1,7 @@
 // wpectl status | profiles | reload | shutdown: the daemon's own endpoints.
 #include <sstream>
 
+#include "common/terminal_escape.h"
 #include "common/wire.h"
 #include "ctl/command.h"
 #include "ctl/profile_choice.h"
@@ -47,7 +48,9 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
   }
   auto s = statusFromJson(reply->body);
   if (!s) return ctx.fail(kExitError, s.error().message);
-  auto& out = ctx.out();
+  // wped's and the API's text (details, account names, sync errors) goes through
+  // escapeForTerminal once the whole block is built; our own text has no controls.
+  std::ostringstream out;
   out << "wped " << s->version << " (pid " << s->pid << "), up " << duration(s->uptimeSeconds)
       << "\n";
   out << "socket:           " << s->socket << "\n";
@@ -69,6 +72,7 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count());
   }
+  ctx.out() << escapeForTerminal(out.str(), TerminalLayout::KeepLines);
   return static_cast<int>(kExitOk);
 }
 

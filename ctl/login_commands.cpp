@@ -9,6 +9,7 @@
 #include "common/credential_text.h"
 #include "common/login_callback_wire.h"
 #include "common/profile_wire.h"
+#include "common/terminal_escape.h"
 #include "common/undumpable.h"
 #include "common/wire.h"
 #include "ctl/browser_launcher.h"
@@ -78,7 +79,7 @@ std::optional<int> submitPaste(CliContext& ctx, const std::string& loginId, cons
   if (!reply) return ctx.failTransport(reply.error());
   if (reply->status == 400) {
     Error error = errorFromJson(reply->body, reply->status);
-    ctx.err() << "wpectl: " << error.message
+    ctx.err() << "wpectl: " << escapeForTerminal(error.message)
               << "\nPaste the address again (the login is still waiting): " << std::flush;
     return std::nullopt;
   }

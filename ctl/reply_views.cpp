@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "common/terminal_escape.h"
 #include "ctl/json_value.h"
 #include "ctl/relative_time.h"
 
@@ -58,8 +59,8 @@ Result<std::string> userSummary(std::string_view json) {
   std::string name = text(user, "first_name");
   std::string last = text(user, "last_name");
   if (!last.empty()) name += (name.empty() ? "" : " ") + last;
-  if (email.empty()) return name;
-  return name.empty() ? email : email + " (" + name + ")";
+  if (email.empty()) return escapeForTerminal(name);
+  return escapeForTerminal(name.empty() ? email : email + " (" + name + ")");
 }
 
 std::map<std::string, std::string> accountNames(std::string_view accountsJson) {
@@ -99,7 +100,9 @@ std::string listFooter(const ListView& view, std::string_view kind, std::int64_t
     out += ", never synced";
   }
   if (view.stale)
-    out += " (stale" + (view.lastError.empty() ? std::string() : ": " + view.lastError) + ")";
+    out += " (stale" +
+           (view.lastError.empty() ? std::string() : ": " + escapeForTerminal(view.lastError)) +
+           ")";
   return out;
 }
 
@@ -108,11 +111,11 @@ Result<std::string> siteDetail(std::string_view json, std::size_t width) {
   if (!doc || !doc->isObject())
     return Error(ErrorCode::Internal, "wped's site answer is not the expected JSON");
   const JsonValue& site = doc.value();
-  std::string out = text(site, "name") + "\n";
+  std::string out = escapeForTerminal(text(site, "name")) + "\n";
   auto field = [&out](const std::string& label, const std::string& value) {
     if (!value.empty())
-      out +=
-          "  " + label + std::string(label.size() < 10 ? 10 - label.size() : 1, ' ') + value + "\n";
+      out += "  " + label + std::string(label.size() < 10 ? 10 - label.size() : 1, ' ') +
+             escapeForTerminal(value) + "\n";
   };
   field("id:", text(site, "id"));
   field("account:", nestedId(site, "account"));

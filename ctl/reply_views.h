@@ -1,5 +1,6 @@
 #pragma once
-// Human renderings of wped's answers for wpectl: who is logged in, the sites/installs/
+// Human renderings of wped's answers for wpectl (every text from the API shown through
+// escapeForTerminal, tables through Table): who is logged in, the sites/installs/
 // accounts tables, one site's details and the list footer. Pure functions over the answer's
 // JSON text; a document that does not have the expected shape is an Internal error naming
 // what was missing. Only the human output parses lists (with JsonValue, fast enough for

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "common/terminal_escape.h"
 #include "ctl/relative_time.h"
 
 namespace wpe::ctl {
@@ -34,7 +35,7 @@ std::string profileFactLines(const ProfileStatus& profile, std::int64_t now,
     auto it = facts.find(key);
     if (it == facts.end()) return {};
     shown.insert(key);
-    return it->second;
+    return escapeForTerminal(it->second);  // account names, sync errors: the API's text
   };
   std::string out;
 
@@ -111,7 +112,8 @@ std::string profileFactLines(const ProfileStatus& profile, std::int64_t now,
   }
 
   for (const auto& [key, value] : profile.extra) {
-    if (!shown.count(key)) out += indent + key + ": " + value + "\n";
+    if (!shown.count(key))
+      out += indent + escapeForTerminal(key) + ": " + escapeForTerminal(value) + "\n";
   }
   return out;
 }

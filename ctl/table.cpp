@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "common/terminal_escape.h"
+
 namespace wpe::ctl {
 namespace {
 
@@ -13,21 +15,15 @@ constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // "…"
 
 bool isContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-// Tabs and newlines inside a cell would break the layout: show them as spaces.
-std::string flatten(std::string text) {
-  for (auto& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  return text;
-}
-
 }  // namespace
 
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 
 void Table::addRow(std::vector<std::string> cells) {
   cells.resize(headers_.size());
-  for (auto& cell : cells) cell = flatten(std::move(cell));
+  // Cells are API text: escaped before the widths are measured, so columns line up with
+  // what the terminal shows (tabs and newlines included: they would break the layout).
+  for (auto& cell : cells) cell = escapeForTerminal(cell);
   rows_.push_back(std::move(cells));
 }
 

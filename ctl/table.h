@@ -1,8 +1,10 @@
 #pragma once
 // Table: wpectl's human list output. Columns are as wide as their widest cell; when the
 // whole line does not fit `width` display columns, the widest columns shrink (never below
-// their header) and long cells end in "…". Widths count UTF-8 code points, and truncation
-// never splits a multibyte character. Not thread-safe; a plain value.
+// their header) and long cells end in "…". Cells are shown through escapeForTerminal
+// (controls, bidi controls and invalid UTF-8 visibly escaped); headers are ours, kept as given.
+// Widths count UTF-8 code points, and truncation never splits a multibyte character. Not
+// thread-safe; a plain value.
 
 #include <cstddef>
 #include <string>

@@ -228,9 +228,9 @@ LoginSession::CallbackResult LoginSession::accept(const std::string& path,
     stateConsumed_ = true;  // single use: a replay from here on gets 400
   }
   if (auto err = params->find("error"); err != params->end()) {
-    std::string reason = "the authorization server said " + escapeForLog(err->second, 64);
+    std::string reason = "the authorization server said " + serverTextForLog(err->second, 64);
     if (auto d = params->find("error_description"); d != params->end() && !d->second.empty()) {
-      reason += ": " + escapeForLog(d->second);
+      reason += ": " + serverTextForLog(d->second);
     }
     logger_.warning("profile " + profile_.name + ": OAuth login failed: " + reason);
     finish(LoginState::Failed, Error(ErrorCode::LoginRequired, reason));

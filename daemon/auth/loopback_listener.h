@@ -6,26 +6,28 @@
 // Cache-Control: no-store and Content-Type: text/html; charset=utf-8, no keep-alive.
 // Requests are logged as "received on <path>" — the query (code, state) never is.
 //
-// start() binds and serves on its own small thread pool; stop() closes the socket (connects
-// are refused once it returns) and lets requests in progress finish. stop() must not be
-// called from the handler. Not copyable; start/stop from one owner thread.
+// Any local user can connect to the port, so nobody may be able to hold it: start() runs
+// one thread with a poll() loop over non-blocking sockets, each connection with its own
+// buffer and deadline (its whole request head within 10 s, however slowly it drips; the
+// answer out within 5 s). At most 64 connections are open; a new one closes the least
+// recently active first. There is no pool of threads to exhaust and no queue to fill, so
+// the browser's callback is read as soon as it arrives while others stall.
+//
+// stop() closes the listening socket (connects are refused once it returns), gives answers
+// already built one last write and closes every connection. The handler runs on the loop
+// thread; stop() must not be called from the handler. Not copyable; start/stop from one owner
+// thread (stop() may also come from one other thread, e.g. a login's watchdog).
 
 #include <Poco/Logger.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
-#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "common/result.h"
-
-namespace Poco {
-class ThreadPool;
-namespace Net {
-class HTTPServer;
-class ServerSocket;
-}  // namespace Net
-}  // namespace Poco
 
 namespace wpe {
 
@@ -53,10 +55,14 @@ class LoopbackListener {
   std::uint16_t port() const { return port_; }
 
  private:
+  void run(Handler handler);
+
   Poco::Logger& logger_;
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::ServerSocket> socket_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::mutex stopMutex_;  // serialises stop()
+  std::thread thread_;
+  int listenFd_ = -1;
+  int wakeFd_ = -1;  // eventfd: stop() wakes the loop
+  std::atomic<bool> stopping_{false};
   std::uint16_t port_ = 0;
 };
 

@@ -126,13 +126,13 @@ TokenFailure TokenResponseParser::parseError(int httpStatus, std::string_view bo
   f.kind = TokenFailureKind::OAuthError;
   f.httpStatus = httpStatus;
   try {
-    f.oauthError = escapeForLog(obj->get("error").extract<std::string>(), 64);
+    f.oauthError = serverTextForLog(obj->get("error").extract<std::string>(), 64);
     std::string description;
     if (obj->has("error_description") && obj->get("error_description").isString()) {
       description = obj->get("error_description").extract<std::string>();
     }
     f.message = "the authorization server said " + f.oauthError;
-    if (!description.empty()) f.message += ": " + escapeForLog(description);
+    if (!description.empty()) f.message += ": " + serverTextForLog(description);
   } catch (const Poco::Exception& e) {
     f.message =
         std::string("the authorization server answered a malformed error (") + e.className() + ")";

@@ -41,7 +41,9 @@ std::string StderrJournalChannel::format(const Poco::Message& message, bool jour
   } else if (!source.empty()) {
     line += source + ": ";
   }
-  line += escapeForLog(message.getText(), kMaxLineBytes);
+  // escapeLogLine, not escapeForLog: the text was escaped where it came in (a second pass
+  // turned "\x1b" into "\x5cx1b"); this pass only stops raw controls forging lines.
+  line += escapeLogLine(message.getText(), kMaxLineBytes);
   line += '\n';
   return line;
 }

@@ -4,8 +4,9 @@
 // prefix, which journald turns into the record's priority (security.md rule 12), and the
 // "wped: " source name is left out (journald already shows "wped[PID]: "). On a terminal or
 // a file a person reads the line as it is: no "<N>", the name kept. Control characters in the text
-// are escaped and the line capped, so a hostile value cannot forge or flood log lines. One write()
-// per record, under a mutex: thread-safe, lines never interleave.
+// are escaped (escapeLogLine: once — text escaped at its source stays as it is) and the line
+// capped, so a hostile value cannot forge or flood log lines. One write() per record, under a
+// mutex: thread-safe, lines never interleave.
 
 #include <Poco/Channel.h>
 

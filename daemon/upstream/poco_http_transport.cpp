@@ -213,7 +213,16 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
                        SendPhase::NotSent};
   }
   if (!url->secure()) {
-    logger_.warning("sending plain http:// to loopback host " + hostPort(*url));
+    bool first = false;
+    {
+      std::lock_guard lock(mutex_);
+      first = plainHttpWarned_.insert(options.profile + "|" + hostPort(*url)).second;
+    }
+    if (first) {
+      logger_.warning("sending plain http:// to loopback host " + hostPort(*url) +
+                      (options.profile.empty() ? "" : " for profile " + options.profile) +
+                      " (said once)");
+    }
   }
   const std::string key =
       url->scheme + "|" + url->host + "|" + std::to_string(url->port) + "|" + options.caFile;

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,12 +72,15 @@ class PocoHttpTransport final : public HttpTransport {
 
   Poco::Logger& logger_;
   std::size_t maxIdlePerHost_;
-  std::mutex mutex_;  // guards contexts_, idle_ and generation_
+  std::mutex mutex_;  // guards contexts_, idle_, generation_ and plainHttpWarned_
   std::map<std::string, Poco::AutoPtr<Poco::Net::Context>> contexts_;
   std::map<std::string, std::vector<SessionPtr>> idle_;
   // Bumped by reloadTrust(); a session taken under an older generation may hold an old
   // Context, so it is not pooled again.
   std::uint64_t generation_ = 0;
+  // "profile|host:port" already warned about plain http://: once per profile and origin, not
+  // once per request (a sync of 10,000 sites was 6,000 lines).
+  std::set<std::string> plainHttpWarned_;
 };
 
 }  // namespace wpe

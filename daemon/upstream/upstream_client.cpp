@@ -9,7 +9,8 @@
 namespace wpe {
 namespace {
 
-// The API's own explanation from {"message": "..."}, escaped and capped; "" if none.
+// The API's own explanation from {"message": "..."}: a short escaped prefix, token-shaped
+// runs redacted (serverTextForLog); "" if none.
 std::string apiMessage(const std::string& body) {
   if (body.empty() || body.size() > (1u << 20)) return {};
   try {
@@ -17,7 +18,7 @@ std::string apiMessage(const std::string& body) {
     auto parsed = parser.parse(body);
     auto object = parsed.extract<Poco::JSON::Object::Ptr>();
     if (object && object->has("message") && object->get("message").isString()) {
-      return escapeForLog(object->getValue<std::string>("message"), 300);
+      return serverTextForLog(object->getValue<std::string>("message"));
     }
   } catch (const std::exception&) {
     // Not JSON (an HTML error page from a proxy): the status alone has to do.

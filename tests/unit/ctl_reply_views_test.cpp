@@ -148,3 +148,16 @@ TEST_CASE("Unit: the list parser reads the JSON the daemon and the API send", "[
   CHECK_FALSE(JsonValue::parse(std::string(100, '[') + std::string(100, ']')));
   CHECK(JsonValue::parse(std::string(50, '[') + std::string(50, ']')));
 }
+
+TEST_CASE("Unit: a site's details show the API's control characters escaped", "[ctl][views]") {
+  auto text = siteDetail(R"({"id":"s1","name":"a\u001b[2Jb\u202e","group_name":"g\u0007",)"
+                         R"("installs":[{"name":"x\u009by","environment":"production","id":"i1"}]})",
+                         100);
+  REQUIRE(text);
+  CHECK(text->find('\x1b') == std::string::npos);
+  CHECK(text->find('\x07') == std::string::npos);
+  CHECK(text->find("\xE2\x80\xAE") == std::string::npos);
+  CHECK_THAT(*text, Catch::StartsWith("a\\x1b[2Jb\\u202e\n"));
+  CHECK_THAT(*text, Catch::Contains("  group:    g\\x07\n"));
+  CHECK_THAT(*text, Catch::Contains("x\\u009by"));
+}

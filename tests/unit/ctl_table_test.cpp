@@ -66,7 +66,9 @@ TEST_CASE("Unit: truncation counts code points and never splits a UTF-8 characte
 TEST_CASE("Unit: a cell's newlines and tabs do not break the table", "[ctl][table]") {
   Table table({"A", "B"});
   table.addRow({"x\ny", "z\tw"});
-  CHECK(lines(table.render(100)).size() == 2);
+  auto out = lines(table.render(100));
+  REQUIRE(out.size() == 2);
+  CHECK(out[1] == "x\\x0ay  z\\x09w");
 }
 
 TEST_CASE("Unit: no terminal means 100 columns", "[ctl][table]") {
@@ -94,4 +96,16 @@ TEST_CASE("Unit: RFC 3339 times parse to epoch seconds", "[ctl][time]") {
   CHECK_FALSE(parseRfc3339Seconds("2025-07-10"));
   CHECK_FALSE(parseRfc3339Seconds("2025-07-10T09:59:58"));
   CHECK_FALSE(parseRfc3339Seconds("2025-13-10T09:59:58Z"));
+}
+
+TEST_CASE("Unit: API text with terminal escapes is shown escaped and the columns still align",
+          "[ctl][table]") {
+  Table table({"NAME", "ID"});
+  table.addRow({"evil\x1b]0;pwned\x07\xE2\x80\xAE", "s1"});
+  table.addRow({"plain", "s2"});
+  auto out = lines(table.render(100));
+  REQUIRE(out.size() == 3);
+  CHECK(out[1] == "evil\\x1b]0;pwned\\x07\\u202e  s1");
+  CHECK(out[1].find("s1") == out[0].find("ID"));
+  CHECK(out[2].find("s2") == out[0].find("ID"));
 }
