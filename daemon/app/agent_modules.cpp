@@ -16,6 +16,7 @@
 #include "daemon/profiles/request_coalescer.h"
 #include "daemon/profiles/scheduler.h"
 #include "daemon/sync/page_fetcher.h"
+#include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/interruptible_sleeper.h"
 #include "daemon/upstream/poco_http_transport.h"
 #include "daemon/upstream/rate_limit_gate.h"
@@ -28,10 +29,11 @@ namespace wpe {
 
 // Declaration order is construction order; members are destroyed in reverse.
 struct AgentModules::Parts {
-  explicit Parts(Poco::Logger& logger) : logger(logger), transport(logger) {}
+  explicit Parts(Poco::Logger& logger) : logger(logger), watch(clock), transport(logger, watch) {}
 
   Poco::Logger& logger;
   SystemClock clock;
+  DeadlineWatch watch;  // every upstream exchange's deadline; cancelAll() when stopping
   SslInitializer ssl;
   PocoHttpTransport transport;
   RetryPolicy retryPolicy;
@@ -58,14 +60,19 @@ AgentModules::~AgentModules() { stop(); }
 
 void AgentModules::stopping() {
   if (!parts_) return;
+  // First: every upstream exchange in flight ends now and later ones fail at once, so the
+  // serving threads, the profile workers and a refresh's waiters all finish within moments.
+  parts_->watch.cancelAll();
   parts_->sleeper.interrupt();
   for (auto& profile : parts_->registry->all()) profile->cancelLogins("wped is stopping");
 }
 
 void AgentModules::stop() {
   if (!parts_) return;
+  parts_->watch.cancelAll();
   parts_->sleeper.interrupt();  // a retry backoff must not hold up the stop
   if (parts_->scheduler) parts_->scheduler->stop();
+  parts_->watch.stop();
 }
 
 namespace {
@@ -128,6 +135,7 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
                             if (raw->scheduler) raw->scheduler->wake();
                           },
                           &p->rateLimits, &p->coalescer});
+  p->services->upstreamTimeout = config->upstreamTimeout;
   p->registry = std::make_unique<ProfileRegistry>(
       *p->services, config->credentialStore == CredentialStoreKind::Memory);
   p->registry->apply(*config);
@@ -145,6 +153,7 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
     raw->registry->apply(after);
     raw->scheduler->wake();
   });
+  p->watch.start();
   p->scheduler->start();
   return std::shared_ptr<AgentModules>(new AgentModules(std::move(p)));
 }

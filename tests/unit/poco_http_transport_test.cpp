@@ -16,6 +16,8 @@
 #include <mutex>
 #include <thread>
 
+#include "daemon/core/clock.h"
+#include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/ssl_initializer.h"
 #include "tests/unit/temp_dir.h"
 
@@ -140,7 +142,10 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
   SslInitializer ssl;
   Pki pki;
   TlsServer server(pki);
-  PocoHttpTransport transport(Poco::Logger::get("test"));
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  watch.start();
+  PocoHttpTransport transport(Poco::Logger::get("test"), watch);
   TransportOptions options;
   options.caFile = pki / "ca.pem";
   options.profile = "work";
@@ -292,7 +297,10 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
 
 TEST_CASE("PocoHttpTransport: plain http:// only to loopback", "[poco_http_transport]") {
   SslInitializer ssl;
-  PocoHttpTransport transport(Poco::Logger::get("test"));
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  watch.start();
+  PocoHttpTransport transport(Poco::Logger::get("test"), watch);
   HttpRequest request;
   request.url = "http://api.wpengineapi.com/v1/sites";
   request.authorization = Secret("ApiKey canary-key");
