@@ -345,6 +345,9 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
         auto installed = tokens_->install(grant);
         if (!installed) return installed;
         becomeReady("oauth", tokens_, "", Secret());
+        // install() woke the scheduler before the kind was "oauth": that tick did not reach
+        // the TokenManager, so this profile's timer must look again now.
+        if (services_.wakeScheduler) services_.wakeScheduler();
         services_.logger.information("profile %s: logged in (oauth)", config_.name);
         if (services_.requestSync) services_.requestSync(config_.name);
         return {};
