@@ -299,6 +299,9 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
 
   auto cutter = std::make_shared<SocketCutter>();
   auto ticket = watch_.arm(options.totalTimeout, [cutter] { cutter->cut(); });
+  if (const AbortReason early = ticket->reason(); early != AbortReason::None) {
+    return abandoned(early, *url, options, SendPhase::NotSent);  // stopping: nothing is sent
+  }
   std::uint64_t generation = 0;
   std::optional<Connection> connection = takeIdle(key, generation);
   SendOutcome outcome{Error(ErrorCode::Internal, "no exchange"), SendPhase::NotSent};
