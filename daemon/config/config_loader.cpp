@@ -30,8 +30,9 @@ constexpr std::chrono::seconds kMinSyncInterval{60};  // gentler on the API than
 constexpr std::chrono::seconds kMaxSyncInterval{86400};
 constexpr std::chrono::seconds kMaxUpstreamTimeout{600};
 
-const std::set<std::string> kDaemonKeys{"credential_store", "sync_interval", "log_level",
-                                        "cache_dir", "on_login_required", "upstream_timeout"};
+const std::set<std::string> kDaemonKeys{"credential_store",  "sync_interval",
+                                        "log_level",         "cache_dir",
+                                        "on_login_required", "upstream_timeout"};
 const std::set<std::string> kProfileKeys{
     "auth",       "api_url",   "user",  "authorize_url", "token_url",
     "revoke_url", "client_id", "scope", "redirect_port", "ca_file"};

@@ -112,7 +112,8 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
     : config_(std::move(config)),
       services_(services),
       store_(services.store, config_, services.logger, loginHint()),
-      oauthClient_(config_, services.transport, transportFor(config_, services.upstreamTimeout), services.clock) {
+      oauthClient_(config_, services.transport, transportFor(config_, services.upstreamTimeout),
+                   services.clock) {
   tokens_ = std::make_shared<TokenManager>(
       config_.name, services_.clock, store_, oauthClient_, services_.logger,
       RefreshPolicy::systemRandom(),
@@ -128,9 +129,9 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
       [this] {
         if (services_.wakeScheduler) services_.wakeScheduler();
       });
-  catalog_ = std::make_unique<SiteCatalog>(catalogOptions(config_, services_), nullptr,
-                                           services_.fetcher, services_.cache, services_.clock,
-                                           services_.logger);
+  catalog_ =
+      std::make_unique<SiteCatalog>(catalogOptions(config_, services_), nullptr, services_.fetcher,
+                                    services_.cache, services_.clock, services_.logger);
 }
 
 Profile::~Profile() { cancelLogins("the profile was removed from the configuration"); }
@@ -297,7 +298,8 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   const char* what = credential.kind == "basic" ? "API user id and password" : "API key";
   auto value = candidate->authorization(std::chrono::seconds(0));
   if (!value) return value.error();
-  auto response = services_.upstream.exchange(userRequest(config_, *value), transportFor(config_, services_.upstreamTimeout));
+  auto response = services_.upstream.exchange(userRequest(config_, *value),
+                                              transportFor(config_, services_.upstreamTimeout));
   if (!response) return response.error();
   if (response->status == 401 || response->status == 403) {
     Error error(ErrorCode::UpstreamError,
@@ -506,7 +508,8 @@ void Profile::fetchAccountIfUnknown() {
   auto fetched = [&]() -> Result<UserAccount> {
     auto value = authorizer->authorization(std::chrono::seconds(60));
     if (!value) return value.error();
-    auto response = services_.upstream.send(userRequest(config_, *value), transportFor(config_, services_.upstreamTimeout));
+    auto response = services_.upstream.send(userRequest(config_, *value),
+                                            transportFor(config_, services_.upstreamTimeout));
     if (!response) return response.error();
     auto account = UserAccount::fromUserJson(response->body);
     if (!account) return Error(ErrorCode::UpstreamError, "GET /user answered no email or name");

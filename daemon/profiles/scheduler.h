@@ -67,7 +67,7 @@ class Scheduler {
   bool stopping_ = false;
   bool wake_ = false;
   std::map<std::string, std::unique_ptr<ProfileWorker>> workers_;  // by profile name
-  std::vector<std::unique_ptr<ProfileWorker>> retired_;  // asked to stop, not joined yet
+  std::vector<std::unique_ptr<ProfileWorker>> retired_;            // asked to stop, not joined yet
   std::set<std::string> pendingSyncs_;  // asked for before the profile's worker existed
   std::thread supervisor_;
 };

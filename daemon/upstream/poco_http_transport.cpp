@@ -143,8 +143,8 @@ std::string seconds(std::chrono::milliseconds d) {
 SendOutcome abandoned(AbortReason reason, const UpstreamUrl& url, const TransportOptions& options,
                       SendPhase phase) {
   if (reason == AbortReason::ShuttingDown) {
-    return SendOutcome{Error(ErrorCode::Unavailable,
-                             "wped is stopping; the request to " + hostPort(url) + " was abandoned"),
+    return SendOutcome{Error(ErrorCode::Unavailable, "wped is stopping; the request to " +
+                                                         hostPort(url) + " was abandoned"),
                        phase};
   }
   SendOutcome out{unreachable("the API at " + hostPort(url) + " did not finish answering within " +
@@ -373,7 +373,7 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
     out.setKeepAlive(true);
 
     std::ostream& body = session.sendRequest(out);  // writes the header
-    body.exceptions(std::ios::badbit);  // rethrow the socket's exception, with its type
+    body.exceptions(std::ios::badbit);              // rethrow the socket's exception, with its type
     body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     body.flush();
     stage = Stage::Read;
