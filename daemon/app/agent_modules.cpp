@@ -20,6 +20,7 @@
 #include "daemon/profiles/request_coalescer.h"
 #include "daemon/profiles/scheduler.h"
 #include "daemon/sync/page_fetcher.h"
+#include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/interruptible_sleeper.h"
 #include "daemon/upstream/poco_http_transport.h"
 #include "daemon/upstream/rate_limit_gate.h"
@@ -32,10 +33,11 @@ namespace wpe {
 
 // Declaration order is construction order; members are destroyed in reverse.
 struct AgentModules::Parts {
-  explicit Parts(Poco::Logger& logger) : logger(logger), transport(logger) {}
+  explicit Parts(Poco::Logger& logger) : logger(logger), watch(clock), transport(logger, watch) {}
 
   Poco::Logger& logger;
   SystemClock clock;
+  DeadlineWatch watch;  // every upstream exchange's deadline; cancelAll() when stopping
   SslInitializer ssl;
   PocoHttpTransport transport;
   RetryPolicy retryPolicy;
@@ -65,15 +67,20 @@ AgentModules::~AgentModules() { stop(); }
 
 void AgentModules::stopping() {
   if (!parts_) return;
+  // First: every upstream exchange in flight ends now and later ones fail at once, so the
+  // serving threads, the profile workers and a refresh's waiters all finish within moments.
+  parts_->watch.cancelAll();
   parts_->sleeper.interrupt();
   for (auto& profile : parts_->registry->all()) profile->cancelLogins("wped is stopping");
 }
 
 void AgentModules::stop() {
   if (!parts_) return;
+  parts_->watch.cancelAll();
   parts_->sleeper.interrupt();  // a retry backoff must not hold up the stop
   if (parts_->scheduler) parts_->scheduler->stop();
   if (parts_->audit) parts_->audit->stop();  // after serving: the last calls are written
+  parts_->watch.stop();
 }
 
 namespace {
@@ -145,6 +152,7 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
                             if (raw->scheduler) raw->scheduler->wake();
                           },
                           &p->rateLimits, &p->coalescer});
+  p->services->upstreamTimeout = config->upstreamTimeout;
   p->registry = std::make_unique<ProfileRegistry>(
       *p->services, config->credentialStore == CredentialStoreKind::Memory);
   p->registry->apply(*config);
@@ -164,6 +172,7 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
     raw->registry->apply(after);
     raw->scheduler->wake();
   });
+  p->watch.start();
   p->scheduler->start();
   p->audit->start();
   return std::shared_ptr<AgentModules>(new AgentModules(std::move(p)));

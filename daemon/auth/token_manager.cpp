@@ -428,8 +428,10 @@ TokenSnapshot TokenManager::snapshot() const {
     s.expiresAt = grant_->expiresAt;
     if (refreshing_) {
       s.state = TokenState::Refreshing;
-    } else if (finalError_ || (failures_ > 0 && bootNow >= expiryDeadline_)) {
+    } else if (finalError_ || bootNow >= expiryDeadline_) {
+      // Never "valid" with an expires_at in the past, whatever kept the refresh from running.
       s.state = TokenState::Error;
+      if (s.lastError.empty()) s.lastError = "the access token expired before it was refreshed";
     } else {
       s.state = TokenState::Valid;
     }

@@ -13,7 +13,8 @@ enum class TokenState {
   Valid,          // a grant is held; refreshed on schedule
   Refreshing,     // a refresh request is in flight
   LoginRequired,  // the refresh token was rejected (or none is left); run `wpectl login`
-  Error,          // the last refresh failed and the token expired, or failed for good
+  Error,          // the token expired (the last refresh failed, or none ran in time), or the
+                  // refresh failed for good
 };
 
 // "none" | "valid" | "refreshing" | "login_required" | "error"

@@ -30,9 +30,11 @@ using Ini = Poco::Util::IniFileConfiguration;
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;  // a config is a few hundred bytes
 constexpr std::chrono::seconds kMinSyncInterval{60};  // gentler on the API than that is silly
 constexpr std::chrono::seconds kMaxSyncInterval{86400};
+constexpr std::chrono::seconds kMaxUpstreamTimeout{600};
 
-const std::set<std::string> kDaemonKeys{"credential_store", "sync_interval", "log_level",
-                                        "cache_dir", "on_login_required"};
+const std::set<std::string> kDaemonKeys{"credential_store",  "sync_interval",
+                                        "log_level",         "cache_dir",
+                                        "on_login_required", "upstream_timeout"};
 const std::set<std::string> kProfileKeys{
     "auth",       "api_url",   "user",  "authorize_url", "token_url",
     "revoke_url", "client_id", "scope", "redirect_port", "ca_file"};
@@ -164,6 +166,12 @@ Status readDaemon(const Ini& ini, const Checker& check, DaemonConfig& config) {
                          "must be a whole number of seconds from 60 to 86400");
       }
       config.syncInterval = std::chrono::seconds(n.value());
+    } else if (key == "upstream_timeout") {
+      auto n = parseInteger(value);
+      if (!n || n.value() < 1 || n.value() > kMaxUpstreamTimeout.count()) {
+        return check.bad("daemon", key, value, "must be a whole number of seconds from 1 to 600");
+      }
+      config.upstreamTimeout = std::chrono::seconds(n.value());
     } else if (key == "log_level") {
       if (kLogLevels.count(value) == 0) {
         return check.bad("daemon", key, value, "must be one of " + joined(kLogLevels));

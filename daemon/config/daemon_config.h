@@ -17,6 +17,7 @@ struct DaemonConfig {
   std::string sourcePath;  // the file read, or "" when defaults were used
   CredentialStoreKind credentialStore = CredentialStoreKind::Keyring;
   std::chrono::seconds syncInterval{900};
+  std::chrono::seconds upstreamTimeout{60};  // one upstream exchange, start to last byte
   std::string logLevel = "information";
   std::string cacheDir;                      // empty: $XDG_CACHE_HOME/wped
   std::vector<std::string> onLoginRequired;  // argv, not a shell; empty: nothing runs

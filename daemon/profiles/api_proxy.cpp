@@ -64,9 +64,7 @@ Result<HttpResponse> ApiProxy::forward(Profile& profile, const ProxyRequest& req
   upstreamRequest.body = request.body;
   upstreamRequest.contentType = request.contentType;
   upstreamRequest.authorization = *value;
-  TransportOptions options;
-  options.caFile = profile.config().caFile;
-  options.profile = profile.name();
+  TransportOptions options = profile.transportOptions();
 
   auto send = [&]() -> Result<HttpResponse> {
     auto response = upstream_.exchange(upstreamRequest, options);

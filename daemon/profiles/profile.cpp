@@ -46,20 +46,21 @@ HttpRequest userRequest(const ProfileConfig& config, const Secret& authorization
   return request;
 }
 
-TransportOptions transportFor(const ProfileConfig& config) {
+TransportOptions transportFor(const ProfileConfig& config, std::chrono::seconds total) {
   TransportOptions options;
+  options.totalTimeout = total;
   options.caFile = config.caFile;
   options.profile = config.name;
   return options;
 }
 
-SiteCatalogOptions catalogOptions(const ProfileConfig& config, std::chrono::seconds interval) {
+SiteCatalogOptions catalogOptions(const ProfileConfig& config, const ProfileServices& services) {
   SiteCatalogOptions options;
   options.profile = config.name;
   options.apiUrl = config.apiUrl;
-  options.transport = transportFor(config);
+  options.transport = transportFor(config, services.upstreamTimeout);
   options.transport.waitForRateLimit = true;  // a sync waits out a 429 window, not fails
-  options.interval = interval;
+  options.interval = services.syncInterval;
   return options;
 }
 
@@ -127,7 +128,8 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
     : config_(std::move(config)),
       services_(services),
       store_(services.store, config_, services.logger, loginHint()),
-      oauthClient_(config_, services.transport, transportFor(config_), services.clock) {
+      oauthClient_(config_, services.transport, transportFor(config_, services.upstreamTimeout),
+                   services.clock) {
   tokens_ = std::make_shared<TokenManager>(
       config_.name, services_.clock, store_, oauthClient_, services_.logger,
       RefreshPolicy::systemRandom(),
@@ -143,9 +145,9 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
       [this] {
         if (services_.wakeScheduler) services_.wakeScheduler();
       });
-  catalog_ = std::make_unique<SiteCatalog>(catalogOptions(config_, services_.syncInterval), nullptr,
-                                           services_.fetcher, services_.cache, services_.clock,
-                                           services_.logger);
+  catalog_ =
+      std::make_unique<SiteCatalog>(catalogOptions(config_, services_), nullptr, services_.fetcher,
+                                    services_.cache, services_.clock, services_.logger);
 }
 
 Profile::~Profile() { cancelLogins("the profile was removed from the configuration"); }
@@ -340,7 +342,8 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   const char* what = credential.kind == "basic" ? "API user id and password" : "API key";
   auto value = candidate->authorization(std::chrono::seconds(0));
   if (!value) return value.error();
-  auto response = services_.upstream.exchange(userRequest(config_, *value), transportFor(config_));
+  auto response = services_.upstream.exchange(userRequest(config_, *value),
+                                              transportFor(config_, services_.upstreamTimeout));
   if (!response) return response.error();
   if (response->status == 401 || response->status == 403) {
     Error error(ErrorCode::UpstreamError,
@@ -396,6 +399,9 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
         auto installed = tokens_->install(grant);
         if (!installed) return installed;
         becomeReady("oauth", tokens_, "", Secret());
+        // install() woke the scheduler before the kind was "oauth": that tick did not reach
+        // the TokenManager, so this profile's timer must look again now.
+        if (services_.wakeScheduler) services_.wakeScheduler();
         services_.logger.information("profile %s: logged in (oauth)", config_.name);
         if (services_.requestSync) services_.requestSync(config_.name);
         return {};
@@ -554,7 +560,8 @@ void Profile::fetchAccountIfUnknown() {
   auto fetched = [&]() -> Result<UserAccount> {
     auto value = authorizer->authorization(std::chrono::seconds(60));
     if (!value) return value.error();
-    auto response = services_.upstream.send(userRequest(config_, *value), transportFor(config_));
+    auto response = services_.upstream.send(userRequest(config_, *value),
+                                            transportFor(config_, services_.upstreamTimeout));
     if (!response) return response.error();
     auto account = UserAccount::fromUserJson(response->body);
     if (!account) return Error(ErrorCode::UpstreamError, "GET /user answered no email or name");
@@ -570,6 +577,10 @@ void Profile::fetchAccountIfUnknown() {
   }
   account_ = std::move(fetched.value());
   accountRetryAt_.reset();
+}
+
+TransportOptions Profile::transportOptions() const {
+  return transportFor(config_, services_.upstreamTimeout);
 }
 
 std::optional<UserAccount> Profile::account() const {

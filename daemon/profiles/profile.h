@@ -106,6 +106,10 @@ class Profile {
 
   SiteCatalog& catalog() { return *catalog_; }
 
+  // How this profile's requests go out: its ca_file, its name (rate limits) and the
+  // upstream_timeout deadline.
+  TransportOptions transportOptions() const;
+
   // The account behind the credential (GET /user): known after a key/Basic login at once;
   // after an OAuth login or a restore, fetchAccountIfUnknown() (the scheduler's sync thread)
   // asks the API. Network I/O; a failure is tried again after kAccountRetry. Cleared by

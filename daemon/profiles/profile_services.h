@@ -42,6 +42,8 @@ struct ProfileServices {
   // tests that do not need them.
   const RateLimitGate* rateLimits = nullptr;
   const RequestCoalescer* coalescer = nullptr;
+  // The total deadline of each upstream exchange ([daemon] upstream_timeout).
+  std::chrono::seconds upstreamTimeout{60};
 };
 
 }  // namespace wpe

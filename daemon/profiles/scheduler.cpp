@@ -12,10 +12,9 @@ Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
   std::lock_guard lock(mutex_);
-  if (timer_.joinable()) return;
+  if (supervisor_.joinable()) return;
   stopping_ = false;
-  timer_ = std::thread([this] { timerLoop(); });
-  sync_ = std::thread([this] { syncLoop(); });
+  supervisor_ = std::thread([this] { supervise(); });
 }
 
 void Scheduler::stop() {
@@ -23,77 +22,101 @@ void Scheduler::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  timerCv_.notify_all();
-  syncCv_.notify_all();
-  if (timer_.joinable()) timer_.join();
-  if (sync_.joinable()) sync_.join();
+  cv_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
+  std::vector<std::unique_ptr<ProfileWorker>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [name, worker] : workers_) all.push_back(std::move(worker));
+    workers_.clear();
+    for (auto& worker : retired_) all.push_back(std::move(worker));
+    retired_.clear();
+  }
+  // Ask all first, then join: the workers end side by side, not one after the other.
+  for (auto& worker : all) worker->requestStop();
+  for (auto& worker : all) worker->join();
 }
 
 void Scheduler::requestSync(const std::string& profile) {
+  auto current = registry_.find(profile);
   {
     std::lock_guard lock(mutex_);
-    syncRequests_.insert(profile);
+    auto it = workers_.find(profile);
+    if (current && it != workers_.end() && it->second->profile() == current.value()) {
+      it->second->requestSync();
+      return;
+    }
+    pendingSyncs_.insert(profile);  // the worker for this profile is not running yet
+    wake_ = true;
   }
-  syncCv_.notify_all();
+  cv_.notify_all();
 }
 
 void Scheduler::wake() {
   {
     std::lock_guard lock(mutex_);
-    timerWake_ = true;
+    wake_ = true;
+    for (auto& [name, worker] : workers_) worker->wakeTimer();
   }
-  timerCv_.notify_all();
+  cv_.notify_all();
 }
 
-void Scheduler::timerLoop() {
+void Scheduler::reconcile() {
+  auto profiles = registry_.all();
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;
+  std::set<std::string> names;
+  for (auto& profile : profiles) {
+    names.insert(profile->name());
+    auto& slot = workers_[profile->name()];
+    if (!slot || slot->profile() != profile) {
+      if (slot) {
+        slot->requestStop();  // rebuilt by a reload: the old Profile's work ends
+        retired_.push_back(std::move(slot));
+      }
+      slot = std::make_unique<ProfileWorker>(profile, clock_, logger_);
+      slot->start();
+    }
+    if (pendingSyncs_.erase(profile->name())) slot->requestSync();
+  }
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if (names.count(it->first)) {
+      ++it;
+      continue;
+    }
+    it->second->requestStop();  // removed from the configuration
+    retired_.push_back(std::move(it->second));
+    it = workers_.erase(it);
+  }
+  pendingSyncs_.clear();  // names that are no profile (any more)
+}
+
+void Scheduler::reapFinished() {
+  std::vector<std::unique_ptr<ProfileWorker>> done;
+  {
+    std::lock_guard lock(mutex_);
+    auto finished = std::stable_partition(retired_.begin(), retired_.end(),
+                                          [](auto& worker) { return !worker->finished(); });
+    std::move(finished, retired_.end(), std::back_inserter(done));
+    retired_.erase(finished, retired_.end());
+  }
+  for (auto& worker : done) worker->join();  // ended already: returns at once
+}
+
+void Scheduler::supervise() {
   for (;;) {
-    // A last-resort catch per timer pass: one profile's bug must not stop every refresh.
-    BootTime next = clock_.boottime() + kMaxSleep;
+    // A last-resort catch per pass: a bug here must not stop every profile's work.
     try {
+      reconcile();
       registry_.setStoreStatus(store_.probe());
-      for (auto& profile : registry_.all()) next = std::min(next, profile->tick());
+      reapFinished();
     } catch (const std::exception& e) {
       logger_.error("scheduler: %s", std::string(e.what()));
     }
-    auto wait = std::max(next - clock_.boottime(), BootTime(std::chrono::milliseconds(10)));
     std::unique_lock lock(mutex_);
-    timerCv_.wait_for(lock, wait, [this] { return stopping_ || timerWake_; });
+    cv_.wait_for(lock, kMaxSleep, [this] { return stopping_ || wake_; });
     if (stopping_) return;
-    timerWake_ = false;
-  }
-}
-
-void Scheduler::syncLoop() {
-  // 5 s: how late a due background sync may start; syncIfDue itself is cheap when not due.
-  constexpr std::chrono::seconds kPoll{5};
-  for (;;) {
-    std::set<std::string> requested;
-    {
-      std::unique_lock lock(mutex_);
-      syncCv_.wait_for(lock, kPoll, [this] { return stopping_ || !syncRequests_.empty(); });
-      if (stopping_) return;
-      requested.swap(syncRequests_);
-    }
-    for (auto& profile : registry_.all()) {
-      try {
-        if (profile->snapshot().state != CredentialState::Ready) continue;
-        // Restored or OAuth-logged-in profiles learn whose they are here, off the timer
-        // thread (a GET /user may wait for the API).
-        profile->fetchAccountIfUnknown();
-        if (requested.count(profile->name())) {
-          auto result = profile->catalog().sync();
-          if (!result) {
-            logger_.warning("profile %s: sync failed: %s", profile->name(), result.error().message);
-          }
-        } else {
-          profile->catalog().syncIfDue();
-        }
-      } catch (const std::exception& e) {
-        logger_.error("profile %s: sync: %s", profile->name(), std::string(e.what()));
-      }
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-    }
+    wake_ = false;
   }
 }
 

@@ -1,26 +1,33 @@
 #pragma once
-// Scheduler: the daemon's two background threads.
-//  - The timer thread calls every profile's tick() (credential restore retries, OAuth refresh
-//    deadlines) and probes the credential store, waking when the earliest profile asks and
-//    at least every 30 s. Deadlines come from Clock::boottime(), so a wake after suspend
-//    finds an overdue refresh and does it at once.
-//  - The sync thread runs background site syncs (SiteCatalog::syncIfDue) for ready profiles
-//    and the syncs requested after a login or a write through the passthrough. Syncs take
-//    seconds; keeping them off the timer thread keeps refreshes on time.
-// start() launches both; stop() (and the destructor) ends them, waiting for a running sync
-// to finish its current request. requestSync() may be called from any thread.
+// Scheduler: the daemon's background work, one ProfileWorker per profile (its own timer and
+// sync threads) so that one profile's stuck upstream never delays another profile's syncs,
+// token refreshes or restores (security.md "Upstream").
+//  - The supervisor thread keeps the workers in step with the ProfileRegistry (a profile
+//    added or rebuilt by a reload gets a new worker; the old one is asked to stop and joined
+//    once it has ended) and probes the credential store, waking at least every kMaxSleep and
+//    on wake().
+//  - Deadlines come from Clock::boottime(), so a wake after suspend finds an overdue refresh
+//    and does it at once.
+// start() launches the supervisor; stop() (and the destructor) ends it and every worker,
+// waiting for each to finish its current step (which an upstream exchange ends at once when
+// the DeadlineWatch was cancelled first). requestSync() and wake() may be called from any
+// thread.
 
 #include <Poco/Logger.h>
 
 #include <condition_variable>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "daemon/core/clock.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/profiles/profile_registry.h"
+#include "daemon/profiles/profile_worker.h"
 
 namespace wpe {
 
@@ -39,27 +46,30 @@ class Scheduler {
   void start();
   void stop();
 
+  // Asks the profile's worker to sync soon (after a login or a write).
   void requestSync(const std::string& profile);
-  // Wakes the timer thread now (after a reload added profiles).
+  // After a reload (profiles added or rebuilt) or a moved refresh deadline: the supervisor
+  // re-reads the registry and every worker re-reads its tick().
   void wake();
 
  private:
-  void timerLoop();
-  void syncLoop();
+  void supervise();
+  void reconcile();
+  void reapFinished();
 
   ProfileRegistry& registry_;
   CredentialStore& store_;
   const Clock& clock_;
   Poco::Logger& logger_;
 
-  std::mutex mutex_;
-  std::condition_variable timerCv_;
-  std::condition_variable syncCv_;
+  std::mutex mutex_;  // guards everything below
+  std::condition_variable cv_;
   bool stopping_ = false;
-  bool timerWake_ = false;
-  std::set<std::string> syncRequests_;
-  std::thread timer_;
-  std::thread sync_;
+  bool wake_ = false;
+  std::map<std::string, std::unique_ptr<ProfileWorker>> workers_;  // by profile name
+  std::vector<std::unique_ptr<ProfileWorker>> retired_;            // asked to stop, not joined yet
+  std::set<std::string> pendingSyncs_;  // asked for before the profile's worker existed
+  std::thread supervisor_;
 };
 
 }  // namespace wpe

@@ -6,6 +6,10 @@
 //
 // Errors: UpstreamUnreachable for DNS/connect/TLS/read failures and timeouts (the message
 // names the host and, for TLS, says to check ca_file); a response with any status is a value.
+// Every exchange has a total deadline (options.totalTimeout: connect, TLS, request, headers
+// and body together); past it the exchange fails with UpstreamUnreachable naming the
+// deadline and deadlinePassed set. Once wped is stopping, exchanges fail at once with
+// Unavailable ("wped is stopping").
 
 #include <chrono>
 #include <optional>
@@ -43,6 +47,10 @@ struct HttpResponse {
 struct TransportOptions {
   std::chrono::milliseconds connectTimeout{10000};
   std::chrono::milliseconds readTimeout{30000};
+  // The whole exchange, whatever the server does (a byte every few seconds resets
+  // readTimeout for ever). 60 s: the largest list page takes a second or two; a token request
+  // far less. Config: [daemon] upstream_timeout.
+  std::chrono::milliseconds totalTimeout{60000};
   std::size_t maxBodyBytes = 64u << 20;  // a larger response is an error, not an OOM
   std::string caFile;                    // empty: the system CA store
   std::string profile;  // error messages ("set ca_file in [profile.P]"); the RateLimitGate key
@@ -62,6 +70,9 @@ enum class SendPhase {
 struct SendOutcome {
   Result<HttpResponse> result;
   SendPhase failedPhase = SendPhase::MaybeSent;  // meaningful only when !result
+  // The total deadline ended the exchange: a server that slow is not asked again at once
+  // (UpstreamClient does not retry it), so one call stays within about one deadline.
+  bool deadlinePassed = false;
 };
 
 class HttpTransport {

@@ -9,14 +9,19 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/Socket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
+#include <sys/socket.h>
 
 #include <istream>
 #include <ostream>
 
 #include "common/credential_text.h"
 #include "common/log_escape.h"
+#include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/system_trust_store.h"
 #include "daemon/upstream/upstream_url.h"
 #include "version.h"
@@ -52,7 +57,9 @@ bool isReservedHeader(const std::string& name) {
 // using it would fail the next request, and a POST could then not be retried.
 bool isUsable(Poco::Net::HTTPClientSession& session) {
   try {
-    return !session.connected() ||
+    // Sessions are built on sockets the transport connected; one that lost it cannot
+    // reconnect by itself.
+    return session.connected() &&
            !session.socket().poll(Poco::Timespan(0),
                                   Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
   } catch (const Poco::Exception&) {
@@ -115,10 +122,66 @@ Error describeFailure(const Poco::Exception& e, Stage stage, const UpstreamUrl& 
   return unreachable(std::string(what) + where + " failed (" + detail + ")");
 }
 
+// An HTTPS session on a socket the transport connected. HTTPSClientSession's own constructor
+// from a socket throws (it sets the port of a connected session); attachSocket() does not.
+// With no host set, the session never reconnects by itself (which would open a socket the
+// DeadlineWatch does not know about): a pooled session that lost its connection is dropped.
+class AttachedHttpsSession final : public Poco::Net::HTTPSClientSession {
+ public:
+  AttachedHttpsSession(const Poco::Net::SecureStreamSocket& socket, Poco::Net::Context::Ptr context)
+      : HTTPSClientSession(std::move(context)) {
+    attachSocket(socket);
+  }
+};
+
+std::string seconds(std::chrono::milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
+  return std::to_string(d.count()) + " ms";
+}
+
+// What an exchange that the DeadlineWatch cut short reports instead of the socket error the
+// cut caused (a reset, a truncated body: not what happened).
+SendOutcome abandoned(AbortReason reason, const UpstreamUrl& url, const TransportOptions& options,
+                      SendPhase phase) {
+  if (reason == AbortReason::ShuttingDown) {
+    return SendOutcome{Error(ErrorCode::Unavailable, "wped is stopping; the request to " +
+                                                         hostPort(url) + " was abandoned"),
+                       phase};
+  }
+  SendOutcome out{unreachable("the API at " + hostPort(url) + " did not finish answering within " +
+                              seconds(options.totalTimeout) + " (upstream_timeout)"),
+                  phase};
+  out.deadlinePassed = true;
+  return out;
+}
+
 }  // namespace
 
-PocoHttpTransport::PocoHttpTransport(Poco::Logger& logger, std::size_t maxIdlePerHost)
-    : logger_(logger), maxIdlePerHost_(maxIdlePerHost) {}
+// The socket a deadline or a shutdown cuts. shutdown(2) from the watch's thread wakes the
+// exchange's blocked call; the fd stays open, and the exchange's, until the exchange closes it
+// — after its Ticket was disarmed, so a cut never reaches a reused fd number.
+class SocketCutter {
+ public:
+  void setFd(int fd) {
+    std::lock_guard lock(mutex_);
+    fd_ = fd;
+    if (cut_ && fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  }
+  void cut() {
+    std::lock_guard lock(mutex_);
+    cut_ = true;
+    if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  }
+
+ private:
+  std::mutex mutex_;
+  int fd_ = -1;
+  bool cut_ = false;
+};
+
+PocoHttpTransport::PocoHttpTransport(Poco::Logger& logger, DeadlineWatch& watch,
+                                     std::size_t maxIdlePerHost)
+    : logger_(logger), watch_(watch), maxIdlePerHost_(maxIdlePerHost) {}
 
 PocoHttpTransport::~PocoHttpTransport() = default;
 
@@ -158,46 +221,71 @@ Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const TransportOpt
 }
 
 void PocoHttpTransport::reloadTrust() {
-  std::map<std::string, std::vector<SessionPtr>> idle;  // closed after the lock is released
+  std::map<std::string, std::vector<Connection>> idle;  // closed after the lock is released
   std::lock_guard lock(mutex_);
   ++generation_;
   contexts_.clear();  // sessions in use hold their own reference to their Context
   idle.swap(idle_);
 }
 
-Result<PocoHttpTransport::SessionPtr> PocoHttpTransport::takeSession(
-    const UpstreamUrl& url, const TransportOptions& options, const std::string& key,
-    std::uint64_t& generation) {
-  std::vector<SessionPtr> stale;  // closed after the lock is released (TLS shutdown writes)
-  {
-    std::lock_guard lock(mutex_);
-    generation = generation_;
-    auto it = idle_.find(key);
-    while (it != idle_.end() && !it->second.empty()) {
-      SessionPtr session = std::move(it->second.back());
-      it->second.pop_back();
-      if (isUsable(*session)) return session;
-      stale.push_back(std::move(session));
-    }
+std::optional<PocoHttpTransport::Connection> PocoHttpTransport::takeIdle(
+    const std::string& key, std::uint64_t& generation) {
+  std::vector<Connection> stale;  // closed after the lock is released (TLS shutdown writes)
+  std::lock_guard lock(mutex_);
+  generation = generation_;
+  auto it = idle_.find(key);
+  while (it != idle_.end() && !it->second.empty()) {
+    Connection connection = std::move(it->second.back());
+    it->second.pop_back();
+    if (isUsable(*connection.session)) return connection;
+    stale.push_back(std::move(connection));
   }
-  SessionPtr session;
-  if (url.secure()) {
-    auto context = contextFor(options);
-    if (!context) return context.error();
-    session = std::make_unique<Poco::Net::HTTPSClientSession>(url.host, url.port, *context);
-  } else {
-    session = std::make_unique<Poco::Net::HTTPClientSession>(url.host, url.port);
-  }
-  session->setKeepAlive(true);
-  return session;
+  return std::nullopt;
 }
 
-void PocoHttpTransport::returnSession(const std::string& key, SessionPtr session,
+Result<PocoHttpTransport::Connection> PocoHttpTransport::open(const UpstreamUrl& url,
+                                                              const TransportOptions& options,
+                                                              SocketCutter& cutter) {
+  using Poco::Timespan;
+  const auto micros = [](std::chrono::milliseconds ms) {
+    return Timespan(static_cast<Timespan::TimeDiff>(ms.count()) * 1000);
+  };
+  Poco::AutoPtr<Poco::Net::Context> context;
+  if (url.secure()) {
+    auto found = contextFor(options);
+    if (!found) return found.error();
+    context = *found;
+  }
+  const Poco::Net::SocketAddress address(url.host, url.port);  // DNS: not interruptible
+  // The socket exists (and the cutter knows it) before connect() starts, so a deadline or a
+  // shutdown can cut the connect and the TLS handshake too.
+  Poco::Net::StreamSocket socket(address.family());
+  cutter.setFd(static_cast<int>(socket.impl()->sockfd()));
+  socket.connect(address, micros(options.connectTimeout));
+  socket.setReceiveTimeout(micros(options.readTimeout));
+  socket.setSendTimeout(micros(options.readTimeout));
+  socket.setNoDelay(true);
+  Connection connection;
+  connection.fd = static_cast<int>(socket.impl()->sockfd());
+  if (url.secure()) {
+    // attach() sets the peer host name (SNI and the VERIFY_STRICT name check) and does the
+    // handshake on the same fd, as HTTPSClientSession::connect() would.
+    Poco::Net::SecureStreamSocket secure =
+        Poco::Net::SecureStreamSocket::attach(socket, url.host, context);
+    connection.session = std::make_unique<AttachedHttpsSession>(secure, context);
+  } else {
+    connection.session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
+  }
+  connection.session->setKeepAlive(true);
+  return connection;
+}
+
+void PocoHttpTransport::returnSession(const std::string& key, Connection connection,
                                       std::uint64_t generation) {
   std::lock_guard lock(mutex_);
   if (generation != generation_) return;  // made before reloadTrust(): maybe the old CA
   auto& idle = idle_[key];
-  if (idle.size() < maxIdlePerHost_) idle.push_back(std::move(session));
+  if (idle.size() < maxIdlePerHost_) idle.push_back(std::move(connection));
 }
 
 SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
@@ -226,13 +314,47 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
   }
   const std::string key =
       url->scheme + "|" + url->host + "|" + std::to_string(url->port) + "|" + options.caFile;
-  std::uint64_t generation = 0;
-  auto session = takeSession(*url, options, key, generation);
-  if (!session) return SendOutcome{session.error(), SendPhase::NotSent};
 
+  auto cutter = std::make_shared<SocketCutter>();
+  auto ticket = watch_.arm(options.totalTimeout, [cutter] { cutter->cut(); });
+  if (const AbortReason early = ticket->reason(); early != AbortReason::None) {
+    return abandoned(early, *url, options, SendPhase::NotSent);  // stopping: nothing is sent
+  }
+  std::uint64_t generation = 0;
+  std::optional<Connection> connection = takeIdle(key, generation);
+  SendOutcome outcome{Error(ErrorCode::Internal, "no exchange"), SendPhase::NotSent};
   bool keepSession = false;
-  SendOutcome outcome = exchange(**session, *url, request, options, keepSession);
-  if (keepSession) returnSession(key, std::move(*session), generation);
+  if (connection) {
+    cutter->setFd(connection->fd);
+  } else {
+    try {
+      auto opened = open(*url, options, *cutter);
+      if (opened) {
+        connection = std::move(opened.value());
+      } else {
+        outcome = SendOutcome{opened.error(), SendPhase::NotSent};
+      }
+    } catch (const Poco::Exception& e) {
+      outcome = SendOutcome{describeFailure(e, Stage::Connect, *url, options), SendPhase::NotSent};
+      logger_.debug("upstream exchange failed: " + outcome.result.error().message);
+    } catch (const std::exception& e) {
+      outcome = SendOutcome{unreachable("connecting to " + hostPort(*url) + " failed (" +
+                                        escapeForLog(e.what()) + ")"),
+                            SendPhase::NotSent};
+    }
+  }
+  if (connection) outcome = exchange(*connection->session, *url, request, options, keepSession);
+
+  const AbortReason reason = ticket->reason();
+  ticket.reset();  // disarmed while the socket is still open: a cut never hits a reused fd
+  if (reason != AbortReason::None) {
+    keepSession = false;  // its socket was shut down
+    if (!outcome.result) {
+      outcome = abandoned(reason, *url, options, outcome.failedPhase);
+      logger_.debug("upstream exchange ended: " + outcome.result.error().message);
+    }
+  }
+  if (keepSession) returnSession(key, std::move(*connection), generation);
   return outcome;
 }
 
@@ -243,15 +365,11 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
   const auto micros = [](std::chrono::milliseconds ms) {
     return Timespan(static_cast<Timespan::TimeDiff>(ms.count()) * 1000);
   };
-  Stage stage = Stage::Connect;
+  Stage stage = Stage::Write;  // connected already (open() or the pool)
   try {
-    session.setTimeout(micros(options.connectTimeout), micros(options.readTimeout),
-                       micros(options.readTimeout));
-    if (session.connected()) {
-      // A pooled session keeps the socket timeouts of its first use; apply this call's.
-      session.socket().setReceiveTimeout(micros(options.readTimeout));
-      session.socket().setSendTimeout(micros(options.readTimeout));
-    }
+    // A pooled session keeps the socket timeouts of its first use; apply this call's.
+    session.socket().setReceiveTimeout(micros(options.readTimeout));
+    session.socket().setSendTimeout(micros(options.readTimeout));
 
     Poco::Net::HTTPRequest out(request.method, url.pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : request.headers) {
@@ -260,6 +378,7 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
       if (isReservedHeader(name)) continue;
       out.add(name, value);
     }
+    out.setHost(url.host, url.port);  // the session was built on a socket: it knows no host
     out.set("Accept", "application/json");
     out.set("User-Agent", std::string("wped/") + kVersion);
     if (request.authorization) out.set("Authorization", request.authorization->reveal());
@@ -271,10 +390,8 @@ SendOutcome PocoHttpTransport::exchange(Poco::Net::HTTPClientSession& session,
     }
     out.setKeepAlive(true);
 
-    // sendRequest() connects (TCP + TLS handshake) and writes the header.
-    std::ostream& body = session.sendRequest(out);
-    stage = Stage::Write;
-    body.exceptions(std::ios::badbit);  // rethrow the socket's exception, with its type
+    std::ostream& body = session.sendRequest(out);  // writes the header
+    body.exceptions(std::ios::badbit);              // rethrow the socket's exception, with its type
     body.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     body.flush();
     stage = Stage::Read;

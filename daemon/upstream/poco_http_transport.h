@@ -10,6 +10,11 @@
 //  - Connections are reused: idle sessions are pooled per (scheme, host, port, caFile), taken
 //    for one exchange and returned after the whole response was read; a session whose exchange
 //    failed is discarded. Concurrent send() calls therefore never share a session.
+//  - Every exchange is armed on the DeadlineWatch for options.totalTimeout, and the transport
+//    opens each socket itself (then hands it to POCO's session), so it always knows the fd
+//    the watch must shut down: past the deadline, or when wped stops (cancelAll()), a blocked
+//    connect, TLS handshake, write or read returns at once. DNS resolution is the one step
+//    that cannot be cut short.
 //  - Redirects are never followed (a 3xx is returned as it is). Bodies above
 //    options.maxBodyBytes are an error. The Authorization value is set on the request and
 //    never logged.
@@ -19,7 +24,8 @@
 // UpstreamError for a body over the cap or a malformed response; BadRequest for a URL it refuses;
 // Unavailable for a ca_file that cannot be loaded, or no ca_file and no system CA certificates.
 //
-// Requires an SslInitializer alive for the whole lifetime. Thread-safe.
+// Requires an SslInitializer alive for the whole lifetime, and the DeadlineWatch (started).
+// Thread-safe.
 
 #include <Poco/AutoPtr.h>
 
@@ -27,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -43,12 +50,14 @@ class HTTPClientSession;
 
 namespace wpe {
 
+class DeadlineWatch;
+class SocketCutter;
 struct UpstreamUrl;
 
 class PocoHttpTransport final : public HttpTransport {
  public:
   // maxIdlePerHost: idle sessions kept per pool key; more are closed when returned.
-  explicit PocoHttpTransport(Poco::Logger& logger, std::size_t maxIdlePerHost = 4);
+  PocoHttpTransport(Poco::Logger& logger, DeadlineWatch& watch, std::size_t maxIdlePerHost = 4);
   ~PocoHttpTransport() override;
 
   Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options) override;
@@ -61,20 +70,29 @@ class PocoHttpTransport final : public HttpTransport {
 
  private:
   using SessionPtr = std::unique_ptr<Poco::Net::HTTPClientSession>;
+  struct Connection {
+    SessionPtr session;
+    int fd = -1;  // the session's socket, for the DeadlineWatch's shutdown(2)
+  };
 
   Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const TransportOptions& options);
-  Result<SessionPtr> takeSession(const UpstreamUrl& url, const TransportOptions& options,
-                                 const std::string& key, std::uint64_t& generation);
-  void returnSession(const std::string& key, SessionPtr session, std::uint64_t generation);
+  // A usable idle connection from the pool, or none.
+  std::optional<Connection> takeIdle(const std::string& key, std::uint64_t& generation);
+  // A new connection (TCP, then TLS for https), its fd registered with `cutter` before the
+  // connect starts. Throws Poco::Exception like the session would.
+  Result<Connection> open(const UpstreamUrl& url, const TransportOptions& options,
+                          SocketCutter& cutter);
+  void returnSession(const std::string& key, Connection connection, std::uint64_t generation);
   SendOutcome exchange(Poco::Net::HTTPClientSession& session, const UpstreamUrl& url,
                        const HttpRequest& request, const TransportOptions& options,
                        bool& keepSession);
 
   Poco::Logger& logger_;
+  DeadlineWatch& watch_;
   std::size_t maxIdlePerHost_;
   std::mutex mutex_;  // guards contexts_, idle_, generation_ and plainHttpWarned_
   std::map<std::string, Poco::AutoPtr<Poco::Net::Context>> contexts_;
-  std::map<std::string, std::vector<SessionPtr>> idle_;
+  std::map<std::string, std::vector<Connection>> idle_;
   // Bumped by reloadTrust(); a session taken under an older generation may hold an old
   // Context, so it is not pooled again.
   std::uint64_t generation_ = 0;

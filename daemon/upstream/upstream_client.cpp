@@ -114,7 +114,10 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
     bool transient;
     std::string what;
     if (!outcome.result) {
+      // A server that took the whole deadline is not asked again: retries would multiply
+      // the wait (security.md "Upstream").
       transient = outcome.result.error().code == ErrorCode::UpstreamUnreachable &&
+                  !outcome.deadlinePassed &&
                   (idempotent || outcome.failedPhase == SendPhase::NotSent);
       what = outcome.result.error().message;
     } else {

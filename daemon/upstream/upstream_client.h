@@ -9,6 +9,8 @@
 //    RetryPolicy::delay() (full jitter, Retry-After as a floor) on the Sleeper;
 //  - POST, PATCH: only failures where the request certainly never went out (connect, TLS);
 //  - RetryMode::Never: one attempt, whatever happens (the OAuth code exchange).
+//  - never after an exchange that ran out its total deadline (SendOutcome::deadlinePassed):
+//    one call then takes about one deadline, not maxAttempts of them.
 //  A wait longer than options().maxSingleWait, waits adding up to more than maxTotalWait, or
 //  an interrupted Sleeper end the retries (the last response or error is returned).
 //

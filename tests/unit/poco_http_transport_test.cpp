@@ -9,13 +9,17 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 
+#include "daemon/core/clock.h"
+#include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/ssl_initializer.h"
 #include "tests/unit/temp_dir.h"
 
@@ -140,7 +144,10 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
   SslInitializer ssl;
   Pki pki;
   TlsServer server(pki);
-  PocoHttpTransport transport(Poco::Logger::get("test"));
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  watch.start();
+  PocoHttpTransport transport(Poco::Logger::get("test"), watch);
   TransportOptions options;
   options.caFile = pki / "ca.pem";
   options.profile = "work";
@@ -292,7 +299,10 @@ TEST_CASE("PocoHttpTransport: real TLS with a private CA", "[poco_http_transport
 
 TEST_CASE("PocoHttpTransport: plain http:// only to loopback", "[poco_http_transport]") {
   SslInitializer ssl;
-  PocoHttpTransport transport(Poco::Logger::get("test"));
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  watch.start();
+  PocoHttpTransport transport(Poco::Logger::get("test"), watch);
   HttpRequest request;
   request.url = "http://api.wpengineapi.com/v1/sites";
   request.authorization = Secret("ApiKey canary-key");
@@ -314,5 +324,92 @@ TEST_CASE("PocoHttpTransport: plain http:// only to loopback", "[poco_http_trans
     CHECK(r.result.error().code == ErrorCode::UpstreamUnreachable);
     CHECK(r.result.error().message ==
           "could not connect to 127.0.0.1:" + std::to_string(port) + ": connection refused");
+  }
+}
+
+namespace {
+
+// A loopback server that accepts and then misbehaves: drips "HTTP/1.1 200 OK…" one byte every
+// 50 ms for ever, or sends nothing at all (a TLS client then waits for its ServerHello).
+struct MisbehavingServer {
+  enum class Kind { Drip, Silent };
+  Poco::Net::ServerSocket listener{Poco::Net::SocketAddress("127.0.0.1", 0)};
+  std::atomic<bool> done{false};
+  std::thread thread;
+
+  explicit MisbehavingServer(Kind kind) {
+    thread = std::thread([this, kind] {
+      try {
+        Poco::Net::StreamSocket peer = listener.acceptConnection();
+        const std::string status = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n";
+        for (std::size_t i = 0; !done; ++i) {
+          if (kind == Kind::Drip) peer.sendBytes(&status[i % status.size()], 1);
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+      } catch (const Poco::Exception&) {
+        // the client cut the connection: what the test wants
+      }
+    });
+  }
+  ~MisbehavingServer() {
+    done = true;
+    listener.close();
+    thread.join();
+  }
+  std::string url(const std::string& scheme) const {
+    return scheme + "://127.0.0.1:" + std::to_string(listener.address().port()) + "/v1/sites";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("PocoHttpTransport: every exchange ends by its total deadline or at shutdown",
+          "[poco_http_transport]") {
+  SslInitializer ssl;
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  watch.start();
+  PocoHttpTransport transport(Poco::Logger::get("test"), watch);
+  TransportOptions options;
+  options.totalTimeout = std::chrono::milliseconds(500);  // the per-read timeout stays 30 s
+  HttpRequest request;
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::steady_clock::now() - start; };
+
+  SECTION("a server dripping a byte every 50 ms is cut at the deadline, named in the error") {
+    MisbehavingServer server(MisbehavingServer::Kind::Drip);
+    request.url = server.url("http");
+    auto outcome = transport.sendWithPhase(request, options);
+    REQUIRE_FALSE(outcome.result);
+    CHECK(outcome.deadlinePassed);
+    CHECK(outcome.result.error().code == ErrorCode::UpstreamUnreachable);
+    CHECK_THAT(outcome.result.error().message,
+               Catch::Contains("did not finish answering within 500 ms"));
+    CHECK(elapsed() >= std::chrono::milliseconds(500));
+    CHECK(elapsed() < std::chrono::seconds(3));
+  }
+
+  SECTION("a TLS handshake that never gets an answer is cut when wped stops") {
+    MisbehavingServer server(MisbehavingServer::Kind::Silent);
+    options.totalTimeout = std::chrono::seconds(60);
+    request.url = server.url("https");
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      watch.cancelAll();
+    });
+    auto outcome = transport.sendWithPhase(request, options);
+    stopper.join();
+    REQUIRE_FALSE(outcome.result);
+    CHECK_FALSE(outcome.deadlinePassed);
+    CHECK(outcome.result.error().code == ErrorCode::Unavailable);
+    CHECK_THAT(outcome.result.error().message, Catch::Contains("wped is stopping"));
+    CHECK(elapsed() < std::chrono::seconds(3));
+
+    SECTION("and later exchanges fail at once") {
+      auto again = transport.sendWithPhase(request, options);
+      REQUIRE_FALSE(again.result);
+      CHECK(again.result.error().code == ErrorCode::Unavailable);
+      CHECK(again.failedPhase == SendPhase::NotSent);
+    }
   }
 }

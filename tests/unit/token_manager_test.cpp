@@ -121,6 +121,13 @@ TEST_CASE("TokenManager: refresh schedule", "[token_manager]") {
     REQUIRE(f.transport.requestCount() == 1);
     REQUIRE(f.manager.snapshot().lastRefreshAt == f.clock.now());
   }
+  SECTION("a token that expired without a refresh is not reported valid") {
+    REQUIRE(f.manager.install(f.grant(20s)));
+    f.clock.advance(21s);  // no tick(): nothing refreshed it
+    auto s = f.manager.snapshot();
+    CHECK(s.state == TokenState::Error);
+    CHECK(s.lastError == "the access token expired before it was refreshed");
+  }
   SECTION("next_refresh_at is reported in wall time") {
     REQUIRE(f.manager.install(f.grant(3600s)));
     auto s = f.manager.snapshot();

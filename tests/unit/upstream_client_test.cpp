@@ -172,3 +172,40 @@ TEST_CASE("UpstreamClient: an interrupted sleeper stops the retries", "[upstream
   REQUIRE_FALSE(r);
   CHECK(f.transport.requestCount() == 1);
 }
+
+namespace {
+
+// Every exchange ends at the total deadline, as PocoHttpTransport reports it.
+class DeadlineTransport final : public HttpTransport {
+ public:
+  int calls = 0;
+  Result<HttpResponse> send(const HttpRequest& r, const TransportOptions& o) override {
+    return sendWithPhase(r, o).result;
+  }
+  SendOutcome sendWithPhase(const HttpRequest&, const TransportOptions&) override {
+    ++calls;
+    SendOutcome out{Error(ErrorCode::UpstreamUnreachable,
+                          "the API at api.example.test:443 did not finish answering within 60 s"),
+                    SendPhase::MaybeSent};
+    out.deadlinePassed = true;
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("UpstreamClient: an exchange that ran out its total deadline is not retried",
+          "[upstream_client]") {
+  DeadlineTransport transport;
+  FakeClock clock;
+  wpe::testing::RecordingSleeper sleeper;
+  RetryPolicy policy{{}, [] { return 0.5; }};
+  UpstreamClient client{transport, policy, sleeper, clock, Poco::Logger::get("test")};
+  HttpRequest request;
+  request.url = "https://api.example.test/v1/sites";
+  auto r = client.send(request, {});
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::UpstreamUnreachable);
+  CHECK_THAT(r.error().message, Catch::Contains("within 60 s"));
+  CHECK(transport.calls == 1);
+}

@@ -1,0 +1,65 @@
+#pragma once
+// ProfileWorker: one profile's background work on threads of its own, so a profile whose
+// upstream hangs delays nobody else (security.md "Upstream").
+//  - The timer thread calls Profile::tick() (credential restore retries, OAuth refresh
+//    deadlines) and sleeps until the time it returns, or until wakeTimer().
+//  - The sync thread runs the background sync (SiteCatalog::syncIfDue, polled every kSyncPoll)
+//    and the syncs asked for with requestSync(); first the account look-up when unknown.
+// start() launches both threads; requestStop() asks them to end without waiting (a thread
+// stuck in an upstream exchange ends when that exchange does: at its deadline, or at once
+// when wped is stopping); join() waits; finished() tells whether both have ended.
+// Thread-safe. Holds the Profile alive while it runs.
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "daemon/core/clock.h"
+#include "daemon/profiles/profile.h"
+
+namespace wpe {
+
+class ProfileWorker {
+ public:
+  // 5 s: how late a due background sync may start; syncIfDue itself is cheap when not due.
+  static constexpr std::chrono::seconds kSyncPoll{5};
+
+  ProfileWorker(std::shared_ptr<Profile> profile, const Clock& clock, Poco::Logger& logger);
+  ~ProfileWorker();  // requestStop() + join()
+  ProfileWorker(const ProfileWorker&) = delete;
+  ProfileWorker& operator=(const ProfileWorker&) = delete;
+
+  const std::shared_ptr<Profile>& profile() const { return profile_; }
+
+  void start();
+  void requestStop();
+  void join();
+  bool finished() const;
+
+  void requestSync();
+  void wakeTimer();
+
+ private:
+  void timerLoop();
+  void syncLoop();
+
+  const std::shared_ptr<Profile> profile_;
+  const Clock& clock_;
+  Poco::Logger& logger_;
+
+  mutable std::mutex mutex_;  // guards the flags below
+  std::condition_variable timerCv_;
+  std::condition_variable syncCv_;
+  bool stopping_ = false;
+  bool timerWake_ = false;
+  bool syncRequested_ = false;
+  int running_ = 0;  // threads not yet ended
+  std::thread timer_;
+  std::thread sync_;
+};
+
+}  // namespace wpe

@@ -1,0 +1,116 @@
+#include "daemon/upstream/deadline_watch.h"
+
+#include <algorithm>
+#include <exception>
+
+namespace wpe {
+
+DeadlineWatch::Ticket::~Ticket() { watch_.disarm(id_); }
+
+AbortReason DeadlineWatch::Ticket::reason() const {
+  std::lock_guard lock(watch_.mutex_);
+  return reason_;
+}
+
+DeadlineWatch::DeadlineWatch(const Clock& clock) : clock_(clock) {}
+
+DeadlineWatch::~DeadlineWatch() { stop(); }
+
+std::unique_ptr<DeadlineWatch::Ticket> DeadlineWatch::arm(std::chrono::milliseconds timeout,
+                                                          std::function<void()> abort) {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t id = nextId_++;
+  std::unique_ptr<Ticket> ticket(new Ticket(*this, id, timeout));  // private constructor
+  Entry entry{clock_.boottime() + timeout, std::move(abort), ticket.get()};
+  if (cancelled_) {
+    fireLocked(entry, AbortReason::ShuttingDown);
+    return ticket;
+  }
+  const bool earliest = armed_.empty() || std::all_of(armed_.begin(), armed_.end(), [&](auto& e) {
+                          return e.second.deadline > entry.deadline;
+                        });
+  armed_.emplace(id, std::move(entry));
+  lock.unlock();
+  if (earliest) cv_.notify_all();
+  return ticket;
+}
+
+void DeadlineWatch::fireLocked(Entry& entry, AbortReason reason) {
+  entry.ticket->reason_ = reason;
+  try {
+    if (entry.abort) entry.abort();
+  } catch (const std::exception&) {
+    // An abort action is a shutdown(2); nothing it throws can be acted on here, and the
+    // exchange still sees reason() and gives up.
+  }
+}
+
+void DeadlineWatch::cancelAll() {
+  std::lock_guard lock(mutex_);
+  cancelled_ = true;
+  for (auto& [id, entry] : armed_) fireLocked(entry, AbortReason::ShuttingDown);
+  armed_.clear();
+}
+
+bool DeadlineWatch::cancelled() const {
+  std::lock_guard lock(mutex_);
+  return cancelled_;
+}
+
+BootTime DeadlineWatch::fireDue() {
+  std::lock_guard lock(mutex_);
+  return fireDueLocked();
+}
+
+BootTime DeadlineWatch::fireDueLocked() {
+  const BootTime now = clock_.boottime();
+  BootTime next = BootTime::max();
+  for (auto it = armed_.begin(); it != armed_.end();) {
+    if (it->second.deadline <= now) {
+      fireLocked(it->second, AbortReason::DeadlinePassed);
+      it = armed_.erase(it);
+    } else {
+      next = std::min(next, it->second.deadline);
+      ++it;
+    }
+  }
+  return next;
+}
+
+void DeadlineWatch::disarm(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  armed_.erase(id);
+}
+
+void DeadlineWatch::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void DeadlineWatch::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeadlineWatch::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const BootTime next = fireDueLocked();
+    // 1 s when nothing is armed: arm() wakes the thread for an earlier deadline anyway; the
+    // cap only bounds how late a deadline fires after a suspend (the wait is on the steady
+    // clock, the deadline on boottime).
+    BootTime wait = std::chrono::seconds(1);
+    if (next != BootTime::max()) {
+      wait = std::clamp<BootTime>(next - clock_.boottime(), std::chrono::milliseconds(1), wait);
+    }
+    cv_.wait_for(lock, wait);
+  }
+}
+
+}  // namespace wpe
