@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "daemon/core/clock.h"
+#include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/poco_http_transport.h"
 #include "daemon/upstream/ssl_initializer.h"
 
@@ -37,7 +39,9 @@ TEST_CASE("PocoHttpTransport: an Authorization value with CR, LF or NUL is never
           "[poco_http_transport][credential_text]") {
   SslInitializer ssl;
   Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
-  PocoHttpTransport transport(Poco::Logger::get("test"));
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  PocoHttpTransport transport(Poco::Logger::get("test"), watch);
   TransportOptions options;
   options.connectTimeout = std::chrono::milliseconds(500);
   options.readTimeout = std::chrono::milliseconds(300);
