@@ -11,7 +11,8 @@
 
 The tree lives under a short /tmp directory (socket paths must stay under 108 bytes):
 runtime dir 0700 (XDG_RUNTIME_DIR), config, cache and HOME. The daemon's environment is
-minimal: PATH, HOME, the XDG variables and whatever `env` adds.
+minimal: PATH, HOME, the XDG variables, the sanitizers' options when set (the sanitizer run
+collects reports through them: tests/sanitizer/run_checked.py) and whatever `env` adds.
 """
 
 import http.client
@@ -23,6 +24,9 @@ import subprocess
 import tempfile
 
 from . import SOCKET_ACTIVATE, WPECTL, WPED, wait_for
+
+
+SANITIZER_OPTIONS = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -87,6 +91,7 @@ class Daemon:
             "XDG_CONFIG_HOME": self.config_home,
             "XDG_CACHE_HOME": self.cache_home,
         }
+        env.update({k: v for k, v in os.environ.items() if k in SANITIZER_OPTIONS})
         env.update(self.extra_env)
         env.update(overrides)
         return {k: v for k, v in env.items() if v is not None}

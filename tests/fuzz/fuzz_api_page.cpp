@@ -1,0 +1,91 @@
+// One page of the WP Engine API's sites/installs/accounts lists, as the sync reads it:
+// daemon/sync/raw_json (the raw slices stored in the cache) and PageFetcher's page validation,
+// driven through PageFetcher::fetch over a fake transport that answers page 1 with the input.
+// Invariants: never throws; when POCO reads the body as an object with a "results" array,
+// compactArrayElements finds the same number of elements and each slice is valid JSON on its
+// own; a fetched list has unique, non-empty ids and each item's JSON is one of the slices.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "daemon/sync/page_fetcher.h"
+#include "daemon/sync/raw_json.h"
+#include "daemon/upstream/retry_policy.h"
+#include "daemon/upstream/upstream_client.h"
+#include "tests/fuzz/fuzz_check.h"
+#include "tests/unit/fake_authorizer.h"
+#include "tests/unit/fakes.h"
+#include "tests/unit/quiet_logger.h"
+#include "tests/unit/recording_sleeper.h"
+
+namespace {
+
+void checkSlices(const std::string& body) {
+  Poco::JSON::Array::Ptr results;
+  try {
+    Poco::JSON::Parser parser;
+    auto root = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    if (root && root->has("results")) results = root->getArray("results");
+  } catch (const std::exception&) {
+  }
+  auto slices = wpe::compactArrayElements(body, "results");
+  if (!results) return;  // not a page POCO can read: the slicer's answer is not used
+  FUZZ_CHECK(slices.ok(), "POCO reads a results array that compactArrayElements refuses");
+  FUZZ_CHECK(slices->size() == results->size(), "a different number of results");
+  for (const auto& slice : *slices) {
+    try {
+      Poco::JSON::Parser parser;
+      parser.parse(slice);
+    } catch (const std::exception&) {
+      FUZZ_CHECK(false, "a result slice that is not JSON on its own");
+    }
+  }
+}
+
+struct Stack {
+  wpe::testing::FakeTransport transport;
+  wpe::testing::FakeClock clock;
+  wpe::testing::RecordingSleeper sleeper;
+  wpe::RetryPolicy policy{{}, [] { return 0.0; }};
+  wpe::UpstreamClient client{transport, policy, sleeper, clock, wpe::test::quietLogger()};
+  wpe::PageFetcher fetcher{client, wpe::test::quietLogger(), 1};
+  wpe::testing::FakeAuthorizer authorizer;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const auto kind = static_cast<wpe::ListKind>(data[0] % 3);
+  const std::string body(wpe::fuzz::bytes(data + 1, size - 1));
+  checkSlices(body);
+
+  static Stack* stack = new Stack;  // one for the process: a fetch leaves no state behind
+  stack->transport.setHandler([&body](const wpe::HttpRequest& request) {
+    // Page 1 is the input; a later page is a 404, which ends the fetch at once.
+    if (request.url.find("offset=0") != std::string::npos) {
+      return wpe::Result<wpe::HttpResponse>(wpe::testing::FakeTransport::json(200, body));
+    }
+    return wpe::Result<wpe::HttpResponse>(wpe::testing::FakeTransport::json(404, "{}"));
+  });
+  wpe::TransportOptions options;
+  options.profile = "fuzz";
+  auto items = stack->fetcher.fetch("https://api.example.test/v1", kind, stack->authorizer,
+                                    options);
+  if (!items) return 0;
+  auto slices = wpe::compactArrayElements(body, "results");
+  FUZZ_CHECK(slices.ok(), "a fetched list whose body the slicer refuses");
+  std::set<std::string> ids;
+  std::set<std::string> sliceSet(slices->begin(), slices->end());
+  for (const auto& item : *items) {
+    FUZZ_CHECK(!item.id.empty(), "an item without an id");
+    FUZZ_CHECK(ids.insert(item.id).second, "two items with one id");
+    FUZZ_CHECK(sliceSet.count(item.json) == 1, "an item's JSON is not one of the slices");
+  }
+  return 0;
+}

@@ -1,0 +1,62 @@
+// Token endpoint answers (daemon/auth/token_response_parser), read from the authorization
+// server. Invariants: never throws; an accepted answer satisfies the documented contract
+// (non-empty access token, type "Bearer", expires_in in 1..one year); no failure message
+// repeats the access or refresh token the body carried.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "daemon/auth/token_response_parser.h"
+#include "tests/fuzz/fuzz_check.h"
+
+namespace {
+
+// The string values of the secret-bearing members, if the body is a JSON object at all.
+std::vector<std::string> secretsIn(const std::string& body) {
+  std::vector<std::string> out;
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    for (const char* key : {"access_token", "refresh_token", "id_token"}) {
+      if (object && object->has(key)) out.push_back(object->get(key).toString());
+    }
+  } catch (const std::exception&) {
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  // The first byte picks the status of an error answer; the rest is the body.
+  static const int kStatuses[] = {400, 401, 403, 404, 408, 429, 500, 502, 503, 504, 200, 302};
+  const int status = kStatuses[data[0] % (sizeof kStatuses / sizeof kStatuses[0])];
+  const std::string body(wpe::fuzz::bytes(data + 1, size - 1));
+  const auto secrets = secretsIn(body);
+
+  const wpe::TokenOutcome outcome = wpe::TokenResponseParser::parseSuccess(body);
+  if (outcome.ok()) {
+    const wpe::TokenResponse& t = *outcome.tokens;
+    FUZZ_CHECK(!t.accessToken.empty(), "accepted an empty access token");
+    FUZZ_CHECK(t.tokenType == "Bearer", "token type not normalised to Bearer");
+    FUZZ_CHECK(t.expiresIn.count() >= 1 &&
+                   t.expiresIn <= wpe::TokenResponseParser::kMaxExpiresIn,
+               "expires_in outside 1..one year");
+  } else {
+    for (const auto& s : secrets) {
+      FUZZ_CHECK(!wpe::fuzz::leaks(outcome.failure.message, s), "a token in a failure message");
+    }
+  }
+
+  const wpe::TokenFailure failure = wpe::TokenResponseParser::parseError(status, body);
+  FUZZ_CHECK(!failure.message.empty(), "an error answer without a message");
+  for (const auto& s : secrets) {
+    FUZZ_CHECK(!wpe::fuzz::leaks(failure.message, s), "a token in an error message");
+    FUZZ_CHECK(!wpe::fuzz::leaks(failure.oauthError, s), "a token as the OAuth error code");
+  }
+  return 0;
+}
