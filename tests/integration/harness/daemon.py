@@ -43,6 +43,17 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock = sock
 
 
+def _listening(path):
+    """Whether a Unix socket bound to `path` is listening (/proc/net/unix: __SO_ACCEPTCON)."""
+    with open("/proc/net/unix") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 8 and fields[7] == path and int(fields[3], 16) & 0x10000:
+                return True
+    return False
+
+
 def ini_text(config):
     """{"daemon": {"log_level": "debug"}, "profile.x": {...}} → INI text."""
     lines = []
@@ -131,7 +142,9 @@ class Daemon:
         argv = [SOCKET_ACTIVATE, "-l", self.socket_path, *passed, WPED,
                 *(self.args if args is None else args)]
         self.spawn(argv=argv, env=env)
-        wait_for(lambda: os.path.exists(self.socket_path) or self.proc.poll() is not None,
+        # Listening, not just bound: the file appears at bind(), and a connect() before the
+        # listen() that follows is refused (seen on a loaded machine in the sanitizer run).
+        wait_for(lambda: _listening(self.socket_path) or self.proc.poll() is not None,
                  timeout=timeout, what="systemd-socket-activate to listen")
         assert self.proc.poll() is None, f"systemd-socket-activate exited:\n{self.log_text()}"
         return self
