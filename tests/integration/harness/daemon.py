@@ -23,7 +23,7 @@ import socket
 import subprocess
 import tempfile
 
-from . import SOCKET_ACTIVATE, WPECTL, WPED, wait_for
+from . import SOCKET_ACTIVATE, TIMEOUT_SCALE, WPECTL, WPED, wait_for
 
 
 SANITIZER_OPTIONS = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
@@ -152,7 +152,7 @@ class Daemon:
     def run_to_exit(self, args=None, env=None, timeout=10.0, **popen_kwargs):
         """Runs wped expecting it to exit on its own; returns its exit code."""
         self.spawn(args=args, env=env, **popen_kwargs)
-        return self.proc.wait(timeout=timeout)
+        return self.proc.wait(timeout=timeout * TIMEOUT_SCALE)
 
     def stop(self, timeout=10.0):
         """SIGTERM, then asserts wped exited 0 within the timeout."""
@@ -161,11 +161,13 @@ class Daemon:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            rc = self.proc.wait(timeout=timeout)
+            # Scaled: an ASan wped's exit (LeakSanitizer scans the heap) is slow on a busy machine.
+            rc = self.proc.wait(timeout=timeout * TIMEOUT_SCALE)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise AssertionError(f"wped did not stop within {timeout}s:\n{self.log_text()}")
+            raise AssertionError(
+                f"wped did not stop within {timeout * TIMEOUT_SCALE}s:\n{self.log_text()}")
         self._close_log()
         assert rc == 0, f"wped exited with {rc}:\n{self.log_text()}"
 
@@ -213,10 +215,10 @@ class Daemon:
         full_env = self.env(WPED_SOCKET=self.socket_path)
         full_env.update(env or {})
         return subprocess.run([WPECTL, *args], input=input, env=full_env, capture_output=True,
-                              text=True, timeout=timeout)
+                              text=True, timeout=timeout * TIMEOUT_SCALE)
 
     def connection(self, timeout=10.0):
-        return UnixHTTPConnection(self.socket_path, timeout=timeout)
+        return UnixHTTPConnection(self.socket_path, timeout=timeout * TIMEOUT_SCALE)
 
     def request(self, method, path, body=None, headers=None, timeout=10.0):
         """One request on a fresh connection; returns (status, headers dict, body text)."""
