@@ -13,7 +13,7 @@ JOBS ?= $(shell nproc)
 CLANG_BUILD ?= $(BUILD)/clang
 # ctest runs more tests than cores: the integration tests mostly wait on I/O; the fuzzers are
 # capped at two at a time (tests/ctest-resources.json) and run at a lower priority.
-TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 3 )))
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 .PHONY: deps build sanitize-build test demo bench deb clean
@@ -31,7 +31,7 @@ sanitize-build:
 	cmake --build $(CLANG_BUILD) -j $(JOBS)
 
 test: sanitize-build
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(LAUNCHER) \
 	  -DWPED_SANITIZER_BUILD_DIR=$(abspath $(CLANG_BUILD)) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(TEST_JOBS) \
