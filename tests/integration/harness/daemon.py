@@ -236,7 +236,7 @@ class Daemon:
         """Sends raw bytes and returns everything read until the daemon closes (or timeout)."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(self.socket_path)
-        sock.settimeout(timeout)
+        sock.settimeout(timeout * TIMEOUT_SCALE)
         try:
             try:
                 sock.sendall(data)
