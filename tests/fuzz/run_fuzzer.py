@@ -25,7 +25,7 @@ def main():
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(corpus, work)
     os.makedirs(artifacts)
-    argv = [fuzzer, f"-max_total_time={seconds}", "-rss_limit_mb=2048", "-timeout=10",
+    argv = [fuzzer, f"-max_total_time={seconds}", "-rss_limit_mb=2048", "-timeout=30",
             "-max_len=16384", "-print_final_stats=1", f"-artifact_prefix={artifacts}"]
     if dictionary:
         argv.append(f"-dict={dictionary}")
