@@ -44,12 +44,15 @@ bool checkSlices(const std::string& body) {
   if (!results) return morePages;  // not a page POCO reads: the slicer's answer is unused
   FUZZ_CHECK(slices.ok(), "POCO reads a results array that compactArrayElements refuses");
   FUZZ_CHECK(slices->size() == results->size(), "a different number of results");
-  for (const auto& slice : *slices) {
+  for (std::size_t i = 0; i < slices->size(); ++i) {
+    // Objects only: POCO does not parse a bare scalar such as "x" on its own, and parsePage
+    // refuses non-object results anyway.
+    if (!results->isObject(i)) continue;
     try {
       Poco::JSON::Parser parser;
-      parser.parse(slice);
+      parser.parse((*slices)[i]);
     } catch (const std::exception&) {
-      FUZZ_CHECK(false, "a result slice that is not JSON on its own");
+      FUZZ_CHECK(false, "an object result whose slice is not JSON on its own");
     }
   }
   return morePages;
