@@ -13,11 +13,14 @@ cd "$(dirname "$0")"
 # the demo run (gnome-keyring on a private D-Bus session, secret-tool, systemd-analyze for the
 # unit files, pytest, curl, openssl, setpriv, sqlite3, ss, pgrep, man, the three shells whose
 # completions are tested; node, php with curl and jq run the client examples in examples/;
-# systemd-nspawn and debootstrap boot the Debian 12 containers of tests/system).
+# systemd-nspawn and debootstrap boot the Debian 12 containers of tests/system; clang with
+# libclang-rt-14-dev (ASan, UBSan and libFuzzer runtimes) builds the sanitizer tree and the fuzz
+# targets of `make test`, ccache keeps its rebuilds short).
 PACKAGES=(g++ cmake make pkg-config libpoco-dev libsqlite3-dev libsecret-1-dev libsystemd-dev
   libssl-dev catch2 scdoc ca-certificates dpkg-dev lintian gnome-keyring dbus dbus-x11
   libsecret-tools systemd python3 python3-pytest curl openssl util-linux sqlite3 iproute2 procps
-  man-db bash-completion zsh fish systemd-container debootstrap nodejs php-cli php-curl jq)
+  man-db bash-completion zsh fish systemd-container debootstrap nodejs php-cli php-curl jq
+  clang libclang-rt-14-dev ccache)
 
 install_missing() {
   local missing=()

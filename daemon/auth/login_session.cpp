@@ -1,5 +1,6 @@
 #include "daemon/auth/login_session.h"
 
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -23,22 +24,27 @@ LoopbackReply page(int status, const std::string& title, const std::string& text
                       htmlEscape(text) + "</p></body></html>"};
 }
 
-// Parameters of a query string; nullopt when one appears twice (RFC 6749 §3.1: MUST NOT).
+// Parameters of a query string; nullopt when one appears twice (RFC 6749 §3.1: MUST NOT) or
+// holds a malformed %-escape (Poco::URI::decode throws URISyntaxException on "%zz").
 std::optional<std::map<std::string, std::string>> parseQuery(const std::string& query) {
   std::map<std::string, std::string> out;
   std::size_t pos = 0;
-  while (pos <= query.size() && !query.empty()) {
-    auto end = query.find('&', pos);
-    if (end == std::string::npos) end = query.size();
-    const std::string pair = query.substr(pos, end - pos);
-    if (!pair.empty()) {
-      const auto eq = pair.find('=');
-      std::string key, value;
-      Poco::URI::decode(pair.substr(0, eq), key, true);
-      if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
-      if (!out.emplace(std::move(key), std::move(value)).second) return std::nullopt;
+  try {
+    while (pos <= query.size() && !query.empty()) {
+      auto end = query.find('&', pos);
+      if (end == std::string::npos) end = query.size();
+      const std::string pair = query.substr(pos, end - pos);
+      if (!pair.empty()) {
+        const auto eq = pair.find('=');
+        std::string key, value;
+        Poco::URI::decode(pair.substr(0, eq), key, true);
+        if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value, true);
+        if (!out.emplace(std::move(key), std::move(value)).second) return std::nullopt;
+      }
+      pos = end + 1;
     }
-    pos = end + 1;
+  } catch (const Poco::SyntaxException&) {
+    return std::nullopt;
   }
   return out;
 }

@@ -189,6 +189,14 @@ TEST_CASE("LoginSession: bad callbacks send no token request and keep the login 
   REQUIRE(wrong.cacheControl == "no-store");
   REQUIRE(wrong.contentType == "text/html; charset=utf-8");
   REQUIRE(get(port, "/callback?code=c&state=" + state + "&state=" + state).status == 400);
+  // A malformed %-escape is a bad callback too, not an internal error (found by
+  // tests/fuzz/fuzz_login_callback); the same through a pasted address.
+  REQUIRE(get(port, "/callback?code=c%zz&state=" + state).status == 400);
+  REQUIRE(session->handleCallback("/callback", "state=" + state + "&code=%\x1f").status == 400);
+  auto pasted = session->completeWithAddress(
+      wpe::Secret(session->redirectUri() + "?code=%&state=" + state));
+  REQUIRE(!pasted);
+  REQUIRE(pasted.error().code == wpe::ErrorCode::BadRequest);
   REQUIRE(f.transport.requestCount() == 0);
   REQUIRE(session->state().state == LoginState::Pending);
   REQUIRE(f.completions == 0);

@@ -12,16 +12,20 @@ WPED = os.environ.get("WPED_BIN", os.path.join(BUILD, "daemon", "wped"))
 WPECTL = os.environ.get("WPECTL_BIN", os.path.join(BUILD, "ctl", "wpectl"))
 SOCKET_ACTIVATE = "/usr/bin/systemd-socket-activate"
 SANDBOX = os.environ.get("WPE_SANDBOX_BIN", os.path.join(BUILD, "tests", "sandbox", "wpe-sandbox"))
+# Every wait_for() deadline is multiplied by this: the sanitizer run (ctest sanitize.*) sets 3,
+# because ASan binaries start and answer several times slower, beside fuzzers on a busy machine.
+TIMEOUT_SCALE = float(os.environ.get("WPED_TEST_TIMEOUT_SCALE", "1"))
 
 
 def wait_for(predicate, timeout=10.0, what="condition", interval=0.02):
     """Polls predicate() until it returns a truthy value, which is returned. Raises
     AssertionError naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            raise AssertionError(
+                f"timed out after {timeout * TIMEOUT_SCALE}s waiting for {what}")
         time.sleep(interval)

@@ -11,7 +11,8 @@
 
 The tree lives under a short /tmp directory (socket paths must stay under 108 bytes):
 runtime dir 0700 (XDG_RUNTIME_DIR), config, cache and HOME. The daemon's environment is
-minimal: PATH, HOME, the XDG variables and whatever `env` adds.
+minimal: PATH, HOME, the XDG variables, the sanitizers' options when set (the sanitizer run
+collects reports through them: tests/sanitizer/run_checked.py) and whatever `env` adds.
 """
 
 import http.client
@@ -22,7 +23,10 @@ import socket
 import subprocess
 import tempfile
 
-from . import SOCKET_ACTIVATE, WPECTL, WPED, wait_for
+from . import SOCKET_ACTIVATE, TIMEOUT_SCALE, WPECTL, WPED, wait_for
+
+
+SANITIZER_OPTIONS = ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -37,6 +41,17 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         sock.connect(self.unix_path)  # blocking: a momentarily full backlog waits, not fails
         sock.settimeout(self.timeout)
         self.sock = sock
+
+
+def _listening(path):
+    """Whether a Unix socket bound to `path` is listening (/proc/net/unix: __SO_ACCEPTCON)."""
+    with open("/proc/net/unix") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 8 and fields[7] == path and int(fields[3], 16) & 0x10000:
+                return True
+    return False
 
 
 def ini_text(config):
@@ -87,6 +102,7 @@ class Daemon:
             "XDG_CONFIG_HOME": self.config_home,
             "XDG_CACHE_HOME": self.cache_home,
         }
+        env.update({k: v for k, v in os.environ.items() if k in SANITIZER_OPTIONS})
         env.update(self.extra_env)
         env.update(overrides)
         return {k: v for k, v in env.items() if v is not None}
@@ -126,7 +142,9 @@ class Daemon:
         argv = [SOCKET_ACTIVATE, "-l", self.socket_path, *passed, WPED,
                 *(self.args if args is None else args)]
         self.spawn(argv=argv, env=env)
-        wait_for(lambda: os.path.exists(self.socket_path) or self.proc.poll() is not None,
+        # Listening, not just bound: the file appears at bind(), and a connect() before the
+        # listen() that follows is refused (seen on a loaded machine in the sanitizer run).
+        wait_for(lambda: _listening(self.socket_path) or self.proc.poll() is not None,
                  timeout=timeout, what="systemd-socket-activate to listen")
         assert self.proc.poll() is None, f"systemd-socket-activate exited:\n{self.log_text()}"
         return self
@@ -134,7 +152,7 @@ class Daemon:
     def run_to_exit(self, args=None, env=None, timeout=10.0, **popen_kwargs):
         """Runs wped expecting it to exit on its own; returns its exit code."""
         self.spawn(args=args, env=env, **popen_kwargs)
-        return self.proc.wait(timeout=timeout)
+        return self.proc.wait(timeout=timeout * TIMEOUT_SCALE)
 
     def stop(self, timeout=10.0):
         """SIGTERM, then asserts wped exited 0 within the timeout."""
@@ -143,11 +161,13 @@ class Daemon:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            rc = self.proc.wait(timeout=timeout)
+            # Scaled: an ASan wped's exit (LeakSanitizer scans the heap) is slow on a busy machine.
+            rc = self.proc.wait(timeout=timeout * TIMEOUT_SCALE)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise AssertionError(f"wped did not stop within {timeout}s:\n{self.log_text()}")
+            raise AssertionError(
+                f"wped did not stop within {timeout * TIMEOUT_SCALE}s:\n{self.log_text()}")
         self._close_log()
         assert rc == 0, f"wped exited with {rc}:\n{self.log_text()}"
 
@@ -195,10 +215,10 @@ class Daemon:
         full_env = self.env(WPED_SOCKET=self.socket_path)
         full_env.update(env or {})
         return subprocess.run([WPECTL, *args], input=input, env=full_env, capture_output=True,
-                              text=True, timeout=timeout)
+                              text=True, timeout=timeout * TIMEOUT_SCALE)
 
     def connection(self, timeout=10.0):
-        return UnixHTTPConnection(self.socket_path, timeout=timeout)
+        return UnixHTTPConnection(self.socket_path, timeout=timeout * TIMEOUT_SCALE)
 
     def request(self, method, path, body=None, headers=None, timeout=10.0):
         """One request on a fresh connection; returns (status, headers dict, body text)."""
@@ -216,7 +236,7 @@ class Daemon:
         """Sends raw bytes and returns everything read until the daemon closes (or timeout)."""
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(self.socket_path)
-        sock.settimeout(timeout)
+        sock.settimeout(timeout * TIMEOUT_SCALE)
         try:
             try:
                 sock.sendall(data)

@@ -1,0 +1,107 @@
+// One page of the WP Engine API's sites/installs/accounts lists, as the sync reads it:
+// daemon/sync/raw_json (the raw slices stored in the cache) and PageFetcher's page validation,
+// driven through PageFetcher::fetch over a fake transport that answers page 1 with the input.
+// Invariants: never throws; when POCO reads the body as an object with a "results" array,
+// compactArrayElements finds the same number of elements and each slice is valid JSON on its
+// own; a fetched list has unique, non-empty ids and each item's JSON is one of the slices.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "daemon/sync/page_fetcher.h"
+#include "daemon/sync/raw_json.h"
+#include "daemon/upstream/retry_policy.h"
+#include "daemon/upstream/upstream_client.h"
+#include "tests/fuzz/fuzz_check.h"
+#include "tests/unit/fake_authorizer.h"
+#include "tests/unit/fakes.h"
+#include "tests/unit/quiet_logger.h"
+#include "tests/unit/recording_sleeper.h"
+
+namespace {
+
+// Returns whether the page claims more than one page's worth of items (POCO's reading).
+bool checkSlices(const std::string& body) {
+  Poco::JSON::Array::Ptr results;
+  bool morePages = false;
+  try {
+    Poco::JSON::Parser parser;
+    auto root = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    if (root && root->has("results")) results = root->getArray("results");
+    if (root && root->has("count") && root->get("count").isInteger()) {
+      morePages = root->getValue<long long>("count") >
+                  static_cast<long long>(wpe::PageFetcher::kPageSize);
+    }
+  } catch (const std::exception&) {
+  }
+  auto slices = wpe::compactArrayElements(body, "results");
+  if (!results) return morePages;  // not a page POCO reads: the slicer's answer is unused
+  FUZZ_CHECK(slices.ok(), "POCO reads a results array that compactArrayElements refuses");
+  FUZZ_CHECK(slices->size() == results->size(), "a different number of results");
+  for (std::size_t i = 0; i < slices->size(); ++i) {
+    // Objects only: POCO does not parse a bare scalar such as "x" on its own, and parsePage
+    // refuses non-object results anyway.
+    if (!results->isObject(i)) continue;
+    try {
+      Poco::JSON::Parser parser;
+      parser.parse((*slices)[i]);
+    } catch (const std::exception&) {
+      FUZZ_CHECK(false, "an object result whose slice is not JSON on its own");
+    }
+  }
+  return morePages;
+}
+
+struct Stack {
+  wpe::testing::FakeTransport transport;
+  wpe::testing::FakeClock clock;
+  wpe::testing::RecordingSleeper sleeper;
+  wpe::RetryPolicy policy{{}, [] { return 0.0; }};
+  wpe::UpstreamClient client{transport, policy, sleeper, clock, wpe::test::quietLogger()};
+  wpe::PageFetcher fetcher{client, wpe::test::quietLogger(), 1};
+  wpe::testing::FakeAuthorizer authorizer;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const auto kind = static_cast<wpe::ListKind>(data[0] % 3);
+  const std::string body(wpe::fuzz::bytes(data + 1, size - 1));
+  // A count past one page makes fetch() start a worker thread per input, and libFuzzer's
+  // per-input leak check then runs on every input (100x slower); page 1 is parsed and
+  // validated before any worker starts, so such inputs add nothing past this point.
+  if (checkSlices(body)) return 0;
+
+  // A fresh stack per input: FakeTransport keeps every request, and memory kept from one input
+  // to the next makes libFuzzer run a leak check after each.
+  auto stack = std::make_unique<Stack>();
+  stack->transport.setHandler([&body](const wpe::HttpRequest& request) {
+    // Page 1 is the input; a later page is a 404, which ends the fetch at once.
+    if (request.url.find("offset=0") != std::string::npos) {
+      return wpe::Result<wpe::HttpResponse>(wpe::testing::FakeTransport::json(200, body));
+    }
+    return wpe::Result<wpe::HttpResponse>(wpe::testing::FakeTransport::json(404, "{}"));
+  });
+  wpe::TransportOptions options;
+  options.profile = "fuzz";
+  auto items = stack->fetcher.fetch("https://api.example.test/v1", kind, stack->authorizer,
+                                    options);
+  if (!items) return 0;
+  auto slices = wpe::compactArrayElements(body, "results");
+  FUZZ_CHECK(slices.ok(), "a fetched list whose body the slicer refuses");
+  std::set<std::string> ids;
+  std::set<std::string> sliceSet(slices->begin(), slices->end());
+  for (const auto& item : *items) {
+    FUZZ_CHECK(!item.id.empty(), "an item without an id");
+    FUZZ_CHECK(ids.insert(item.id).second, "two items with one id");
+    FUZZ_CHECK(sliceSet.count(item.json) == 1, "an item's JSON is not one of the slices");
+  }
+  return 0;
+}

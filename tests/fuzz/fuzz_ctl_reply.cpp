@@ -1,0 +1,85 @@
+// What wpectl reads from wped's socket: ctl/json_value (its fast JSON reader), ctl/reply_views
+// (tables, site details, the user line), ctl/status_view, ctl/api_reply and the common/ wire
+// readers of status, profiles, token and login replies. The daemon is trusted, but a wpectl
+// talking to an older/newer or broken daemon must still only ever print an error. The first
+// byte picks a terminal width and a clock; the rest is the reply body. Invariants: never
+// throws; JsonValue keeps to its nesting limit; a rendered table fits its width; an API path
+// never carries what would break the request line.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "common/profile_wire.h"
+#include "common/unix_http_client.h"
+#include "common/wire.h"
+#include "ctl/api_reply.h"
+#include "ctl/json_value.h"
+#include "ctl/reply_views.h"
+#include "ctl/status_view.h"
+#include "ctl/table.h"
+#include "tests/fuzz/fuzz_check.h"
+
+namespace {
+
+std::size_t walk(const wpe::ctl::JsonValue& v, int depth) {
+  FUZZ_CHECK(depth <= 65, "JsonValue nested deeper than its limit");
+  std::size_t n = 1;
+  for (const auto& item : v.items()) n += walk(item, depth + 1);
+  return n;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::size_t width = 20 + data[0] % 120;
+  const std::int64_t now = 1'800'000'000 + data[0] * 997;
+  const std::string_view body = wpe::fuzz::bytes(data + 1, size - 1);
+
+  if (auto value = wpe::ctl::JsonValue::parse(body)) {
+    walk(*value, 0);
+    (void)(*value)["results"].items().size();
+    (void)(*value)["count"].text();
+  }
+
+  (void)wpe::ctl::userSummary(body);
+  const auto names = wpe::ctl::accountNames(body);
+  for (const char* kind : {"sites", "installs", "accounts"}) {
+    auto view = wpe::ctl::listView(kind, body, names);
+    if (!view) continue;
+    const std::string table = view->table.render(width);
+    (void)wpe::ctl::listFooter(*view, kind, now);
+    std::size_t lineStart = 0;
+    for (std::size_t i = 0; i <= table.size(); ++i) {
+      if (i == table.size() || table[i] == '\n') {
+        FUZZ_CHECK(wpe::ctl::Table::displayWidth(
+                       std::string_view(table).substr(lineStart, i - lineStart)) <= width,
+                   "a table line wider than the terminal");
+        lineStart = i + 1;
+      }
+    }
+  }
+  (void)wpe::ctl::siteDetail(body, width);
+
+  if (auto status = wpe::statusFromJson(body)) {
+    for (const auto& profile : status->profiles) (void)wpe::ctl::profileFactLines(profile, now);
+  }
+  (void)wpe::profileListFromJson(body);
+  (void)wpe::profileInfoFromJson(body);
+  (void)wpe::tokenReplyFromJson(body);
+  (void)wpe::loginStartedFromJson(body);
+  (void)wpe::loginProgressFromJson(body);
+  const wpe::Error error = wpe::errorFromJson(body, 400 + data[0] % 200);
+  (void)error;
+
+  wpe::HttpReply reply;
+  reply.status = 400 + data[0] % 200;
+  reply.body = std::string(body);
+  reply.headers.emplace_back("content-type", "application/json");
+  (void)wpe::ctl::isWpedError(reply);
+  if (auto path = wpe::ctl::apiPath(body)) {
+    FUZZ_CHECK(path->find_first_of(" \r\n\t") == std::string::npos,
+               "an API path that would break the request line");
+  }
+  return 0;
+}

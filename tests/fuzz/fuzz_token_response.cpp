@@ -1,0 +1,84 @@
+// Token endpoint answers (daemon/auth/token_response_parser), read from the authorization
+// server. Invariants: never throws; an accepted answer satisfies the documented contract
+// (non-empty access token, type "Bearer", expires_in in 1..one year); no failure message
+// repeats the access or refresh token the body carried.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "daemon/auth/token_response_parser.h"
+#include "tests/fuzz/fuzz_check.h"
+
+namespace {
+
+// The string values of the secret-bearing members, if the body is a JSON object at all.
+std::vector<std::string> secretsIn(const std::string& body) {
+  std::vector<std::string> out;
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    for (const char* key : {"access_token", "refresh_token", "id_token"}) {
+      if (object && object->has(key)) out.push_back(object->get(key).toString());
+    }
+  } catch (const std::exception&) {
+  }
+  return out;
+}
+
+// Whether `message` repeats `secret` because of the secret: true only when the secret is in
+// the body verbatim and the message for the same body with it replaced by as many 'Q's no
+// longer contains it (a token "earer" is in "…must be \"bearer\"" by chance, not a leak).
+template <typename MessageOf>
+bool leaksSecret(const std::string& body, const std::string& secret, const std::string& message,
+                 MessageOf messageOf) {
+  if (!wpe::fuzz::leaks(message, secret)) return false;
+  const auto at = body.find(secret);
+  if (at == std::string::npos) return false;
+  std::string other = body;
+  for (std::size_t i = other.find(secret); i != std::string::npos; i = other.find(secret, i)) {
+    other.replace(i, secret.size(), std::string(secret.size(), 'Q'));
+  }
+  return messageOf(other).find(secret) == std::string::npos;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  // The first byte picks the status of an error answer; the rest is the body.
+  static const int kStatuses[] = {400, 401, 403, 404, 408, 429, 500, 502, 503, 504, 200, 302};
+  const int status = kStatuses[data[0] % (sizeof kStatuses / sizeof kStatuses[0])];
+  const std::string body(wpe::fuzz::bytes(data + 1, size - 1));
+  const auto secrets = secretsIn(body);
+
+  const wpe::TokenOutcome outcome = wpe::TokenResponseParser::parseSuccess(body);
+  if (outcome.ok()) {
+    const wpe::TokenResponse& t = *outcome.tokens;
+    FUZZ_CHECK(!t.accessToken.empty(), "accepted an empty access token");
+    FUZZ_CHECK(t.tokenType == "Bearer", "token type not normalised to Bearer");
+    FUZZ_CHECK(t.expiresIn.count() >= 1 &&
+                   t.expiresIn <= wpe::TokenResponseParser::kMaxExpiresIn,
+               "expires_in outside 1..one year");
+  } else {
+    auto successMessage = [](const std::string& b) {
+      return wpe::TokenResponseParser::parseSuccess(b).failure.message;
+    };
+    for (const auto& s : secrets) {
+      FUZZ_CHECK(!leaksSecret(body, s, outcome.failure.message, successMessage),
+                 "a token in a failure message");
+    }
+  }
+
+  const wpe::TokenFailure failure = wpe::TokenResponseParser::parseError(status, body);
+  FUZZ_CHECK(!failure.message.empty(), "an error answer without a message");
+  auto errorMessage = [status](const std::string& b) {
+    return wpe::TokenResponseParser::parseError(status, b).message;
+  };
+  for (const auto& s : secrets) {
+    FUZZ_CHECK(!leaksSecret(body, s, failure.message, errorMessage), "a token in an error message");
+  }
+  return 0;
+}
