@@ -95,9 +95,9 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   auto p = std::make_unique<Parts>(context.logger);
   Poco::Logger& logger = context.logger;
 
-  auto cache = CacheStore::open(context.cacheDir, p->clock, logger);
-  if (!cache) return cache.error();
-  p->cache = std::move(cache.value());
+  // The cache is optional: a full disk or a refused file leaves it unavailable (status says
+  // why; lists fail) while tokens and the passthrough work; each sync tries it again.
+  p->cache = CacheStore::openOrUnavailable(context.cacheDir, p->clock, logger);
 
   p->upstream = std::make_unique<UpstreamClient>(p->transport, p->retryPolicy, p->sleeper, p->clock,
                                                  logger, &p->rateLimits);
