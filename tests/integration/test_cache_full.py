@@ -30,13 +30,14 @@ def small_fs(tmp_path):
 def fill(directory):
     """Fills the filesystem; returns the filler's path (delete it to make room)."""
     filler = os.path.join(directory, "filler")
-    with open(filler, "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 4096)
-                f.flush()
-        except OSError:
-            pass
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
     return filler
 
 
