@@ -1,7 +1,5 @@
 #include "daemon/auth/oauth_client.h"
 
-#include "daemon/upstream/retry_policy.h"
-
 #include <Poco/Base64Encoder.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -16,6 +14,7 @@
 #include "common/log_escape.h"
 #include "daemon/auth/token_response_parser.h"
 #include "daemon/auth/url_encoding.h"
+#include "daemon/upstream/retry_policy.h"
 
 namespace wpe {
 

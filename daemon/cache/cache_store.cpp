@@ -94,7 +94,8 @@ std::string fullAdvice(ErrorCode code) {
 }
 
 Error sqlError(sqlite3* db, const std::string& what) {
-  if (!db) return Error(ErrorCode::CacheUnavailable, "site cache: " + what + " failed: out of memory");
+  if (!db)
+    return Error(ErrorCode::CacheUnavailable, "site cache: " + what + " failed: out of memory");
   const ErrorCode code = classify(sqlite3_extended_errcode(db), sqlite3_system_errno(db));
   return Error(code, "site cache: " + what + " failed: " + sqlite3_errmsg(db) + fullAdvice(code));
 }
@@ -173,10 +174,9 @@ Status makeDirectory(const std::string& dir) {
     const std::string part = dir.substr(0, pos);
     if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) {
       const int err = errno;
-      return Error(err == ENOSPC || err == EDQUOT ? ErrorCode::CacheFull
-                                                  : ErrorCode::CacheUnavailable,
-                   "cannot create the cache directory " + escapeForLog(part) + ": " +
-                       std::strerror(err));
+      return Error(
+          err == ENOSPC || err == EDQUOT ? ErrorCode::CacheFull : ErrorCode::CacheUnavailable,
+          "cannot create the cache directory " + escapeForLog(part) + ": " + std::strerror(err));
     }
   }
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -187,23 +187,24 @@ Status makeDirectory(const std::string& dir) {
       return refused("cache directory", dir, "it is a symlink", todo);
     }
     if (err == ENOTDIR) return refused("cache directory", dir, "it is not a directory", todo);
-    return Error(ErrorCode::CacheUnavailable,
-                 "cannot open the cache directory " + escapeForLog(dir) + ": " + std::strerror(err));
+    return Error(ErrorCode::CacheUnavailable, "cannot open the cache directory " +
+                                                  escapeForLog(dir) + ": " + std::strerror(err));
   }
   struct stat st {};
   Status result;
   if (::fstat(fd, &st) != 0) {
-    result = Error(ErrorCode::CacheUnavailable,
-                   "cannot read the cache directory " + escapeForLog(dir) + ": " + std::strerror(errno));
+    result =
+        Error(ErrorCode::CacheUnavailable,
+              "cannot read the cache directory " + escapeForLog(dir) + ": " + std::strerror(errno));
   } else if (st.st_uid != ::geteuid()) {
     result = refused("cache directory", dir,
                      "owned by uid " + std::to_string(st.st_uid) + ", not by uid " +
                          std::to_string(::geteuid()) + " that wped runs as",
                      todo);
   } else if ((st.st_mode & 0777) != 0700 && ::fchmod(fd, 0700) != 0) {
-    result = Error(ErrorCode::CacheUnavailable, "cannot make the cache directory " +
-                                                    escapeForLog(dir) + " private: " +
-                                                    std::strerror(errno));
+    result =
+        Error(ErrorCode::CacheUnavailable, "cannot make the cache directory " + escapeForLog(dir) +
+                                               " private: " + std::strerror(errno));
   }
   ::close(fd);
   return result;
@@ -220,8 +221,9 @@ Status checkFiles(const std::string& path) {
     struct stat st {};
     if (::lstat(file.c_str(), &st) != 0) {
       if (errno == ENOENT) continue;
-      return Error(ErrorCode::CacheUnavailable,
-                   "cannot check the cache file " + escapeForLog(file) + ": " + std::strerror(errno));
+      return Error(
+          ErrorCode::CacheUnavailable,
+          "cannot check the cache file " + escapeForLog(file) + ": " + std::strerror(errno));
     }
     if (S_ISLNK(st.st_mode)) return refused("cache file", file, "it is a symlink", todo);
     if (!S_ISREG(st.st_mode)) return refused("cache file", file, "it is not a regular file", todo);
@@ -236,8 +238,9 @@ Status checkFiles(const std::string& path) {
   if (fd < 0) {
     const int err = errno;
     if (err == ELOOP) return refused("cache file", path, "it is a symlink", todo);
-    return Error(err == ENOSPC || err == EDQUOT ? ErrorCode::CacheFull : ErrorCode::CacheUnavailable,
-                 "cannot create the cache file " + escapeForLog(path) + ": " + std::strerror(err));
+    return Error(
+        err == ENOSPC || err == EDQUOT ? ErrorCode::CacheFull : ErrorCode::CacheUnavailable,
+        "cannot create the cache file " + escapeForLog(path) + ": " + std::strerror(err));
   }
   struct stat st {};
   if (::fstat(fd, &st) == 0 && (st.st_mode & 0777) != 0600) ::fchmod(fd, 0600);
@@ -369,7 +372,8 @@ Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir
                                                      std::int64_t maxDatabaseBytes) {
   auto db = openDatabase(cacheDir, clock, logger, maxDatabaseBytes);
   if (!db) return db.error();
-  return std::unique_ptr<CacheStore>(new CacheStore(cacheDir, *db, clock, logger, maxDatabaseBytes));
+  return std::unique_ptr<CacheStore>(
+      new CacheStore(cacheDir, *db, clock, logger, maxDatabaseBytes));
 }
 
 std::unique_ptr<CacheStore> CacheStore::openOrUnavailable(const std::string& cacheDir,

@@ -130,7 +130,7 @@ class CacheStore {
   sqlite3* db_;  // null while unavailable
   const Clock& clock_;
   Poco::Logger& logger_;
-  std::mutex mutex_;  // serialises all use of db_ and guards listCache_
+  std::mutex mutex_;               // serialises all use of db_ and guards listCache_
   mutable std::mutex stateMutex_;  // guards unavailable_ (never held across SQLite calls)
   std::optional<Error> unavailable_;
   std::set<std::string> pendingDrops_;  // guarded by mutex_: profiles dropped while unavailable

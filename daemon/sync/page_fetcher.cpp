@@ -74,8 +74,8 @@ Result<PageFetcher::Page> PageFetcher::parsePage(std::string body, ListKind kind
   if (!slices->count) return invalid(kind, "no integer \"count\"");
   const auto count = parseCount(*slices->count);
   if (!count) {
-    return invalid(kind, "\"count\" is not a non-negative integer (" +
-                             escapeForLog(*slices->count, 40) + ")");
+    return invalid(
+        kind, "\"count\" is not a non-negative integer (" + escapeForLog(*slices->count, 40) + ")");
   }
   if (*count > kMaxItems) {
     return invalid(kind, "count " + std::to_string(*count) + " is out of range (at most " +
@@ -141,7 +141,8 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
   }
   const std::string pageBound = "the page at offset " + std::to_string(offset) +
                                 " is larger than " + mib(limits_.maxPageBytes) + " (" +
-                                std::to_string(limits_.maxPageBytes) + " bytes), the bound for "
+                                std::to_string(limits_.maxPageBytes) +
+                                " bytes), the bound for "
                                 "one page; wped stopped reading it";
   if (!response) {
     // The transport stops reading at maxBodyBytes and says "is larger than N bytes".
@@ -165,15 +166,14 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   const std::size_t count = first->count;
   const std::size_t pageSize = first->items.size();  // the server's, learnt from page 1
   if (pageSize == 0 && count > 0) {
-    return invalid(kind, "the page at offset 0 holds no items, but count says " +
-                             std::to_string(count));
+    return invalid(kind,
+                   "the page at offset 0 holds no items, but count says " + std::to_string(count));
   }
   const std::size_t planned = count <= pageSize ? 1 : (count + pageSize - 1) / pageSize;
   if (planned > limits_.maxPages) {
     return tooCostly(kind, std::to_string(count) + " items at " + std::to_string(pageSize) +
-                               " a page: " + std::to_string(planned) +
-                               " pages, more than the " + std::to_string(limits_.maxPages) +
-                               " pages wped asks for one list");
+                               " a page: " + std::to_string(planned) + " pages, more than the " +
+                               std::to_string(limits_.maxPages) + " pages wped asks for one list");
   }
 
   // Prefetch: the page at k * pageSize for k in [1, planned), concurrently. A page short of

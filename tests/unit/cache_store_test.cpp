@@ -236,9 +236,7 @@ TEST_CASE("CacheStore: symlinked cache files and directories are refused, target
   TempDir dir;
   FakeClock clock;
   const std::string target = dir / "target";
-  {
-    std::ofstream(target) << "not yours";
-  }
+  { std::ofstream(target) << "not yours"; }
   ::chmod(target.c_str(), 0644);
   SECTION("cache.db and each companion file") {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -274,9 +272,7 @@ TEST_CASE("CacheStore: symlinked cache files and directories are refused, target
 TEST_CASE("CacheStore: an existing cache.db of a looser mode is made 0600", "[cache_store]") {
   TempDir dir;
   FakeClock clock;
-  {
-    std::ofstream(dir / "cache.db");
-  }
+  { std::ofstream(dir / "cache.db"); }
   ::chmod((dir / "cache.db").c_str(), 0644);
   auto store = openStore(dir.path(), clock);
   REQUIRE(store->replaceList("p", ListKind::Sites, sites(2)));
