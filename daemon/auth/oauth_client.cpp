@@ -1,5 +1,7 @@
 #include "daemon/auth/oauth_client.h"
 
+#include "daemon/upstream/retry_policy.h"
+
 #include <Poco/Base64Encoder.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -14,7 +16,6 @@
 #include "common/log_escape.h"
 #include "daemon/auth/token_response_parser.h"
 #include "daemon/auth/url_encoding.h"
-#include "daemon/upstream/retry_policy.h"
 
 namespace wpe {
 

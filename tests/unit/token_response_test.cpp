@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "daemon/auth/oauth_grant.h"
-#include "daemon/auth/token_response_parser.h"
 #include "daemon/core/rfc3339.h"
+#include "daemon/auth/token_response_parser.h"
 
 using wpe::TokenFailureKind;
 using wpe::TokenResponseParser;
