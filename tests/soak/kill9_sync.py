@@ -74,7 +74,7 @@ def main():
     rng = random.Random(seed)
     root = tempfile.mkdtemp(prefix="wped-soak-", dir="/tmp")
     stack = Stack(root, sites=args.sites, latency_ms=args.latency_ms)
-    outcomes = {"old": 0, "new": 0, "same": 0}
+    outcomes = {"old": 0, "new": 0}
     delays = []
     started = time.monotonic()
     try:
