@@ -19,6 +19,7 @@ const CommandList& allCommands() {
     addExecCommand(list);
     addSiteCommands(list);
     addApiCommand(list);
+    addAuditCommand(list);
     addCompletionCommand(list);
     addHelpCommand(list);
     return list;

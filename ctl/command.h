@@ -8,6 +8,7 @@
 //   exec_command.cpp       exec
 //   site_commands.cpp      sites, installs, accounts, site
 //   api_command.cpp        api
+//   audit_command.cpp      audit
 //   help_command.cpp       help (and COMMAND --help)
 // `run` receives the words after the command name with the global options removed.
 
@@ -40,6 +41,7 @@ void addTokenCommands(CommandList& commands);
 void addExecCommand(CommandList& commands);
 void addSiteCommands(CommandList& commands);
 void addApiCommand(CommandList& commands);
+void addAuditCommand(CommandList& commands);
 void addCompletionCommand(CommandList& commands);
 void addHelpCommand(CommandList& commands);
 

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <optional>
 
+#include "common/credential_text.h"
 #include "common/login_callback_wire.h"
 #include "common/profile_wire.h"
+#include "common/undumpable.h"
 #include "common/wire.h"
 #include "ctl/browser_launcher.h"
 #include "ctl/command.h"
@@ -28,6 +30,23 @@ constexpr std::chrono::seconds kPollTimeout{45};
 constexpr std::chrono::seconds kPasteCheck{1};
 
 std::string profileTarget(CliContext& ctx) { return "/v1/profiles/" + ctx.options().profile; }
+
+// wped applies the same rule (common/credential_text.h); checking here first refuses before
+// anything leaves wpectl. nullopt: acceptable; else the exit code, the reason printed.
+std::optional<int> refusedText(CliContext& ctx, std::string_view value, const std::string& what,
+                               const std::string& flags, const std::string& from,
+                               CredentialPart part = CredentialPart::Secret) {
+  auto ok = checkCredentialText(value, what,
+                                "nothing was sent to wped. Copy it again from " + from +
+                                    ", without extra characters, and run `wpectl login "
+                                    "--profile " +
+                                    ctx.options().profile + flags + "`",
+                                part);
+  if (ok) return std::nullopt;
+  return ctx.fail(kExitUsage, ok.error().message);
+}
+
+constexpr const char* kApiAccessPage = "the API Access page of the WP Engine User Portal";
 
 int loggedIn(CliContext& ctx, const std::string& userJson) {
   auto who = userSummary(userJson);
@@ -171,6 +190,11 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
       {"--api-key", "--basic", "--oauth", "--no-browser", "--client-secret-stdin", "--replace"},
       {"--user"}, 0);
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
+  // This process may soon hold a secret: no core dump carries it and no process of the same
+  // user reads its memory (security.md), for the rest of its life — simplest and safe.
+  if (auto undumpable = makeUndumpable(); !undumpable) {
+    return ctx.fail(kExitError, undumpable.error().message);
+  }
   int methods = args.has("--api-key") + args.has("--basic") + args.has("--oauth");
   if (methods > 1) return ctx.fail(kExitUsage, "choose one of --api-key, --basic and --oauth");
   std::string method = args.has("--api-key") ? "api_key"
@@ -206,6 +230,12 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     }
   }
   const std::string& p = ctx.options().profile;
+  if (method == "basic") {
+    if (auto refused = refusedText(ctx, user, "the API user id", " --basic --user ID",
+                                   kApiAccessPage, CredentialPart::BasicUserId)) {
+      return *refused;
+    }
+  }
   // Before any secret is read: a refusal must consume and change nothing.
   if (auto refused = ReplaceConfirmation().check(ctx, method, args.has("--replace"))) {
     return *refused;
@@ -216,6 +246,11 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     if (args.has("--client-secret-stdin")) {
       auto secret = prompt.read("OAuth client secret for profile " + p + ": ", "the client secret");
       if (!secret) return ctx.fail(kExitUsage, secret.error().message);
+      if (auto refused =
+              refusedText(ctx, secret->reveal(), "the client secret",
+                          " --oauth --client-secret-stdin", "your OAuth client's settings")) {
+        return *refused;
+      }
       clientSecret = std::move(secret.value());
     }
     return oauthLogin(ctx, args, std::move(clientSecret));
@@ -225,11 +260,19 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
   if (method == "api_key") {
     auto key = prompt.read("WP Engine API key for profile " + p + ": ", "the API key");
     if (!key) return ctx.fail(kExitUsage, key.error().message);
+    if (auto refused =
+            refusedText(ctx, key->reveal(), "the API key", " --api-key", kApiAccessPage)) {
+      return *refused;
+    }
     request.apiKey = std::move(key.value());
   } else if (method == "basic") {
     auto password = prompt.read("WP Engine API password for " + user + " (profile " + p + "): ",
                                 "the password");
     if (!password) return ctx.fail(kExitUsage, password.error().message);
+    if (auto refused = refusedText(ctx, password->reveal(), "the API password",
+                                   " --basic --user ID", kApiAccessPage)) {
+      return *refused;
+    }
     request.user = user;
     request.password = std::move(password.value());
   } else {

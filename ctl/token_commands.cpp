@@ -4,6 +4,7 @@
 //   --format header            the whole Authorization value (alias: --header)
 //   --format env               `export NAME='…'` lines for eval, the names `wpectl exec` sets
 //   --format json              wped's answer (alias: the global --json)
+#include "common/credential_text.h"
 #include "common/profile_wire.h"
 #include "ctl/command.h"
 #include "ctl/command_args.h"
@@ -48,9 +49,17 @@ int token(CliContext& ctx, const std::vector<std::string>& words) {
     for (const auto& v : *vars)
       ctx.out() << "export " << v.name << "=" << shellQuote(v.value.reveal()) << "\n";
   } else {
-    ctx.out() << (format == "header" ? parsed->authorization.reveal()
-                                     : parsed->accessToken.reveal())
-              << "\n";
+    const std::string& value =
+        format == "header" ? parsed->authorization.reveal() : parsed->accessToken.reveal();
+    // The last guard of the credential rule: one line, or nothing (a CR or LF would turn the
+    // header a script pastes into several, the second one wped's or the server's choosing).
+    if (!isSafeHeaderValue(value)) {
+      return ctx.fail(kExitError,
+                      "wped answered a token that holds a control character; not printed. "
+                      "Run `wpectl login --profile " +
+                          ctx.options().profile + "` again");
+    }
+    ctx.out() << value << "\n";
   }
   return static_cast<int>(kExitOk);
 }

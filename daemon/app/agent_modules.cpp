@@ -3,6 +3,9 @@
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 
+#include "daemon/audit/audit_log.h"
+#include "daemon/audit/proc_peer_resolver.h"
+#include "daemon/audit/sqlite_audit_store.h"
 #include "daemon/auth/login_registry.h"
 #include "daemon/auth/login_required_hook.h"
 #include "daemon/cache/cache_store.h"
@@ -10,6 +13,7 @@
 #include "daemon/core/clock.h"
 #include "daemon/credentials/make_credential_store.h"
 #include "daemon/credentials/reporting_credential_store.h"
+#include "daemon/localapi/audit_endpoints.h"
 #include "daemon/localapi/profile_endpoints.h"
 #include "daemon/profiles/api_proxy.h"
 #include "daemon/profiles/profile_registry.h"
@@ -41,6 +45,9 @@ struct AgentModules::Parts {
   std::unique_ptr<UpstreamClient> upstream;
   std::unique_ptr<PageFetcher> fetcher;
   std::unique_ptr<CacheStore> cache;
+  ProcPeerResolver peerResolver;
+  std::unique_ptr<AuditLog> audit;  // outlives the endpoints that record into it
+  std::unique_ptr<AuditEndpoints> auditEndpoints;
   std::unique_ptr<CredentialStore> store;
   std::unique_ptr<CredentialStore> reportingStore;  // wraps store; what the profiles use
   std::unique_ptr<LoginRegistry> logins;
@@ -66,6 +73,7 @@ void AgentModules::stop() {
   if (!parts_) return;
   parts_->sleeper.interrupt();  // a retry backoff must not hold up the stop
   if (parts_->scheduler) parts_->scheduler->stop();
+  if (parts_->audit) parts_->audit->stop();  // after serving: the last calls are written
 }
 
 namespace {
@@ -98,6 +106,19 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   // The cache is optional: a full disk or a refused file leaves it unavailable (status says
   // why; lists fail) while tokens and the passthrough work; each sync tries it again.
   p->cache = CacheStore::openOrUnavailable(context.cacheDir, p->clock, logger);
+  // The audit trail shares the cache file on a connection of its own; without it requests
+  // are still served, and GET /v1/audit says why there is no trail. A refused or unusable
+  // cache file (a symlink, another user's, a full disk) is not opened for it either.
+  const CacheAvailability cacheState = p->cache->availability();
+  Result<std::unique_ptr<SqliteAuditStore>> auditStore =
+      cacheState.available ? SqliteAuditStore::open(context.cacheDir + "/cache.db")
+                           : Result<std::unique_ptr<SqliteAuditStore>>(cacheState.reason);
+  if (!auditStore) logger.warning("%s; the audit trail is unavailable", auditStore.error().message);
+  p->audit = std::make_unique<AuditLog>(
+      auditStore ? std::move(auditStore.value()) : nullptr,
+      auditStore ? std::string() : "the audit trail is unavailable: " + auditStore.error().message,
+      p->peerResolver, p->clock, logger, AuditLog::Options{});
+  p->auditEndpoints = std::make_unique<AuditEndpoints>(*p->audit);
 
   p->upstream = std::make_unique<UpstreamClient>(p->transport, p->retryPolicy, p->sleeper, p->clock,
                                                  logger, &p->rateLimits);
@@ -134,9 +155,11 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   warnIfNoSystemCertificates(*config, logger);
   p->scheduler = std::make_unique<Scheduler>(*p->registry, *p->store, p->clock, logger);
   p->proxy = std::make_unique<ApiProxy>(*p->upstream, p->services->requestSync, &p->coalescer);
-  p->endpoints = std::make_unique<ProfileEndpoints>(*p->registry, *p->logins, *p->cache, *p->proxy);
+  p->endpoints = std::make_unique<ProfileEndpoints>(*p->registry, *p->logins, *p->cache, *p->proxy,
+                                                    p->audit.get());
 
   p->endpoints->registerRoutes(context.router);
+  p->auditEndpoints->registerRoutes(context.router);
   context.statusProvider = p->registry.get();
   context.config.onChange([raw](const DaemonConfig&, const DaemonConfig& after) {
     // A CA file replaced at the same path is read again only by a new TLS Context; the
@@ -146,6 +169,7 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
     raw->scheduler->wake();
   });
   p->scheduler->start();
+  p->audit->start();
   return std::shared_ptr<AgentModules>(new AgentModules(std::move(p)));
 }
 

@@ -5,7 +5,7 @@
 #include <Poco/Base64Encoder.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
-#include <Poco/Net/IPAddress.h>
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/log_escape.h"
+#include "common/loopback_host.h"
 #include "daemon/auth/token_response_parser.h"
 #include "daemon/auth/url_encoding.h"
 
@@ -60,10 +61,8 @@ bool OAuthClient::endpointAllowed(const std::string& url) {
   try {
     Poco::URI uri(url);
     if (uri.getScheme() == "https") return !uri.getHost().empty();
-    if (uri.getScheme() != "http") return false;
-    Poco::Net::IPAddress addr;
-    if (!Poco::Net::IPAddress::tryParse(uri.getHost(), addr)) return false;
-    return addr.isLoopback();
+    // The same rule the config loader applied: what it accepted is never refused here.
+    return uri.getScheme() == "http" && isLoopbackHost(uri.getHost());
   } catch (const Poco::Exception&) {
     return false;
   }
@@ -97,7 +96,8 @@ TokenOutcome OAuthClient::postToken(std::string body, const std::optional<Secret
   if (!endpointAllowed(profile_.tokenUrl)) {
     TokenFailure f;
     f.message = "token_url " + escapeForLog(profile_.tokenUrl) +
-                " refused: it must be https:// (http:// only on a loopback address)";
+                " refused: it must be https:// (http:// only for loopback hosts: 127.0.0.0/8, ::1, "
+                "localhost)";
     return TokenOutcome::fail(f);
   }
   HttpRequest req = formRequest(profile_.tokenUrl, std::move(body), clientSecret);
@@ -160,8 +160,8 @@ Status OAuthClient::revoke(const Secret& token, const std::string& hint,
   }
   if (!endpointAllowed(profile_.revokeUrl)) {
     return Error(ErrorCode::BadRequest, "revoke_url " + escapeForLog(profile_.revokeUrl) +
-                                            " refused: it must be https:// (http:// only on a "
-                                            "loopback address)");
+                                            " refused: it must be https:// (http:// only for "
+                                            "loopback hosts: 127.0.0.0/8, ::1, localhost)");
   }
   std::string body = "token=" + formEncode(token.reveal()) + "&token_type_hint=" + formEncode(hint);
   HttpRequest req = formRequest(profile_.revokeUrl, std::move(body), clientSecret);

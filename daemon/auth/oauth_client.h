@@ -4,7 +4,7 @@
 // confidential client (a client secret was given) with HTTP Basic per RFC 6749 §2.3.1 —
 // id and secret form-urlencoded before base64 — while a public client sends client_id in
 // the body. Redirects are not followed (the transport never does). Endpoints must be https,
-// or http on a loopback address (interface.md); anything else is refused before sending.
+// or http to a loopback host (common/loopback_host.h); anything else is refused before sending.
 //
 // Classification of failures: see TokenFailure. Messages never contain a token, code,
 // verifier or client secret (echoes of what was sent are scrubbed from server text).
@@ -37,7 +37,8 @@ class OAuthClient final : public TokenEndpoint {
   // nullopt when absent or unparseable.
   static std::optional<std::chrono::seconds> parseRetryAfter(const std::string& value,
                                                              WallTime now);
-  // True for https://, and for http:// to 127.0.0.0/8 or ::1.
+  // True for https://, and for http:// to a loopback host (common/loopback_host.h: the rule
+  // the config loader applies too, "localhost" included).
   static bool endpointAllowed(const std::string& url);
 
  private:

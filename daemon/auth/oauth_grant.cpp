@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "common/credential_text.h"
 #include "daemon/core/rfc3339.h"
 
 namespace wpe {
@@ -43,6 +44,12 @@ Result<OAuthGrant> OAuthGrant::fromJson(const Secret& json) {
     OAuthGrant g;
     auto access = str("access_token");
     if (!access || access->empty()) return corrupt("access_token missing");
+    // Written by an older wped that did not check: never put it into a header.
+    for (const char* key : {"access_token", "refresh_token", "client_secret"}) {
+      auto value = str(key);
+      if (!value || value->empty()) continue;
+      if (auto problem = credentialTextProblem(*value)) return corrupt(key + (" " + *problem));
+    }
     g.accessToken = Secret(std::move(*access));
     g.tokenType = str("token_type").value_or("Bearer");
     auto expires = str("expires_at");

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "common/credential_text.h"
 #include "common/log_escape.h"
 
 namespace wpe {
@@ -18,6 +19,15 @@ TokenFailure finalFailure(std::string message, int status = 0) {
   f.message = std::move(message);
   f.httpStatus = status;
   return f;
+}
+
+// A token goes into an Authorization header and to `wpectl token`: one that breaks the
+// credential rule (a CRLF could add headers or a second request) is refused unquoted.
+std::optional<TokenFailure> unsafeToken(const char* field, const std::string& value) {
+  auto problem = credentialTextProblem(value);
+  if (!problem) return std::nullopt;
+  return finalFailure(std::string("the ") + field + " in the token endpoint answer " + *problem +
+                      "; it was refused and nothing was stored");
 }
 
 // The body as a JSON object, or null. Parse errors are swallowed on purpose: the caller
@@ -73,7 +83,9 @@ TokenOutcome TokenResponseParser::parseSuccess(std::string_view body) {
     } else {
       t.expiresIn = kDefaultExpiresIn;
     }
-    t.accessToken = Secret(obj->get("access_token").extract<std::string>());
+    std::string access = obj->get("access_token").extract<std::string>();
+    if (auto bad = unsafeToken("access_token", access)) return TokenOutcome::fail(*bad);
+    t.accessToken = Secret(std::move(access));
     if (obj->has("refresh_token")) {
       Poco::Dynamic::Var r = obj->get("refresh_token");
       if (!r.isEmpty()) {
@@ -82,7 +94,10 @@ TokenOutcome TokenResponseParser::parseSuccess(std::string_view body) {
               finalFailure("refresh_token in the token answer is not a string"));
         }
         std::string value = r.extract<std::string>();
-        if (!value.empty()) t.refreshToken = Secret(std::move(value));
+        if (!value.empty()) {
+          if (auto bad = unsafeToken("refresh_token", value)) return TokenOutcome::fail(*bad);
+          t.refreshToken = Secret(std::move(value));
+        }
       }
     }
     if (obj->has("scope") && obj->get("scope").isString()) {

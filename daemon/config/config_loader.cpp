@@ -17,7 +17,9 @@
 #include <sstream>
 #include <vector>
 
+#include "common/credential_text.h"
 #include "common/log_escape.h"
+#include "common/loopback_host.h"
 #include "common/profile_name.h"
 
 namespace wpe {
@@ -76,15 +78,6 @@ std::string preprocess(const std::string& text, std::vector<std::string>& sectio
   return out;
 }
 
-bool isLoopbackHost(const std::string& host) {
-  if (Poco::icompare(host, "localhost") == 0) return true;
-  in_addr v4{};
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return false;
-}
-
 // Builds the messages for one file; every error names file, section, key and value.
 class Checker {
  public:
@@ -107,7 +100,7 @@ class Checker {
   Result<std::string> endpoint(const std::string& section, const std::string& key,
                                const std::string& value) const {
     static const char* kAllowed =
-        "must be an https:// URL (http:// only for loopback hosts 127.0.0.0/8, ::1, localhost)";
+        "must be an https:// URL (http:// only for loopback hosts: 127.0.0.0/8, ::1, localhost)";
     Poco::URI uri;
     try {
       uri = Poco::URI(value);
@@ -229,7 +222,15 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
       while (u.field->size() > 1 && u.field->back() == '/') u.field->pop_back();
     }
   }
-  if (auto user = get("user"); !user.empty()) profile.user = user;
+  if (auto user = get("user"); !user.empty()) {
+    // The one rule for credentials (credential_text.h): a ':' would end the id in Basic auth.
+    if (auto problem = credentialTextProblem(user, CredentialPart::BasicUserId)) {
+      return check.bad(section, "user", user,
+                       "the API user id " + *problem +
+                           "; copy it from the API Access page of the WP Engine User Portal");
+    }
+    profile.user = user;
+  }
   if (auto clientId = get("client_id"); !clientId.empty()) profile.clientId = clientId;
   if (auto scope = get("scope"); !scope.empty()) profile.scope = scope;
   if (auto port = get("redirect_port"); !port.empty()) {

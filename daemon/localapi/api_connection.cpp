@@ -82,6 +82,8 @@ bool ApiConnection::peerIsUs() {
     server_.logger().warning("closing a connection whose peer credentials cannot be read");
     return false;
   }
+  peer_.pid = cred.pid;
+  peer_.uid = cred.uid;
   if (cred.uid == ::geteuid()) return true;
   server_.noteForeignPeer(cred.uid, cred.pid);
   return false;
@@ -183,6 +185,7 @@ void ApiConnection::serve() {
   const HttpLimits& limits = server_.limits();
   HttpRequestParser parser(limits);
   ApiRequest request;
+  request.peer = &peer_;
   buffer_.reserve(16384);
   auto& logger = server_.logger();
   // A new connection must start its request within the header deadline; between kept-alive

@@ -36,6 +36,7 @@ class ApiConnection : public Poco::Net::TCPServerConnection {
 
   LocalApiServer& server_;
   int fd_;
+  ConnectionPeer peer_;  // from SO_PEERCRED at accept; handed to every request
   std::string buffer_;
   std::string head_;  // reused response head
 };

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/audit/connection_peer.h"
+
 namespace wpe {
 
 struct ApiRequest {
@@ -21,6 +23,10 @@ struct ApiRequest {
   std::string body;
   std::map<std::string, std::string> pathParams;  // decoded {name}s; {name...} tails raw
   int minorVersion = 1;                           // HTTP/1.x
+  // The connection's peer (SO_PEERCRED, and its identity once resolved); null when the
+  // request did not come over a connection (tests). Not reset by clear(): it is the
+  // connection's, shared by its kept-alive requests.
+  ConnectionPeer* peer = nullptr;
 
   // The first header with this lower-case name, or "" when absent.
   std::string_view header(std::string_view lowerName) const {

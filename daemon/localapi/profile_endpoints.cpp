@@ -46,8 +46,17 @@ ApiResponse noStore(ApiResponse response) {
 }  // namespace
 
 ProfileEndpoints::ProfileEndpoints(ProfileRegistry& registry, LoginRegistry& logins,
-                                   CacheStore& cache, ApiProxy& proxy)
-    : registry_(registry), logins_(logins), cache_(cache), proxy_(proxy) {}
+                                   CacheStore& cache, ApiProxy& proxy, AuditSink* audit)
+    : registry_(registry), logins_(logins), cache_(cache), proxy_(proxy), audit_(audit) {}
+
+ApiResponse ProfileEndpoints::audited(ApiRequest& request, ApiResponse response) {
+  // request.path is the path alone: the query (min_valid, or the API's own parameters,
+  // which may carry secrets) is never recorded.
+  if (audit_ != nullptr) {
+    audit_->record(request.peer, request.param("p"), request.method, request.path, response.status);
+  }
+  return response;
+}
 
 void ProfileEndpoints::registerRoutes(Router& router) {
   router.add("POST", "/v1/profiles/{p}/login", [this](ApiRequest& r) { return login(r); });
@@ -55,14 +64,16 @@ void ProfileEndpoints::registerRoutes(Router& router) {
   router.add("POST", "/v1/logins/{id}/callback",
              [this](ApiRequest& r) { return loginCallback(r); });
   router.add("POST", "/v1/profiles/{p}/logout", [this](ApiRequest& r) { return logout(r); });
-  router.add("GET", "/v1/profiles/{p}/token", [this](ApiRequest& r) { return token(r); });
+  router.add("GET", "/v1/profiles/{p}/token",
+             [this](ApiRequest& r) { return audited(r, token(r)); });
   for (ListKind kind : kAllListKinds) {
     std::string base = std::string("/v1/profiles/{p}/") + listKindName(kind);
     router.add("GET", base, [this, kind](ApiRequest& r) { return list(r, kind); });
     router.add("GET", base + "/{id}", [this, kind](ApiRequest& r) { return item(r, kind); });
   }
   router.add("POST", "/v1/profiles/{p}/sync", [this](ApiRequest& r) { return sync(r); });
-  router.add("*", "/v1/profiles/{p}/api/{path...}", [this](ApiRequest& r) { return api(r); });
+  router.add("*", "/v1/profiles/{p}/api/{path...}",
+             [this](ApiRequest& r) { return audited(r, api(r)); });
 }
 
 ApiResponse ProfileEndpoints::login(ApiRequest& request) {

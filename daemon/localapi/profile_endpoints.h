@@ -10,8 +10,11 @@
 //   GET  /v1/profiles/{p}/{sites|installs|accounts}/{id-or-name}
 //   POST /v1/profiles/{p}/sync            sync all three lists now and wait for it
 //   *    /v1/profiles/{p}/api/{path…}     the authenticating passthrough (ApiProxy)
+// Token requests and passthrough calls are told to the AuditSink, when one is given, after
+// they are answered (whatever the answer).
 // Borrows everything; all of it must outlive the router. Thread-safe.
 
+#include "daemon/audit/audit_sink.h"
 #include "daemon/auth/login_registry.h"
 #include "daemon/cache/cache_store.h"
 #include "daemon/localapi/router.h"
@@ -23,7 +26,7 @@ namespace wpe {
 class ProfileEndpoints {
  public:
   ProfileEndpoints(ProfileRegistry& registry, LoginRegistry& logins, CacheStore& cache,
-                   ApiProxy& proxy);
+                   ApiProxy& proxy, AuditSink* audit = nullptr);
   void registerRoutes(Router& router);
 
   ApiResponse login(ApiRequest& request);
@@ -43,6 +46,9 @@ class ProfileEndpoints {
   LoginRegistry& logins_;
   CacheStore& cache_;
   ApiProxy& proxy_;
+  AuditSink* audit_;
+
+  ApiResponse audited(ApiRequest& request, ApiResponse response);
 };
 
 }  // namespace wpe

@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "common/credential_text.h"
 #include "common/log_escape.h"
 #include "daemon/auth/refresh_policy.h"
 #include "daemon/cache/cache_store.h"
@@ -71,6 +72,21 @@ Secret basicBlob(const std::string& user, const Secret& password) {
   std::ostringstream out;
   object.stringify(out);
   return Secret(out.str());
+}
+
+constexpr const char* kApiAccessPage = "the API Access page of the WP Engine User Portal";
+
+// The remedy after a login was refused for what its credential contains (credential_text.h).
+std::string refusedLogin(const std::string& profile, const std::string& flags,
+                         const std::string& from) {
+  return "nothing was sent or stored. Copy it again from " + from +
+         ", without extra characters, and run `wpectl login --profile " + profile + flags + "`";
+}
+
+// The same for an item read back from the keyring: an older wped stored it unchecked.
+std::string refusedStored(const std::string& loginHint) {
+  return "it was stored by an older wped and is not used; nothing was sent. To replace it, " +
+         loginHint;
 }
 
 Result<std::pair<std::string, Secret>> parseBasicBlob(const Secret& blob) {
@@ -226,11 +242,26 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
                                                            std::string* user, Secret* password) {
   std::shared_ptr<Authorizer> inner;
   if (credential.kind == "api_key") {
+    if (auto bad = checkCredentialText(credential.value.reveal(), "the stored API key",
+                                       refusedStored(loginHint()));
+        !bad) {
+      return bad.error();
+    }
     inner = std::make_shared<StaticAuthorizer>(
         StaticAuthorizer::apiKey(config_.name, credential.value));
   } else if (credential.kind == "basic") {
     auto parsed = parseBasicBlob(credential.value);
     if (!parsed) return parsed.error();
+    if (auto bad = checkCredentialText(parsed->first, "the stored API user id",
+                                       refusedStored(loginHint()), CredentialPart::BasicUserId);
+        !bad) {
+      return bad.error();
+    }
+    if (auto bad = checkCredentialText(parsed->second.reveal(), "the stored API password",
+                                       refusedStored(loginHint()));
+        !bad) {
+      return bad.error();
+    }
     *user = parsed->first;
     *password = parsed->second;
     inner = std::make_shared<StaticAuthorizer>(
@@ -276,6 +307,11 @@ void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> a
 
 Result<std::string> Profile::loginWithApiKey(Secret key) {
   if (key.empty()) return Error(ErrorCode::BadRequest, "the API key is empty");
+  if (auto bad = checkCredentialText(key.reveal(), "the API key",
+                                     refusedLogin(config_.name, " --api-key", kApiAccessPage));
+      !bad) {
+    return bad.error();
+  }
   StoredCredential credential{"api_key", key};
   return verifyAndStore(
       credential, std::make_shared<StaticAuthorizer>(StaticAuthorizer::apiKey(config_.name, key)));
@@ -286,6 +322,14 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
     return Error(ErrorCode::BadRequest, "Basic login needs the API user id: --user ID");
   }
   if (password.empty()) return Error(ErrorCode::BadRequest, "the password is empty");
+  const std::string retry = refusedLogin(config_.name, " --basic --user ID", kApiAccessPage);
+  if (auto bad = checkCredentialText(user, "the API user id", retry, CredentialPart::BasicUserId);
+      !bad) {
+    return bad.error();
+  }
+  if (auto bad = checkCredentialText(password.reveal(), "the API password", retry); !bad) {
+    return bad.error();
+  }
   StoredCredential credential{"basic", basicBlob(user, password)};
   return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
                                         StaticAuthorizer::basic(config_.name, user, password)));
@@ -337,6 +381,14 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
                                             " has no client_id; set client_id (and auth = "
                                             "oauth) in [profile." +
                                             config_.name + "] of wped.ini");
+  }
+  if (clientSecret) {
+    if (auto bad = checkCredentialText(clientSecret->reveal(), "the client secret",
+                                       refusedLogin(config_.name, " --oauth --client-secret-stdin",
+                                                    "your OAuth client's settings"));
+        !bad) {
+      return bad.error();
+    }
   }
   auto session = std::make_shared<LoginSession>(
       config_, oauthClient_, services_.clock, services_.logger, std::move(clientSecret),

@@ -1,27 +1,16 @@
 #include "daemon/system/process_hygiene.h"
 
+#include <pthread.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
-#include <string>
+#include "common/undumpable.h"
 
 namespace wpe {
 
 Status applyProcessHygiene() {
   ::umask(077);
-  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
-    return Error(ErrorCode::Internal,
-                 std::string("prctl(PR_SET_DUMPABLE): ") + std::strerror(errno));
-  }
-  rlimit none{0, 0};
-  if (::setrlimit(RLIMIT_CORE, &none) != 0) {
-    return Error(ErrorCode::Internal,
-                 std::string("setrlimit(RLIMIT_CORE): ") + std::strerror(errno));
-  }
+  if (auto undumpable = makeUndumpable(); !undumpable) return undumpable;
   ::signal(SIGPIPE, SIG_IGN);
   sigset_t set;
   sigemptyset(&set);

@@ -15,6 +15,7 @@
 #include <istream>
 #include <ostream>
 
+#include "common/credential_text.h"
 #include "common/log_escape.h"
 #include "daemon/upstream/system_trust_store.h"
 #include "daemon/upstream/upstream_url.h"
@@ -203,6 +204,14 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
                                              const TransportOptions& options) {
   auto url = UpstreamUrl::parse(request.url);
   if (!url) return SendOutcome{url.error(), SendPhase::NotSent};
+  // The last guard of the credential rule (common/credential_text.h): a CR, LF or NUL in the
+  // Authorization value would add headers or a second request on a pooled connection.
+  if (request.authorization && !isSafeHeaderValue(request.authorization->reveal())) {
+    return SendOutcome{Error(ErrorCode::BadRequest,
+                             "refusing to send an Authorization header that holds a control "
+                             "character (CR, LF or NUL); nothing was sent. Log in again"),
+                       SendPhase::NotSent};
+  }
   if (!url->secure()) {
     logger_.warning("sending plain http:// to loopback host " + hostPort(*url));
   }

@@ -1,21 +1,13 @@
 #include "daemon/upstream/upstream_url.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/IPAddress.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include "common/log_escape.h"
+#include "common/loopback_host.h"
 
 namespace wpe {
-
-bool isLoopbackHost(const std::string& host) {
-  if (Poco::icompare(host, "localhost") == 0) return true;
-  Poco::Net::IPAddress address;
-  if (!Poco::Net::IPAddress::tryParse(host, address)) return false;
-  if (address.isLoopback()) return true;  // 127.0.0.0/8 and ::1
-  return address.isIPv4Mapped() && address.toString().find("::ffff:127.") == 0;
-}
 
 Result<UpstreamUrl> UpstreamUrl::parse(const std::string& url) {
   Poco::URI uri;

@@ -1,11 +1,12 @@
 #pragma once
 // UpstreamUrl: an endpoint URL split the way the transport needs it, with the scheme rule of
-// interface.md enforced in one place: https:// anywhere, http:// only to a loopback host
-// (127.0.0.0/8, ::1, localhost). The config loader uses the same check.
+// interface.md: https:// anywhere, http:// only to a loopback host as common/loopback_host.h
+// defines it — the same function the config loader and the OAuth client ask.
 
 #include <cstdint>
 #include <string>
 
+#include "common/loopback_host.h"
 #include "common/result.h"
 
 namespace wpe {
@@ -22,8 +23,5 @@ struct UpstreamUrl {
 
   bool secure() const { return scheme == "https"; }
 };
-
-// 127.0.0.0/8, ::1 (and ::ffff:127.x), or the name "localhost".
-bool isLoopbackHost(const std::string& host);
 
 }  // namespace wpe

@@ -215,3 +215,11 @@ TEST_CASE("ConfigLoader: a readable ca_file is accepted", "[config]") {
   REQUIRE(r);
   CHECK(r->profiles.at("default").caFile == path);
 }
+
+TEST_CASE("ConfigLoader: a Basic user id follows the credential rule, ':' refused",
+          "[config][credential_text]") {
+  auto m = errorOf("[profile.work]\nauth = basic\nuser = api:user\n");
+  CHECK_THAT(m, Catch::Contains("[profile.work] user = \"api:user\"") &&
+                    Catch::Contains("contains ':'") && Catch::Contains("API Access page"));
+  REQUIRE(parse("[profile.work]\nauth = basic\nuser = 550e8400-e29b-41d4-a716-446655440000\n"));
+}

@@ -179,6 +179,24 @@ TEST_CASE("Unit: token prints the token, the header value or the document; one r
   CHECK(wped.requests().size() == 4);
 }
 
+TEST_CASE("Unit: token never prints a token or header with CR, LF or NUL",
+          "[ctl][token][credential_text]") {
+  // A daemon that lets one through (an older wped) must not make `--header` several lines.
+  FakeWped wped;
+  wped.answer(
+      "GET /v1/profiles/default/token", 200,
+      R"({"access_token":"hidden\r\nX-Injected: yes","token_type":"Bearer",)"
+      R"("expires_at":"2026-11-28T10:00:00Z","authorization":"Bearer hidden\r\nX-Injected: yes"})");
+  for (const char* format : {"header", "bearer"}) {
+    INFO(format);
+    auto r = run({"token", "--format", format}, wped.path());
+    CHECK(r.code == ctl::kExitError);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("control character") && Catch::Contains("wpectl login") &&
+                          !Catch::Contains("hidden") && !Catch::Contains("X-Injected"));
+  }
+}
+
 TEST_CASE("Unit: token on a logged-out profile exits 4 with the daemon's hint", "[ctl][token]") {
   FakeWped wped;
   wped.answer(

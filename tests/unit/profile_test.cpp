@@ -448,3 +448,60 @@ TEST_CASE("Profile: with nothing stored, awaiting the restore settles on logged 
   REQUIRE_FALSE(token);
   CHECK(token.error().code == ErrorCode::LoginRequired);
 }
+
+TEST_CASE("Profile: a credential that could inject a header is refused before anything is sent",
+          "[profile][credential_text]") {
+  Fixture f;
+  auto profile = f.profile();
+  REQUIRE(profile->restore());
+  Result<std::string> result = std::string();
+  std::string expected;
+  SECTION("API key with CRLF and a smuggled request") {
+    result = profile->loginWithApiKey(
+        Secret("hidden\r\nX-Injected: yes\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x"));
+    expected = "the API key contains a line break";
+  }
+  SECTION("API key with NUL") {
+    result = profile->loginWithApiKey(Secret(std::string("hidden\0X-Injected", 17)));
+    expected = "the API key contains a NUL byte";
+  }
+  SECTION("Basic password with CRLF") {
+    result = profile->loginWithBasic("api-user-1", Secret("hidden\r\nX-Injected: yes"));
+    expected = "the API password contains a line break";
+  }
+  SECTION("Basic user id with ':'") {
+    result = profile->loginWithBasic("api:user", Secret("pw-secret"));
+    expected = "the API user id contains ':'";
+  }
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code == ErrorCode::BadRequest);
+  CHECK_THAT(result.error().message, Catch::StartsWith(expected) &&
+                                         Catch::Contains("nothing was sent or stored") &&
+                                         Catch::Contains("wpectl login"));
+  CHECK_THAT(result.error().message, !Catch::Contains("hidden") && !Catch::Contains("X-Inj"));
+  CHECK(f.transport.requestCount() == 0);
+  CHECK(f.store.saves() == 0);
+  CHECK(profile->snapshot().state == CredentialState::LoggedOut);
+}
+
+TEST_CASE("Profile: a stored credential that breaks the rule is not used",
+          "[profile][credential_text]") {
+  // Written by an older wped that did not check: login_required, and nothing is sent.
+  Fixture f;
+  SECTION("api_key") {
+    REQUIRE(
+        f.store.save("default", StoredCredential{"api_key", Secret("hidden\r\nX-Injected: 1")}));
+  }
+  SECTION("basic") {
+    REQUIRE(f.store.save(
+        "default", StoredCredential{"basic", Secret(R"({"user":"u","password":"hidden\n"})")}));
+  }
+  auto profile = f.profile();
+  (void)profile->restore();
+  auto snap = profile->snapshot();
+  CHECK(snap.state == CredentialState::LoginRequired);
+  CHECK_THAT(snap.detail, Catch::Contains("line break") && Catch::Contains("wpectl login") &&
+                              !Catch::Contains("hidden") && !Catch::Contains("X-Inj"));
+  CHECK_FALSE(profile->token(std::chrono::seconds(0)));
+  CHECK(f.transport.requestCount() == 0);
+}

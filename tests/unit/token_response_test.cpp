@@ -119,3 +119,54 @@ TEST_CASE("Rfc3339: parse offsets and fractions", "[token_response]") {
   REQUIRE_FALSE(wpe::parseRfc3339("2027-01-15 08:00:00"));
   REQUIRE_FALSE(wpe::parseRfc3339("2027-13-15T08:00:00Z"));
 }
+
+TEST_CASE("TokenResponseParser: a token that could break a header line is refused unquoted",
+          "[token_response][credential_text]") {
+  // The JSON escapes \r \n \u0000 arrive as the raw bytes; none of them may reach a header.
+  auto refused = [](const std::string& body) {
+    auto out = TokenResponseParser::parseSuccess(body);
+    REQUIRE_FALSE(out.ok());
+    CHECK(out.failure.kind == TokenFailureKind::Final);
+    CHECK_THAT(out.failure.message, !Catch::Contains("X-Injected") && !Catch::Contains("hidden"));
+    return out.failure.message;
+  };
+  SECTION("CRLF in access_token") {
+    auto m = refused(
+        R"({"access_token":"hidden\r\nX-Injected: yes\r\n\r\nGET /smuggled","token_type":"bearer"})");
+    CHECK_THAT(m, Catch::Contains("access_token") && Catch::Contains("line break"));
+  }
+  SECTION("NUL in access_token") {
+    auto m = refused(R"({"access_token":"hidden\u0000X-Injected","token_type":"bearer"})");
+    CHECK_THAT(m, Catch::Contains("access_token") && Catch::Contains("NUL"));
+  }
+  SECTION("CRLF in refresh_token") {
+    auto m = refused(
+        R"({"access_token":"AT","token_type":"bearer","refresh_token":"hidden\r\nX-Injected: 1"})");
+    CHECK_THAT(m, Catch::Contains("refresh_token") && Catch::Contains("line break"));
+  }
+  SECTION("a space around the access_token") {
+    auto m = refused(R"({"access_token":" hidden","token_type":"bearer"})");
+    CHECK_THAT(m, Catch::Contains("access_token") && Catch::Contains("space"));
+  }
+  SECTION("a non-ASCII byte in the access_token") {
+    auto m = refused(R"({"access_token":"hidden\u00e9","token_type":"bearer"})");
+    CHECK_THAT(m, Catch::Contains("non-ASCII"));
+  }
+}
+
+TEST_CASE("OAuthGrant: a stored grant whose tokens break the credential rule is refused",
+          "[token_response][credential_text]") {
+  wpe::OAuthGrant g;
+  g.accessToken = wpe::Secret("AT");
+  g.expiresAt = *wpe::parseRfc3339("2027-01-15T08:00:00Z");
+  g.lifetime = std::chrono::seconds(3600);
+  g.refreshToken = wpe::Secret("RT");
+  REQUIRE(wpe::OAuthGrant::fromJson(g.toJson()));
+  SECTION("access_token") { g.accessToken = wpe::Secret("hidden\r\nX-Injected: yes"); }
+  SECTION("refresh_token") { g.refreshToken = wpe::Secret("hidden\nX-Injected: yes"); }
+  SECTION("client_secret") { g.clientSecret = wpe::Secret(std::string("hidden\0x", 8)); }
+  auto back = wpe::OAuthGrant::fromJson(g.toJson());
+  REQUIRE_FALSE(back);
+  CHECK_THAT(back.error().message, Catch::Contains("wpectl login") && !Catch::Contains("hidden") &&
+                                       !Catch::Contains("X-Inj"));
+}

@@ -1,0 +1,170 @@
+#include "daemon/audit/audit_log.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "common/log_escape.h"
+#include "daemon/audit/connection_peer.h"
+
+namespace wpe {
+namespace {
+
+// 512 bytes: enough for any API path; a longer one is cut rather than stored whole.
+constexpr std::size_t kMaxPath = 512;
+// 10,000: the first-use memory stays small even when paths of many programs come and go.
+constexpr std::size_t kMaxKnownUses = 10000;
+
+}  // namespace
+
+AuditLog::AuditLog(std::unique_ptr<AuditStore> store, std::string unavailableReason,
+                   const PeerResolver& resolver, const Clock& clock, Poco::Logger& logger,
+                   Options options)
+    : store_(std::move(store)),
+      unavailableReason_(std::move(unavailableReason)),
+      resolver_(resolver),
+      clock_(clock),
+      logger_(logger),
+      options_(options),
+      anonymous_(std::make_shared<AuditSlot>(PeerIdentity{}, options.maxPending)) {
+  slots_.push_back(anonymous_);
+}
+
+AuditLog::~AuditLog() { stop(); }
+
+void AuditLog::start() {
+  {
+    std::lock_guard write(writeMutex_);
+    if (store_) {
+      auto known = store_->knownUses(kMaxKnownUses);
+      if (known) {
+        knownUses_.insert(known->begin(), known->end());
+      } else {
+        logger_.warning("%s", known.error().message);
+      }
+      pruneLocked();
+    }
+  }
+  writer_ = std::thread([this] { run(); });
+}
+
+void AuditLog::stop() {
+  {
+    std::lock_guard lock(stopMutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void AuditLog::record(ConnectionPeer* peer, std::string_view profile, std::string_view method,
+                      std::string_view path, int status) {
+  AuditSlot* slot = anonymous_.get();
+  if (peer != nullptr) {
+    if (!peer->audit) {
+      // Once per connection, on its own thread: read /proc, register the slot.
+      peer->audit =
+          std::make_shared<AuditSlot>(resolver_.resolve(peer->pid, peer->uid), options_.maxPending);
+      std::lock_guard lock(slotsMutex_);
+      slots_.push_back(peer->audit);
+    }
+    slot = peer->audit.get();
+  }
+  if (!slot->add(clock_.now(), profile, method, path.substr(0, kMaxPath), status)) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void AuditLog::run() {
+  std::unique_lock lock(stopMutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, options_.flushInterval, [this] { return stopping_; });
+    lock.unlock();
+    {
+      std::lock_guard write(writeMutex_);
+      flushLocked();
+      if (store_ && std::chrono::steady_clock::now() >= nextPrune_) pruneLocked();
+    }
+    lock.lock();
+  }
+  lock.unlock();
+  std::lock_guard write(writeMutex_);
+  flushLocked();  // the last calls before the stop
+}
+
+void AuditLog::flush() {
+  std::lock_guard write(writeMutex_);
+  flushLocked();
+}
+
+void AuditLog::flushLocked() {
+  std::vector<std::shared_ptr<AuditSlot>> slots;
+  {
+    std::lock_guard lock(slotsMutex_);
+    slots = slots_;
+  }
+  std::vector<AuditRecord> records;
+  std::vector<const AuditSlot*> finished;
+  for (const auto& slot : slots) {
+    // Closed before the take: nothing can be added after it, so this take is its last.
+    if (slot->closed()) finished.push_back(slot.get());
+    auto taken = slot->take();
+    std::move(taken.begin(), taken.end(), std::back_inserter(records));
+  }
+  if (!finished.empty()) {
+    std::lock_guard lock(slotsMutex_);
+    slots_.erase(std::remove_if(slots_.begin(), slots_.end(),
+                                [&finished](const std::shared_ptr<AuditSlot>& s) {
+                                  return std::find(finished.begin(), finished.end(), s.get()) !=
+                                         finished.end();
+                                }),
+                 slots_.end());
+  }
+  if (records.empty()) return;
+  // Slot by slot is not time order: the trail reads oldest first.
+  std::stable_sort(records.begin(), records.end(),
+                   [](const AuditRecord& a, const AuditRecord& b) { return a.time < b.time; });
+  for (const auto& r : records) noteFirstUse(r);
+  if (!store_) return;
+  if (auto written = store_->append(records); !written) {
+    std::uint64_t lost = 0;
+    for (const auto& r : records) lost += static_cast<std::uint64_t>(r.count);
+    dropped_.fetch_add(lost, std::memory_order_relaxed);
+    if (!writeFailureLogged_) {
+      writeFailureLogged_ = true;  // once: a full disk would otherwise log every second
+      logger_.warning("%s; calls not recorded are counted as dropped",
+                      escapeForLog(written.error().message));
+    }
+  } else if (writeFailureLogged_) {
+    writeFailureLogged_ = false;
+    logger_.information("the audit trail is written again");
+  }
+}
+
+void AuditLog::pruneLocked() {
+  nextPrune_ = std::chrono::steady_clock::now() + options_.pruneInterval;
+  auto pruned = store_->prune(clock_.now() - options_.retention, options_.maxRows);
+  if (!pruned) {
+    logger_.warning("%s", escapeForLog(pruned.error().message));
+  } else if (*pruned > 0 && logger_.debug()) {
+    logger_.debug("audit trail: pruned %s records", std::to_string(*pruned));
+  }
+}
+
+void AuditLog::noteFirstUse(const AuditRecord& r) {
+  if (r.peer.exe.empty() || knownUses_.size() >= kMaxKnownUses) return;
+  if (!knownUses_.emplace(r.profile, r.peer.exe).second) return;
+  logger_.information(
+      "profile %s: first use by %s (%s)", escapeForLog(r.profile, 64), escapeForLog(r.peer.exe),
+      r.peer.unit.empty() ? std::string("no systemd unit") : "unit " + escapeForLog(r.peer.unit));
+}
+
+Result<AuditPage> AuditLog::read(const AuditQuery& query) {
+  if (!store_) return Error(ErrorCode::Unavailable, unavailableReason_);
+  std::lock_guard write(writeMutex_);
+  flushLocked();
+  auto records = store_->query(query);
+  if (!records) return records.error();
+  return AuditPage{std::move(records.value()), dropped()};
+}
+
+}  // namespace wpe
