@@ -12,7 +12,7 @@ struct CodeInfo {
   int status;
 };
 
-constexpr std::array<CodeInfo, 17> kCodes{{
+constexpr std::array<CodeInfo, 19> kCodes{{
     {ErrorCode::BadRequest, "bad_request", 400},
     {ErrorCode::NotFound, "not_found", 404},
     {ErrorCode::MethodNotAllowed, "method_not_allowed", 405},
@@ -29,6 +29,8 @@ constexpr std::array<CodeInfo, 17> kCodes{{
     {ErrorCode::RateLimited, "rate_limited", 429},
     {ErrorCode::Unavailable, "unavailable", 503},
     {ErrorCode::ConfigError, "config_error", 503},
+    {ErrorCode::CacheUnavailable, "cache_unavailable", 503},
+    {ErrorCode::CacheFull, "cache_full", 507},
     {ErrorCode::Internal, "internal", 500},
 }};
 

@@ -27,6 +27,9 @@ enum class ErrorCode {
   RateLimited,          // 429: the API said 429 and retries ran out
   Unavailable,          // 503: the daemon cannot do it now (e.g. shutting down)
   ConfigError,          // 503: wped's config file does not load; fix it and `wpectl reload`
+  CacheUnavailable,     // 503: the site cache cannot be used (refused file, I/O error); lists
+                        //      fail, tokens and the passthrough work; retried at the next sync
+  CacheFull,            // 507: the cache's filesystem (or its size cap) is full; free space
   Internal,             // 500: a bug; the message says where
 };
 

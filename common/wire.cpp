@@ -188,6 +188,10 @@ std::string statusToJson(const StatusInfo& s) {
   store->set("state", s.credentialStore.state);
   store->set("detail", s.credentialStore.detail);
   root->set("credential_store", store);
+  Object::Ptr cache = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  cache->set("state", s.cache.state);
+  cache->set("detail", s.cache.detail);
+  root->set("cache", cache);
   Array::Ptr profiles = new Array;
   for (const auto& p : s.profiles) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -216,6 +220,10 @@ Result<StatusInfo> statusFromJson(std::string_view body) {
     if (auto store = root->getObject("credential_store")) {
       s.credentialStore.state = getString(store, "state");
       s.credentialStore.detail = getString(store, "detail");
+    }
+    if (auto cache = root->getObject("cache")) {
+      s.cache.state = getString(cache, "state");
+      s.cache.detail = getString(cache, "detail");
     }
     if (auto list = root->getArray("profiles")) {
       for (std::size_t i = 0; i < list->size(); ++i) {

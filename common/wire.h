@@ -63,6 +63,7 @@ struct StatusInfo {
   std::string socket;
   std::string config;  // the file read, or "" when defaults were used
   StoreStatusInfo credentialStore;
+  StoreStatusInfo cache;  // "ready" | "unavailable" (detail: why and what to do) | "unknown"
   std::vector<ProfileStatus> profiles;
 };
 

@@ -58,6 +58,10 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
       << "\n";
   out << "credential store: " << s->credentialStore.state;
   if (!s->credentialStore.detail.empty()) out << " - " << s->credentialStore.detail;
+  if (!s->cache.state.empty() && s->cache.state != "unknown") {
+    out << "\ncache:            " << s->cache.state;
+    if (!s->cache.detail.empty()) out << " - " << s->cache.detail;
+  }
   out << "\nactive profile:   " << options.profile << " ("
       << ProfileChoice{options.profile, options.profileSource}.describeSource() << ")";
   bool configured = false;

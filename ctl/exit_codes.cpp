@@ -8,6 +8,9 @@ ExitCode exitCodeFor(ErrorCode code) {
       return kExitLoginRequired;
     case ErrorCode::BadRequest:
       return kExitUsage;
+    case ErrorCode::CacheUnavailable:  // the cache cannot hold lists now: an error like
+    case ErrorCode::CacheFull:         // upstream ones (tokens and `wpectl api` still work)
+      return kExitError;
     default:
       return kExitError;
   }

@@ -110,12 +110,16 @@ Result<std::shared_ptr<AgentModules>> AgentModules::build(DaemonContext& context
   auto p = std::make_unique<Parts>(context.logger);
   Poco::Logger& logger = context.logger;
 
-  auto cache = CacheStore::open(context.cacheDir, p->clock, logger);
-  if (!cache) return cache.error();
-  p->cache = std::move(cache.value());
+  // The cache is optional: a full disk or a refused file leaves it unavailable (status says
+  // why; lists fail) while tokens and the passthrough work; each sync tries it again.
+  p->cache = CacheStore::openOrUnavailable(context.cacheDir, p->clock, logger);
   // The audit trail shares the cache file on a connection of its own; without it requests
-  // are still served, and GET /v1/audit says why there is no trail.
-  auto auditStore = SqliteAuditStore::open(context.cacheDir + "/cache.db");
+  // are still served, and GET /v1/audit says why there is no trail. A refused or unusable
+  // cache file (a symlink, another user's, a full disk) is not opened for it either.
+  const CacheAvailability cacheState = p->cache->availability();
+  Result<std::unique_ptr<SqliteAuditStore>> auditStore =
+      cacheState.available ? SqliteAuditStore::open(context.cacheDir + "/cache.db")
+                           : Result<std::unique_ptr<SqliteAuditStore>>(cacheState.reason);
   if (!auditStore) logger.warning("%s; the audit trail is unavailable", auditStore.error().message);
   p->audit = std::make_unique<AuditLog>(
       auditStore ? std::move(auditStore.value()) : nullptr,

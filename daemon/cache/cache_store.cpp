@@ -1,8 +1,10 @@
 #include "daemon/cache/cache_store.h"
 
 #include <Poco/Logger.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -20,6 +22,11 @@ constexpr int kSchemaVersion = 1;
 // 5 s: long enough for the other writer's transaction (10,000 rows take ~25 ms), short enough
 // that a wedged lock surfaces as an error instead of a hung request.
 constexpr int kBusyTimeoutMs = 5000;
+// 64 MiB: after a checkpoint the WAL is truncated back to this, so one big list write does
+// not leave its size behind on disk (a 256 MiB list once left a 755 MB WAL).
+constexpr long long kJournalSizeLimit = 64ll << 20;
+// What SQLite may put beside cache.db: each is refused if it is not a plain file of ours.
+constexpr const char* kCompanions[] = {"-wal", "-shm", "-journal"};
 
 const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS sync_state (
@@ -58,9 +65,39 @@ WallTime fromMillis(long long ms) {
   return WallTime(std::chrono::duration_cast<WallTime::duration>(std::chrono::milliseconds(ms)));
 }
 
+// A disk (or the size cap) full is CacheFull, also when SQLite reports it as an I/O error
+// with errno ENOSPC; I/O errors, refused or unreadable files and a lock held past the busy
+// timeout are CacheUnavailable (not bugs); anything else is Internal.
+ErrorCode classify(int rc, int systemErrno) {
+  if ((rc & 0xff) == SQLITE_FULL || systemErrno == ENOSPC || systemErrno == EDQUOT) {
+    return ErrorCode::CacheFull;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+      return ErrorCode::CacheUnavailable;
+    default:
+      return ErrorCode::Internal;
+  }
+}
+
+std::string fullAdvice(ErrorCode code) {
+  return code == ErrorCode::CacheFull
+             ? " (the cache's filesystem is full: free space there or set cache_dir elsewhere;"
+               " tokens and the passthrough work meanwhile)"
+             : "";
+}
+
 Error sqlError(sqlite3* db, const std::string& what) {
-  return Error(ErrorCode::Internal,
-               "site cache: " + what + " failed: " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  if (!db)
+    return Error(ErrorCode::CacheUnavailable, "site cache: " + what + " failed: out of memory");
+  const ErrorCode code = classify(sqlite3_extended_errcode(db), sqlite3_system_errno(db));
+  return Error(code, "site cache: " + what + " failed: " + sqlite3_errmsg(db) + fullAdvice(code));
 }
 
 // A prepared statement, finalized on scope exit.
@@ -120,36 +157,122 @@ std::string utcStamp(WallTime t) {
   return buf;
 }
 
+Error refused(const std::string& what, const std::string& path, const std::string& why,
+              const std::string& todo) {
+  return Error(ErrorCode::CacheUnavailable,
+               "refusing the " + what + " " + escapeForLog(path) + ": " + why + " (" + todo + ")");
+}
+
+// The cache directory: created 0700 (parents too: they hold nothing but our cache), then
+// opened without following a symlink and checked through that descriptor, so what is checked
+// and chmod'ed is the directory itself, never what a symlink points at.
 Status makeDirectory(const std::string& dir) {
-  // mkdir -p: missing parents are created 0700 too (they hold nothing but our cache).
+  const std::string todo =
+      "remove it, wped creates the directory itself, or set cache_dir to a directory of yours";
   for (std::size_t pos = 1; pos <= dir.size(); ++pos) {
     if (pos != dir.size() && dir[pos] != '/') continue;
     const std::string part = dir.substr(0, pos);
     if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) {
-      return Error(ErrorCode::Internal,
-                   "cannot create the cache directory " + part + ": " + std::strerror(errno));
+      const int err = errno;
+      return Error(
+          err == ENOSPC || err == EDQUOT ? ErrorCode::CacheFull : ErrorCode::CacheUnavailable,
+          "cannot create the cache directory " + escapeForLog(part) + ": " + std::strerror(err));
     }
   }
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return Error(ErrorCode::Internal, "the cache directory " + dir + " is not a directory");
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      return refused("cache directory", dir, "it is a symlink", todo);
+    }
+    if (err == ENOTDIR) return refused("cache directory", dir, "it is not a directory", todo);
+    return Error(ErrorCode::CacheUnavailable, "cannot open the cache directory " +
+                                                  escapeForLog(dir) + ": " + std::strerror(err));
   }
-  if ((st.st_mode & 0777) != 0700 && ::chmod(dir.c_str(), 0700) != 0) {
-    return Error(ErrorCode::Internal,
-                 "cannot make the cache directory " + dir + " private: " + std::strerror(errno));
+  struct stat st {};
+  Status result;
+  if (::fstat(fd, &st) != 0) {
+    result =
+        Error(ErrorCode::CacheUnavailable,
+              "cannot read the cache directory " + escapeForLog(dir) + ": " + std::strerror(errno));
+  } else if (st.st_uid != ::geteuid()) {
+    result = refused("cache directory", dir,
+                     "owned by uid " + std::to_string(st.st_uid) + ", not by uid " +
+                         std::to_string(::geteuid()) + " that wped runs as",
+                     todo);
+  } else if ((st.st_mode & 0777) != 0700 && ::fchmod(fd, 0700) != 0) {
+    result =
+        Error(ErrorCode::CacheUnavailable, "cannot make the cache directory " + escapeForLog(dir) +
+                                               " private: " + std::strerror(errno));
+  }
+  ::close(fd);
+  return result;
+}
+
+// cache.db and what SQLite puts beside it must be plain files of ours: a symlink would make
+// SQLite write through it (and give its target's mode to new -wal/-shm files). cache.db is
+// created here, 0600, without following a symlink; an existing file of ours from an older
+// umask is made 0600 through its descriptor.
+Status checkFiles(const std::string& path) {
+  const std::string todo = "remove it; wped creates its cache files itself";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;
+      return Error(
+          ErrorCode::CacheUnavailable,
+          "cannot check the cache file " + escapeForLog(file) + ": " + std::strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode)) return refused("cache file", file, "it is a symlink", todo);
+    if (!S_ISREG(st.st_mode)) return refused("cache file", file, "it is not a regular file", todo);
+    if (st.st_uid != ::geteuid()) {
+      return refused("cache file", file,
+                     "owned by uid " + std::to_string(st.st_uid) + ", not by uid " +
+                         std::to_string(::geteuid()) + " that wped runs as",
+                     todo);
+    }
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ELOOP) return refused("cache file", path, "it is a symlink", todo);
+    return Error(
+        err == ENOSPC || err == EDQUOT ? ErrorCode::CacheFull : ErrorCode::CacheUnavailable,
+        "cannot create the cache file " + escapeForLog(path) + ": " + std::strerror(err));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && (st.st_mode & 0777) != 0600) ::fchmod(fd, 0600);
+  ::close(fd);
+  for (const char* suffix : kCompanions) {
+    const std::string file = path + suffix;
+    const int companion = ::open(file.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (companion < 0) continue;  // absent (or refused above)
+    if (::fstat(companion, &st) == 0 && (st.st_mode & 0777) != 0600) ::fchmod(companion, 0600);
+    ::close(companion);
   }
   return {};
 }
 
-// Opens and checks the file. rc reports SQLite's code so the caller can tell corruption
-// (move aside and rebuild) from anything else (report).
-sqlite3* openChecked(const std::string& path, int& rc, std::string& message) {
+// Opens and checks the file. rc and systemErrno report SQLite's codes so the caller can tell
+// corruption (move aside and rebuild) from a full disk or anything else (report).
+sqlite3* openChecked(const std::string& path, int& rc, int& systemErrno, std::string& message) {
   sqlite3* db = nullptr;
-  const mode_t oldMask = ::umask(077);  // the db, -wal and -shm are born 0600
-  rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const mode_t oldMask = ::umask(077);  // belt and braces: the daemon already runs with 077
+  // NOFOLLOW: SQLite refuses a symlinked database itself (checkFiles() looked first; this
+  // closes the window between the two).
+  rc = sqlite3_open_v2(path.c_str(), &db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr);
+  systemErrno = 0;
   auto fail = [&](int code) {
     rc = code;
-    message = db ? sqlite3_errmsg(db) : "out of memory";
+    if (db) {
+      systemErrno = sqlite3_system_errno(db);
+      if (message.empty()) message = sqlite3_errmsg(db);
+    } else if (message.empty()) {
+      message = "out of memory";
+    }
     sqlite3_close(db);
     ::umask(oldMask);
     return nullptr;
@@ -157,18 +280,16 @@ sqlite3* openChecked(const std::string& path, int& rc, std::string& message) {
   if (rc != SQLITE_OK) return fail(rc);
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  if (!exec(db, "PRAGMA journal_mode=WAL")) return fail(sqlite3_errcode(db));
+  if (!exec(db, "PRAGMA journal_mode=WAL")) return fail(sqlite3_extended_errcode(db));
+  exec(db, "PRAGMA journal_size_limit=" + std::to_string(kJournalSizeLimit));
   {
     Statement check(db, "PRAGMA quick_check");
-    if (!check.ok()) return fail(sqlite3_errcode(db));
+    if (!check.ok()) return fail(sqlite3_extended_errcode(db));
     int step = check.step();
     if (step != SQLITE_ROW) return fail(step == SQLITE_DONE ? SQLITE_CORRUPT : step);
     if (check.text(0) != "ok") {
       message = "quick_check: " + escapeForLog(check.text(0));
-      sqlite3_close(db);
-      ::umask(oldMask);
-      rc = SQLITE_CORRUPT;
-      return nullptr;
+      return fail(SQLITE_CORRUPT);
     }
   }
   int version = 0;
@@ -185,47 +306,54 @@ sqlite3* openChecked(const std::string& path, int& rc, std::string& message) {
   schema += std::string(kSchema) + tableSchema("sites") + tableSchema("installs") +
             tableSchema("accounts") + "PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
   if (!exec(db, "BEGIN IMMEDIATE;" + schema + "COMMIT;")) {
-    int code = sqlite3_extended_errcode(db);
-    exec(db, "ROLLBACK");
-    return fail(code);
+    // The first error is the one to report: read it before a ROLLBACK can replace it, and
+    // roll back only if SQLite has not already (after SQLITE_FULL it may have).
+    const int code = sqlite3_extended_errcode(db);
+    systemErrno = sqlite3_system_errno(db);
+    message = sqlite3_errmsg(db);
+    const int savedErrno = systemErrno;
+    if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
+    fail(code);
+    systemErrno = savedErrno;
+    return nullptr;
   }
   ::umask(oldMask);
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    ::chmod((path + suffix).c_str(), 0600);  // belt and braces: a file from an older umask
-  }
   rc = SQLITE_OK;
   return db;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir,
-                                                     const Clock& clock, Poco::Logger& logger,
-                                                     std::int64_t maxDatabaseBytes) {
+// Checks and opens cacheDir/cache.db (moving a corrupt one aside once), or the reason not.
+Result<sqlite3*> openDatabase(const std::string& cacheDir, const Clock& clock, Poco::Logger& logger,
+                              std::int64_t maxDatabaseBytes) {
   if (auto made = makeDirectory(cacheDir); !made) return made.error();
   const std::string path = cacheDir + "/cache.db";
+  if (auto checked = checkFiles(path); !checked) return checked.error();
   int rc = SQLITE_OK;
+  int systemErrno = 0;
   std::string message;
-  sqlite3* db = openChecked(path, rc, message);
+  sqlite3* db = openChecked(path, rc, systemErrno, message);
   if (!db && isCorruption(rc)) {
-    // Moved aside, not deleted: someone may want to look at it. Renamed once per start, so
+    // Moved aside, not deleted: someone may want to look at it. Renamed once per open, so
     // a file that keeps coming back corrupt cannot make us loop.
     const std::string aside = path + ".corrupt-" + utcStamp(clock.now());
     for (const char* suffix : {"", "-wal", "-shm"}) {
       const std::string from = path + suffix;
       if (std::rename(from.c_str(), (aside + suffix).c_str()) != 0 && errno != ENOENT) {
-        return Error(ErrorCode::Internal, "the site cache " + path +
-                                              " is corrupt and could not be"
-                                              " moved aside: " +
-                                              std::strerror(errno));
+        return Error(ErrorCode::CacheUnavailable, "the site cache " + path +
+                                                      " is corrupt and could not be"
+                                                      " moved aside: " +
+                                                      std::strerror(errno));
       }
     }
     logger.error("the site cache " + path + " is corrupt (" + message + "); moved it to " + aside +
                  " and started a new one");
-    db = openChecked(path, rc, message);
+    message.clear();
+    if (auto checked = checkFiles(path); !checked) return checked.error();
+    db = openChecked(path, rc, systemErrno, message);
   }
   if (!db) {
-    return Error(ErrorCode::Internal, "cannot open the site cache " + path + ": " + message);
+    const ErrorCode code = classify(rc, systemErrno);
+    return Error(code, "cannot open the site cache " + path + ": " + message + fullAdvice(code));
   }
   if (maxDatabaseBytes > 0) {
     Statement pageSize(db, "PRAGMA page_size");
@@ -234,17 +362,92 @@ Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir
     exec(db, "PRAGMA max_page_count=" +
                  std::to_string(std::max<long long>(1, maxDatabaseBytes / page)));
   }
-  return std::unique_ptr<CacheStore>(new CacheStore(path, db, clock, logger));
+  return db;
 }
 
-CacheStore::CacheStore(std::string path, sqlite3* db, const Clock& clock, Poco::Logger& logger)
-    : path_(std::move(path)), db_(db), clock_(clock), logger_(logger) {}
+}  // namespace
+
+Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir,
+                                                     const Clock& clock, Poco::Logger& logger,
+                                                     std::int64_t maxDatabaseBytes) {
+  auto db = openDatabase(cacheDir, clock, logger, maxDatabaseBytes);
+  if (!db) return db.error();
+  return std::unique_ptr<CacheStore>(
+      new CacheStore(cacheDir, *db, clock, logger, maxDatabaseBytes));
+}
+
+std::unique_ptr<CacheStore> CacheStore::openOrUnavailable(const std::string& cacheDir,
+                                                          const Clock& clock, Poco::Logger& logger,
+                                                          std::int64_t maxDatabaseBytes) {
+  auto db = openDatabase(cacheDir, clock, logger, maxDatabaseBytes);
+  std::unique_ptr<CacheStore> store(
+      new CacheStore(cacheDir, db ? *db : nullptr, clock, logger, maxDatabaseBytes));
+  if (!db) {
+    logger.error("the site cache is unavailable: " + db.error().message +
+                 "; serving without it (lists fail, tokens and the passthrough work), trying "
+                 "again at the next sync");
+    store->setUnavailable(db.error());
+  }
+  return store;
+}
+
+CacheStore::CacheStore(std::string dir, sqlite3* db, const Clock& clock, Poco::Logger& logger,
+                       std::int64_t maxDatabaseBytes)
+    : dir_(std::move(dir)),
+      path_(dir_ + "/cache.db"),
+      maxDatabaseBytes_(maxDatabaseBytes),
+      db_(db),
+      clock_(clock),
+      logger_(logger) {}
+
+void CacheStore::setUnavailable(std::optional<Error> reason) {
+  std::lock_guard lock(stateMutex_);
+  unavailable_ = std::move(reason);
+}
+
+CacheAvailability CacheStore::availability() const {
+  std::lock_guard lock(stateMutex_);
+  if (!unavailable_) return {};
+  return {false, *unavailable_};
+}
+
+Error CacheStore::unavailableError() const {
+  std::lock_guard lock(stateMutex_);
+  if (unavailable_) return *unavailable_;
+  return Error(ErrorCode::CacheUnavailable, "the site cache " + path_ + " is not open");
+}
+
+Status CacheStore::reopen() {
+  std::lock_guard lock(mutex_);
+  if (db_) return {};
+  auto db = openDatabase(dir_, clock_, logger_, maxDatabaseBytes_);
+  if (!db) {
+    setUnavailable(db.error());
+    return db.error();
+  }
+  db_ = *db;
+  listCache_.clear();
+  for (const auto& profile : pendingDrops_) {
+    if (auto dropped = dropProfileLocked(profile); !dropped) {
+      // Not open after all: the lists of a logged-out profile must not be served.
+      sqlite3_close(db_);
+      db_ = nullptr;
+      setUnavailable(dropped.error());
+      return dropped.error();
+    }
+  }
+  pendingDrops_.clear();
+  setUnavailable(std::nullopt);
+  logger_.notice("the site cache " + path_ + " is open again");
+  return {};
+}
 
 CacheStore::~CacheStore() { sqlite3_close(db_); }
 
 Status CacheStore::replaceList(const std::string& profile, ListKind kind,
                                const std::vector<CacheItem>& items) {
   std::lock_guard lock(mutex_);
+  if (!db_) return unavailableError();
   const std::string table = listKindName(kind);
   std::optional<Error> firstError;
   auto failed = [&](const std::string& what) {
@@ -300,6 +503,7 @@ Status CacheStore::replaceList(const std::string& profile, ListKind kind,
 
 Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, bool withJson) {
   std::lock_guard lock(mutex_);
+  if (!db_) return unavailableError();
   CachedList out;
   // One read transaction: the rows and the sync state come from the same snapshot.
   if (!exec(db_, "BEGIN")) return sqlError(db_, "reading the cache");
@@ -344,6 +548,7 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
 Result<std::string> CacheStore::get(const std::string& profile, ListKind kind,
                                     const std::string& idOrName) {
   std::lock_guard lock(mutex_);
+  if (!db_) return unavailableError();
   const std::string table = listKindName(kind);
   Statement byId(db_, "SELECT json FROM " + table + " WHERE profile = ? AND id = ?");
   byId.bind(1, profile);
@@ -370,6 +575,7 @@ Result<std::string> CacheStore::get(const std::string& profile, ListKind kind,
 Status CacheStore::recordSyncError(const std::string& profile, ListKind kind,
                                    const std::string& message) {
   std::lock_guard lock(mutex_);
+  if (!db_) return unavailableError();
   Statement st(db_,
                "INSERT INTO sync_state (profile, kind, last_attempt_at, last_error)"
                " VALUES (?, ?, ?, ?) ON CONFLICT (profile, kind) DO UPDATE SET"
@@ -384,6 +590,7 @@ Status CacheStore::recordSyncError(const std::string& profile, ListKind kind,
 
 Result<SyncState> CacheStore::syncState(const std::string& profile, ListKind kind) {
   std::lock_guard lock(mutex_);
+  if (!db_) return unavailableError();
   return syncStateLocked(profile, kind);
 }
 
@@ -407,6 +614,16 @@ Result<SyncState> CacheStore::syncStateLocked(const std::string& profile, ListKi
 
 Status CacheStore::dropProfile(const std::string& profile) {
   std::lock_guard lock(mutex_);
+  if (!db_) {
+    // A logout must not fail for want of a cache, nor its lists come back when the cache
+    // does: the drop waits for reopen().
+    pendingDrops_.insert(profile);
+    return {};
+  }
+  return dropProfileLocked(profile);
+}
+
+Status CacheStore::dropProfileLocked(const std::string& profile) {
   bool ok = exec(db_, "BEGIN IMMEDIATE");
   for (const char* table : {"sites", "installs", "accounts", "sync_state"}) {
     if (!ok) break;

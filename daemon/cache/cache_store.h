@@ -3,24 +3,37 @@
 // ($cacheDir/cache.db) and of when each list was last synced. The only file that includes
 // <sqlite3.h>. Holds no secret.
 //
-//  - The directory is created 0700, the database and its -wal/-shm files are 0600.
-//  - WAL journal, a busy timeout. replaceList() swaps a whole list inside one
-//    BEGIN IMMEDIATE transaction: readers see exactly the old or exactly the new list, and a
-//    failure (disk full, I/O error) leaves the old one and reports the first error.
+//  - Files (security.md "Files"): the directory is created 0700; a cache directory, cache.db,
+//    -wal, -shm or -journal that is a symlink, not a directory / regular file, or owned by
+//    another uid is refused (nothing is written through it, nothing is chmod'ed), with a
+//    message saying what to remove. cache.db is created by us (O_NOFOLLOW, 0600) and opened
+//    with SQLITE_OPEN_NOFOLLOW; SQLite gives -wal/-shm the database file's mode, so they are
+//    0600 too.
+//  - WAL journal, a busy timeout, the WAL truncated back to 64 MiB after a checkpoint.
+//    replaceList() swaps a whole list inside one BEGIN IMMEDIATE transaction: readers see
+//    exactly the old or exactly the new list, and a failure (disk full, I/O error) leaves the
+//    old one and reports the first error (never a ROLLBACK's complaint about it).
 //  - A corrupt or foreign file is moved aside to cache.db.corrupt-<UTC timestamp> (with its
 //    -wal/-shm) and a fresh database is built; a schema version (PRAGMA user_version) from
 //    another release makes the tables be rebuilt — it is only a cache.
 //  - Item JSON is stored exactly as the API sent it (compact); list() builds the JSON array by
 //    concatenation, without re-parsing.
+//  - Optional: openOrUnavailable() never fails. A cache that cannot be opened (full disk,
+//    refused file, I/O error) is "unavailable": every call answers its first error
+//    (CacheFull or CacheUnavailable) until reopen() — called at each sync — succeeds.
+//    availability() tells status (and any other module) which state it is in and why.
 //
-// Thread-safe: one connection behind a mutex. Failures are values (Internal with SQLite's
-// message; NotFound from get()).
+// Thread-safe: one connection behind a mutex; availability() never waits for it. Other
+// modules may open cache.db with their own connection (WAL, busy timeout). Failures are
+// values: CacheFull when the disk or the size cap is full, CacheUnavailable for I/O errors
+// and refused files, Internal for anything else SQLite says; NotFound from get().
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,14 +69,24 @@ struct CachedList {
   SyncState state;
 };
 
+struct CacheAvailability {
+  bool available = true;
+  Error reason;  // when unavailable: the first error (CacheFull or CacheUnavailable)
+};
+
 class CacheStore {
  public:
-  // Opens (creating or rebuilding as needed) cacheDir/cache.db. Internal if the directory
-  // cannot be created or a fresh database cannot be opened. maxDatabaseBytes > 0 caps the
-  // file's size (PRAGMA max_page_count): growing past it fails like a full disk (SQLITE_FULL).
+  // Opens (creating or rebuilding as needed) cacheDir/cache.db. The error (CacheFull,
+  // CacheUnavailable or Internal) if the directory or files are refused or cannot be made, or
+  // a fresh database cannot be opened. maxDatabaseBytes > 0 caps the file's size
+  // (PRAGMA max_page_count): growing past it fails like a full disk (SQLITE_FULL).
   static Result<std::unique_ptr<CacheStore>> open(const std::string& cacheDir, const Clock& clock,
                                                   Poco::Logger& logger,
                                                   std::int64_t maxDatabaseBytes = 0);
+  // The same, but a cache that cannot be opened is returned unavailable (logged once).
+  static std::unique_ptr<CacheStore> openOrUnavailable(const std::string& cacheDir,
+                                                       const Clock& clock, Poco::Logger& logger,
+                                                       std::int64_t maxDatabaseBytes = 0);
   ~CacheStore();
   CacheStore(const CacheStore&) = delete;
   CacheStore& operator=(const CacheStore&) = delete;
@@ -80,21 +103,37 @@ class CacheStore {
   // Records a failed sync attempt; the list itself is untouched.
   Status recordSyncError(const std::string& profile, ListKind kind, const std::string& message);
   Result<SyncState> syncState(const std::string& profile, ListKind kind);
-  // Forgets everything about the profile (logout).
+  // Forgets everything about the profile (logout). While the cache is unavailable: OK, and
+  // done at reopen() before anything is served.
   Status dropProfile(const std::string& profile);
+
+  // Open: OK. Unavailable: tries to open the files again; OK and available from now on, or
+  // the new error (the reason availability() reports is updated to it).
+  Status reopen();
+  CacheAvailability availability() const;
 
   const std::string& path() const { return path_; }
 
  private:
-  CacheStore(std::string path, sqlite3* db, const Clock& clock, Poco::Logger& logger);
+  CacheStore(std::string dir, sqlite3* db, const Clock& clock, Poco::Logger& logger,
+             std::int64_t maxDatabaseBytes);
 
   Result<SyncState> syncStateLocked(const std::string& profile, ListKind kind);
+  Status dropProfileLocked(const std::string& profile);
+  // Called with mutex_ held: the reason to answer when db_ is null.
+  Error unavailableError() const;
+  void setUnavailable(std::optional<Error> reason);
 
+  const std::string dir_;
   const std::string path_;
-  sqlite3* db_;
+  const std::int64_t maxDatabaseBytes_;
+  sqlite3* db_;  // null while unavailable
   const Clock& clock_;
   Poco::Logger& logger_;
-  std::mutex mutex_;  // serialises all use of db_ and guards listCache_
+  std::mutex mutex_;               // serialises all use of db_ and guards listCache_
+  mutable std::mutex stateMutex_;  // guards unavailable_ (never held across SQLite calls)
+  std::optional<Error> unavailable_;
+  std::set<std::string> pendingDrops_;  // guarded by mutex_: profiles dropped while unavailable
   // The last JSON array text list() built per (profile, kind), so a list of 10,000 sites is
   // served without reading 6 MB out of SQLite again; dropped by replaceList()/dropProfile().
   struct CachedText {

@@ -57,6 +57,7 @@ ApiResponse CoreEndpoints::status(ApiRequest&) {
   s.socket = deps_.socketPath;
   s.config = config->sourcePath;
   s.credentialStore = provider.credentialStore();
+  s.cache = provider.cache();
   for (const auto& [name, profile] : config->profiles) {
     ProfileStatus p;
     p.name = name;

@@ -14,6 +14,8 @@ class StatusProvider {
  public:
   virtual ~StatusProvider() = default;
   virtual StoreStatusInfo credentialStore() = 0;
+  // The site cache: "ready" (detail: its path) or "unavailable" (detail: why, what to do).
+  virtual StoreStatusInfo cache() { return {"unknown", ""}; }
   // Fills state/detail/extra of `out` (name and auth are already set).
   virtual void describeProfile(const ProfileConfig& profile, ProfileStatus& out) = 0;
 };

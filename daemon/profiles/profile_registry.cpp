@@ -1,5 +1,6 @@
 #include "daemon/profiles/profile_registry.h"
 
+#include "daemon/cache/cache_store.h"
 #include "daemon/cache/list_kind.h"
 #include "daemon/core/rfc3339.h"
 #include "daemon/profiles/request_coalescer.h"
@@ -75,6 +76,12 @@ StoreStatusInfo ProfileRegistry::credentialStore() {
   std::lock_guard lock(mutex_);
   if (!storeProbed_ && !memoryStore_) return {"unknown", "the keyring has not been probed yet"};
   return {storeStateName(storeStatus_.state), storeStatus_.detail};
+}
+
+StoreStatusInfo ProfileRegistry::cache() {
+  const CacheAvailability availability = services_.cache.availability();
+  if (availability.available) return {"ready", services_.cache.path()};
+  return {"unavailable", availability.reason.message};
 }
 
 void ProfileRegistry::describeProfile(const ProfileConfig& config, ProfileStatus& out) {

@@ -39,6 +39,7 @@ class ProfileRegistry final : public StatusProvider {
 
   // StatusProvider
   StoreStatusInfo credentialStore() override;
+  StoreStatusInfo cache() override;
   void describeProfile(const ProfileConfig& profile, ProfileStatus& out) override;
 
  private:

@@ -1,6 +1,5 @@
 #include "daemon/sync/page_fetcher.h"
 
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -35,46 +34,64 @@ Error invalid(ListKind kind, const std::string& why) {
                                              listKindName(kind) + " list: " + why);
 }
 
+Error tooCostly(ListKind kind, const std::string& why) {
+  return Error(ErrorCode::UpstreamError,
+               std::string("the WP Engine API's ") + listKindName(kind) + " list is " + why +
+                   " (a bound on what one sync may cost, docs/security.md); the cached list is "
+                   "kept");
+}
+
+std::string mib(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// A non-negative decimal integer of at most 9 digits (the count bound is far below).
+std::optional<std::size_t> parseCount(const std::string& text) {
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  std::size_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return value;
+}
+
 }  // namespace
 
-PageFetcher::PageFetcher(UpstreamClient& client, Poco::Logger& logger, std::size_t maxWorkers)
-    : client_(client), logger_(logger), maxWorkers_(std::max<std::size_t>(1, maxWorkers)) {}
+PageFetcher::PageFetcher(UpstreamClient& client, Poco::Logger& logger, std::size_t maxWorkers,
+                         PageLimits limits)
+    : client_(client),
+      logger_(logger),
+      maxWorkers_(std::max<std::size_t>(1, maxWorkers)),
+      limits_(limits) {}
 
-Result<PageFetcher::Page> PageFetcher::parsePage(const std::string& body, ListKind kind) {
-  Poco::JSON::Object::Ptr root;
-  Poco::JSON::Array::Ptr results;
-  std::size_t count = 0;
-  try {
-    Poco::JSON::Parser parser;
-    root = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
-    if (!root || !root->has("results")) return invalid(kind, "no \"results\"");
-    results = root->getArray("results");
-    if (!results) return invalid(kind, "\"results\" is not an array");
-    if (!root->has("count") || !root->get("count").isInteger()) {
-      return invalid(kind, "no integer \"count\"");
-    }
-    const long long c = root->getValue<long long>("count");
-    if (c < 0 || static_cast<unsigned long long>(c) > kMaxItems) {
-      return invalid(kind, "count " + std::to_string(c) + " is out of range");
-    }
-    count = static_cast<std::size_t>(c);
-  } catch (const std::exception& e) {
-    return invalid(kind, "not JSON (" + escapeForLog(e.what()) + ")");
+Result<PageFetcher::Page> PageFetcher::parsePage(std::string body, ListKind kind) {
+  // One pass over the body for "count" and the "results" elements, no DOM of the whole page:
+  // a page is then held at most twice (the body and its compact items) and each object is
+  // parsed on its own, so what is validated is exactly what is stored.
+  auto slices = sliceListPage(body);
+  if (!slices) return invalid(kind, "not a JSON object");
+  std::string().swap(body);  // the items are copied out; free the body now
+  if (!slices->results) return invalid(kind, "no \"results\" array");
+  if (!slices->count) return invalid(kind, "no integer \"count\"");
+  const auto count = parseCount(*slices->count);
+  if (!count) {
+    return invalid(
+        kind, "\"count\" is not a non-negative integer (" + escapeForLog(*slices->count, 40) + ")");
   }
-  auto raw = compactArrayElements(body, "results");
-  if (!raw || raw->size() != results->size()) return invalid(kind, "unreadable \"results\"");
+  if (*count > kMaxItems) {
+    return invalid(kind, "count " + std::to_string(*count) + " is out of range (at most " +
+                             std::to_string(kMaxItems) + ")");
+  }
 
+  auto& raw = *slices->results;
   Page page;
-  page.count = count;
-  page.items.reserve(raw->size());
+  page.count = *count;
+  page.items.reserve(raw.size());
   Poco::JSON::Parser parser;
-  for (std::size_t i = 0; i < raw->size(); ++i) {
-    // Each stored slice is parsed on its own, so what is validated is exactly what is stored
-    // (even if the body had, say, two "results" keys).
+  for (std::size_t i = 0; i < raw.size(); ++i) {
     Poco::JSON::Object::Ptr object;
     try {
       parser.reset();
-      object = parser.parse((*raw)[i]).extract<Poco::JSON::Object::Ptr>();
+      object = parser.parse(raw[i]).extract<Poco::JSON::Object::Ptr>();
     } catch (const std::exception&) {
       object = nullptr;
     }
@@ -90,7 +107,8 @@ Result<PageFetcher::Page> PageFetcher::parsePage(const std::string& body, ListKi
     }
     item.accountId = nestedId(object, "account");
     item.siteId = nestedId(object, "site");
-    item.json = std::move((*raw)[i]);
+    item.json = std::move(raw[i]);
+    page.bytes += item.json.size();
     page.items.push_back(std::move(item));
   }
   return page;
@@ -101,17 +119,19 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
                                                  const TransportOptions& options) {
   auto authorization = authorizer.authorization(kMinValid);
   if (!authorization) return authorization.error();
+  TransportOptions bounded = options;
+  bounded.maxBodyBytes = std::min(options.maxBodyBytes, limits_.maxPageBytes);
   HttpRequest request;
   request.method = "GET";
   request.url = apiUrl + "/" + listKindName(kind) + "?limit=" + std::to_string(kPageSize) +
                 "&offset=" + std::to_string(offset);
   request.authorization = *authorization;
-  auto response = client_.send(request, options);
+  auto response = client_.send(request, bounded);
   if (!response && response.error().upstreamStatus == 401) {
     auto renewed = authorizer.afterUnauthorized(*authorization);
     if (!renewed) return renewed.error();
     request.authorization = *renewed;
-    response = client_.send(request, options);
+    response = client_.send(request, bounded);
     if (!response && response.error().upstreamStatus == 401) {
       const std::string profile = options.profile.empty() ? "NAME" : options.profile;
       return Error(ErrorCode::LoginRequired,
@@ -119,8 +139,21 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
                        " twice; run `wpectl login --profile " + profile + "`");
     }
   }
-  if (!response) return response.error();
-  return parsePage(response->body, kind);
+  const std::string pageBound = "the page at offset " + std::to_string(offset) +
+                                " is larger than " + mib(limits_.maxPageBytes) + " (" +
+                                std::to_string(limits_.maxPageBytes) +
+                                " bytes), the bound for "
+                                "one page; wped stopped reading it";
+  if (!response) {
+    // The transport stops reading at maxBodyBytes and says "is larger than N bytes".
+    if (response.error().upstreamStatus == 0 &&
+        response.error().message.find("is larger than") != std::string::npos) {
+      return tooCostly(kind, pageBound);
+    }
+    return response.error();
+  }
+  if (response->body.size() > limits_.maxPageBytes) return tooCostly(kind, pageBound);
+  return parsePage(std::move(response->body), kind);
 }
 
 Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, ListKind kind,
@@ -131,71 +164,115 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   if (!first) return first.error();
   if (progress) progress->addPage(first->items.size());
   const std::size_t count = first->count;
-  const std::size_t pages = count == 0 ? 1 : (count + kPageSize - 1) / kPageSize;
-  std::vector<std::optional<Page>> results(pages);
-  results[0] = std::move(*first);
+  const std::size_t pageSize = first->items.size();  // the server's, learnt from page 1
+  if (pageSize == 0 && count > 0) {
+    return invalid(kind,
+                   "the page at offset 0 holds no items, but count says " + std::to_string(count));
+  }
+  const std::size_t planned = count <= pageSize ? 1 : (count + pageSize - 1) / pageSize;
+  if (planned > limits_.maxPages) {
+    return tooCostly(kind, std::to_string(count) + " items at " + std::to_string(pageSize) +
+                               " a page: " + std::to_string(planned) + " pages, more than the " +
+                               std::to_string(limits_.maxPages) + " pages wped asks for one list");
+  }
 
+  // Prefetch: the page at k * pageSize for k in [1, planned), concurrently. A page short of
+  // pageSize before the end means irregular paging: the prefetch stops, the walk below goes
+  // on sequentially from where the items really end.
+  std::vector<std::optional<Page>> prefetched(planned);
   std::atomic<std::size_t> next{1};
   std::atomic<bool> stop{false};
+  std::atomic<std::size_t> bytes{first->bytes};
+  std::atomic<std::size_t> requests{1};
   std::mutex errorMutex;
   std::optional<Error> firstError;
+  auto fail = [&](Error error) {
+    std::lock_guard lock(errorMutex);
+    if (!firstError) firstError = std::move(error);
+    stop = true;
+  };
+  const std::string listBound = "larger than " + mib(limits_.maxListBytes) + " (" +
+                                std::to_string(limits_.maxListBytes) + " bytes of items)";
   auto worker = [&] {
-    // Each worker takes the next unfetched page until none is left or one failed.
-    for (std::size_t page = next++; page < pages && !stop; page = next++) {
-      auto result = fetchPage(apiUrl, kind, page * kPageSize, authorizer, options);
-      if (!result) {
-        std::lock_guard lock(errorMutex);
-        if (!firstError) firstError = result.error();
-        stop = true;
-        return;
-      }
+    for (std::size_t k = next++; k < planned && !stop; k = next++) {
+      ++requests;
+      auto result = fetchPage(apiUrl, kind, k * pageSize, authorizer, options);
+      if (!result) return fail(result.error());
       if (progress) progress->addPage(result->items.size());
-      results[page] = std::move(*result);  // distinct slots: no lock needed
+      if ((bytes += result->bytes) > limits_.maxListBytes) return fail(tooCostly(kind, listBound));
+      const std::size_t expected = std::min(pageSize, count - std::min(count, k * pageSize));
+      if (result->items.size() != expected) stop = true;  // irregular: no error, no more
+      prefetched[k] = std::move(*result);                 // distinct slots: no lock needed
     }
   };
-  const std::size_t workers = std::min(maxWorkers_, pages - 1);
+  const std::size_t workers = std::min(maxWorkers_, planned - 1);
   std::vector<std::thread> threads;
   threads.reserve(workers);
   try {
     for (std::size_t i = 0; i < workers; ++i) threads.emplace_back(worker);
   } catch (const std::system_error& e) {
     // Out of threads: stop the ones already running rather than terminate the daemon.
-    stop = true;
-    std::lock_guard lock(errorMutex);
-    if (!firstError) {
-      firstError =
-          Error(ErrorCode::Internal, std::string("cannot start fetch workers: ") + e.what());
-    }
+    fail(Error(ErrorCode::Internal, std::string("cannot start fetch workers: ") + e.what()));
   }
   for (auto& t : threads) t.join();
   if (firstError) return *firstError;
 
+  // Assemble in order, fetching sequentially wherever no prefetched page starts.
   std::vector<CacheItem> items;
   items.reserve(count);
   std::unordered_set<std::string> ids;
   ids.reserve(count);
-  for (std::size_t p = 0; p < pages; ++p) {
-    Page& page = *results[p];
-    if (page.count != count) {
+  std::optional<Page> page = std::move(*first);
+  std::size_t offset = 0;
+  std::size_t pages = 0;
+  bool sequential = false;
+  while (true) {
+    ++pages;
+    if (page->count != count) {
       return invalid(kind, "the list changed while it was fetched (count " + std::to_string(count) +
-                               ", then " + std::to_string(page.count) +
+                               ", then " + std::to_string(page->count) +
                                "); the next sync will try again");
     }
-    const std::size_t expected = std::min(kPageSize, count - std::min(count, p * kPageSize));
-    if (page.items.size() != expected) {
-      return invalid(kind, "the page at offset " + std::to_string(p * kPageSize) + " has " +
-                               std::to_string(page.items.size()) + " items, expected " +
-                               std::to_string(expected));
+    if (page->items.empty() && offset < count) {
+      return invalid(kind, "the page at offset " + std::to_string(offset) +
+                               " holds no items, but count says " + std::to_string(count));
     }
-    for (auto& item : page.items) {
+    if (page->items.size() > count - offset) {
+      return invalid(kind, "the page at offset " + std::to_string(offset) + " holds " +
+                               std::to_string(page->items.size()) + " items, more than the " +
+                               std::to_string(count - offset) + " left of count " +
+                               std::to_string(count));
+    }
+    for (auto& item : page->items) {
       if (!ids.insert(item.id).second) {
         return invalid(kind, "id " + escapeForLog(item.id) + " appears twice");
       }
       items.push_back(std::move(item));
     }
+    offset = items.size();
+    if (offset >= count) break;
+    page.reset();
+    if (offset % pageSize == 0 && offset / pageSize < planned && prefetched[offset / pageSize]) {
+      page = std::move(prefetched[offset / pageSize]);
+      continue;
+    }
+    sequential = true;
+    if (++requests > limits_.maxPages) {
+      return tooCostly(kind, "paged so irregularly that " + std::to_string(offset) + " of " +
+                                 std::to_string(count) + " items took more than the " +
+                                 std::to_string(limits_.maxPages) +
+                                 " pages wped asks for one list");
+    }
+    auto fetched = fetchPage(apiUrl, kind, offset, authorizer, options);
+    if (!fetched) return fetched.error();
+    if (progress) progress->addPage(fetched->items.size());
+    if ((bytes += fetched->bytes) > limits_.maxListBytes) return tooCostly(kind, listBound);
+    page = std::move(*fetched);
   }
   logger_.debug(std::string("fetched ") + std::to_string(items.size()) + " " + listKindName(kind) +
-                " in " + std::to_string(pages) + " pages");
+                " in " + std::to_string(pages) + " pages of up to " + std::to_string(pageSize) +
+                (sequential ? " (irregular pages: walked sequentially)" : "") + ", " +
+                std::to_string(requests.load()) + " requests");
   return items;
 }
 

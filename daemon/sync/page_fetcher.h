@@ -2,14 +2,24 @@
 // PageFetcher: fetches one whole list (sites, installs or accounts) of one profile from the
 // WP Engine API and validates it, so the cache only ever receives a complete list.
 //
-//  - GET {apiUrl}/{kind}?limit=100&offset=0 gives `count`; the remaining offsets are fetched
-//    concurrently by at most maxWorkers requests in flight, each through UpstreamClient
-//    (retries, backoff) with the Authorizer's current value.
+//  - The walk follows what the server returns, not a page size of our own: every request
+//    asks for limit=100 (the API's maximum); the first page gives `count` and the server's
+//    page size S (its item count — servers may cap lower than asked). The offsets S, 2S, …
+//    are then fetched concurrently by at most maxWorkers requests in flight, each through
+//    UpstreamClient (retries, backoff) with the Authorizer's current value.
+//  - Irregular pages (a page short of S before the end): the prefetch stops and the rest is
+//    walked sequentially, each request at the offset the items so far imply (what `next`
+//    says on this API; `next` itself is not followed, so a hostile link cannot send the
+//    credential elsewhere). Prefetched pages that line up are used, the others dropped.
 //  - A 401 calls authorizer.afterUnauthorized(rejected) once and retries that page once
 //    (OAuth refreshes; static kinds answer LoginRequired, which ends the fetch).
-//  - Validation: every result is an object with a string id; every page's count equals the
-//    first page's (a list that changed mid-walk is refused rather than stored torn); each page
-//    holds the number of items its offset implies; total == count; ids unique.
+//  - Validation: every result is an object with a non-empty string id; every page's count
+//    equals the first page's (a list that changed mid-walk is refused rather than stored
+//    torn); a page with no items before `count` is reached ends the walk with an error (no
+//    loop); no page may carry the list past `count`; ids unique; total == count.
+//  - Bounds (PageLimits, docs/security.md): one page's body (checked while it is read, by the
+//    transport, chunked or not), the whole list's item bytes, and the requests of one walk
+//    (count / S is checked against it before the second request). Errors name the bound.
 //
 // Worker threads are started inside fetch() and joined before it returns. Stateless between
 // calls; fetch() may run concurrently for different profiles.
@@ -21,23 +31,33 @@
 #include "common/result.h"
 #include "daemon/cache/cache_store.h"
 #include "daemon/core/authorizer.h"
+#include "daemon/sync/sync_progress.h"
 #include "daemon/upstream/upstream_client.h"
 
 namespace Poco {
 class Logger;
 }
 
-#include "daemon/sync/sync_progress.h"
-
 namespace wpe {
+
+struct PageLimits {
+  // 8 MiB: a page of 100 objects of ~2 kB is ~200 kB; forty times that is no real answer.
+  std::size_t maxPageBytes = 8u << 20;
+  // 256 MiB of item JSON for one list: 50,000 sites of 5 kB, far past any real account.
+  std::size_t maxListBytes = 256u << 20;
+  // 2,000 requests for one list: 200,000 items at 100 a page (kMaxItems); a server that pages
+  // by 1 makes this the bound, not the count.
+  std::size_t maxPages = 2000;
+};
 
 class PageFetcher {
  public:
-  static constexpr std::size_t kPageSize = 100;  // the API's maximum `limit`
+  static constexpr std::size_t kPageSize = 100;  // the `limit` asked for: the API's maximum
   // Refuses a `count` above this rather than allocating for it (a broken or hostile answer).
   static constexpr std::size_t kMaxItems = 200000;
 
-  PageFetcher(UpstreamClient& client, Poco::Logger& logger, std::size_t maxWorkers = 4);
+  PageFetcher(UpstreamClient& client, Poco::Logger& logger, std::size_t maxWorkers = 4,
+              PageLimits limits = {});
 
   // apiUrl without a trailing slash. options.profile names the profile in messages.
   // `progress` (may be null) counts each page as it arrives.
@@ -45,19 +65,23 @@ class PageFetcher {
                                        Authorizer& authorizer, const TransportOptions& options,
                                        SyncProgress* progress = nullptr);
 
+  const PageLimits& limits() const { return limits_; }
+
  private:
   struct Page {
     std::size_t count = 0;
+    std::size_t bytes = 0;  // item JSON bytes
     std::vector<CacheItem> items;
   };
 
   Result<Page> fetchPage(const std::string& apiUrl, ListKind kind, std::size_t offset,
                          Authorizer& authorizer, const TransportOptions& options);
-  static Result<Page> parsePage(const std::string& body, ListKind kind);
+  static Result<Page> parsePage(std::string body, ListKind kind);
 
   UpstreamClient& client_;
   Poco::Logger& logger_;
   std::size_t maxWorkers_;
+  PageLimits limits_;
 };
 
 }  // namespace wpe

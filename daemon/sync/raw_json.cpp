@@ -20,6 +20,10 @@ class Scanner {
     }
     return false;
   }
+  bool atEnd() {
+    skipSpace();
+    return pos_ >= s_.size();
+  }
   bool peek(char c) {
     skipSpace();
     return pos_ < s_.size() && s_[pos_] == c;
@@ -129,6 +133,39 @@ Result<std::vector<std::string>> compactArrayElements(std::string_view json, std
     return elements;
   } while (scan.consume(','));
   return malformed;
+}
+
+Result<ListPageSlices> sliceListPage(std::string_view json) {
+  const Error malformed(ErrorCode::BadRequest, "the response is not one JSON object");
+  Scanner scan(json);
+  ListPageSlices out;
+  if (!scan.consume('{')) return malformed;
+  if (!scan.consume('}')) {
+    do {
+      std::string_view name;
+      if (!scan.string(name) || !scan.consume(':')) return malformed;
+      if (name == "results" && !out.results && scan.peek('[')) {
+        scan.consume('[');
+        std::vector<std::string> elements;
+        if (!scan.consume(']')) {
+          do {
+            std::size_t start, end;
+            if (!scan.value(start, end)) return malformed;
+            elements.push_back(compact(json.substr(start, end - start)));
+          } while (scan.consume(','));
+          if (!scan.consume(']')) return malformed;
+        }
+        out.results = std::move(elements);
+        continue;
+      }
+      std::size_t start, end;
+      if (!scan.value(start, end)) return malformed;
+      if (name == "count" && !out.count) out.count = std::string(json.substr(start, end - start));
+    } while (scan.consume(','));
+    if (!scan.consume('}')) return malformed;
+  }
+  if (!scan.atEnd()) return malformed;
+  return out;
 }
 
 }  // namespace wpe

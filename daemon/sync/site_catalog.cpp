@@ -52,6 +52,7 @@ Status SiteCatalog::forget() {
     ++epoch_;
     nextDue_.reset();
     consecutiveFailures_ = 0;
+    memoryErrors_.clear();
   }
   return cache_.dropProfile(options_.profile);
 }
@@ -141,6 +142,12 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
                             const std::shared_ptr<Authorizer>& authorizer,
                             const std::map<ListKind, std::uint64_t>& staleMarks,
                             std::uint64_t epoch) {
+  if (Status opened = cache_.reopen(); !opened) {
+    // Nowhere to keep the lists: fetching them would only cost the API requests.
+    std::lock_guard lock(mutex_);
+    for (ListKind kind : kinds) memoryErrors_[kind] = opened.error().message;
+    return opened;
+  }
   TransportOptions transport = options_.transport;
   transport.profile = options_.profile;
   using Fetched = Result<std::vector<CacheItem>>;
@@ -186,7 +193,14 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
       std::lock_guard lock(mutex_);
       auto mark = staleMarks.find(kind);
       cleanMarks_[kind] = mark == staleMarks.end() ? 0 : mark->second;
+      memoryErrors_.erase(kind);
       continue;
+    }
+    {
+      // Also kept here: on a full disk the cache cannot record it, and the list must not
+      // read as fresh.
+      std::lock_guard lock(mutex_);
+      memoryErrors_[kind] = status.error().message;
     }
     logger_.warning("profile " + options_.profile + ": syncing " + name +
                     " failed, keeping the cached list: " + status.error().message);
@@ -259,6 +273,9 @@ Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
     out.syncing = running_ && std::find(runningKinds_.begin(), runningKinds_.end(), kind) !=
                                   runningKinds_.end();
     markedStale = staleMarks_[kind] != cleanMarks_[kind];
+    if (auto failed = memoryErrors_.find(kind); failed != memoryErrors_.end()) {
+      out.lastError = failed->second;
+    }
   }
   if (out.syncing) {
     const SyncProgress& progress = progress_[static_cast<std::size_t>(kind)];

@@ -129,6 +129,9 @@ class SiteCatalog {
   std::map<ListKind, std::uint64_t> staleMarks_;    // bumped by markStale()
   std::map<ListKind, std::uint64_t> runningMarks_;  // staleMarks_ when the running sync began
   std::map<ListKind, std::uint64_t> cleanMarks_;    // staleMarks_ value a successful sync saw
+  // The last failed sync's error per list until one succeeds, also when the cache could not
+  // record it (a full disk): a snapshot then still reads stale, with the reason.
+  std::map<ListKind, std::string> memoryErrors_;
   std::array<SyncProgress, kAllListKinds.size()> progress_;  // by ListKind; reset per walk
 };
 

@@ -96,6 +96,8 @@ Reply ApiHandlers::handle(const SandboxRequest& request) {
 Reply ApiHandlers::list(const SandboxRequest& request, const std::string& collection) {
   auto page = Pagination::parse(request);
   if (!page) return Reply::message(400, page.error().message);
+  const PagingSettings quirks = paging_ ? paging_->forList(collection) : PagingSettings{};
+  page->limit = PagingQuirks::pageLimit(quirks, page->offset, page->limit);
   const auto account = request.queryParam("account_id");
   DataSet::Page result;
   if (collection == "accounts")
@@ -104,8 +106,13 @@ Reply ApiHandlers::list(const SandboxRequest& request, const std::string& collec
     result = data_.sites(account, page->offset, page->limit);
   else
     result = data_.installs(account, page->offset, page->limit);
-  return Reply::json(200, page->envelope(origin_ + "/v1/" + collection, request.query, result.total,
-                                         result.items));
+  if (quirks.padBytes > 0) {
+    for (auto& item : result.items) item = PagingQuirks::pad(item, quirks.padBytes);
+  }
+  Reply reply = Reply::json(200, page->envelope(origin_ + "/v1/" + collection, request.query,
+                                                quirks.count.value_or(result.total), result.items));
+  reply.chunked = quirks.chunked;
+  return reply;
 }
 
 Reply ApiHandlers::sites(const SandboxRequest& request, const std::string& id) {

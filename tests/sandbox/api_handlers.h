@@ -9,6 +9,7 @@
 
 #include "tests/sandbox/api_authenticator.h"
 #include "tests/sandbox/data_set.h"
+#include "tests/sandbox/paging_quirks.h"
 #include "tests/sandbox/reply.h"
 #include "tests/sandbox/sandbox_request.h"
 
@@ -17,8 +18,10 @@ namespace wpe {
 class ApiHandlers {
  public:
   // origin: "https://127.0.0.1:PORT", for absolute next/previous URLs.
-  ApiHandlers(DataSet& data, const ApiAuthenticator& authenticator, std::string origin)
-      : data_(data), authenticator_(authenticator), origin_(std::move(origin)) {}
+  // paging (may be null): how the list endpoints bend their paging (PagingQuirks).
+  ApiHandlers(DataSet& data, const ApiAuthenticator& authenticator, std::string origin,
+              const PagingQuirks* paging = nullptr)
+      : data_(data), authenticator_(authenticator), origin_(std::move(origin)), paging_(paging) {}
 
   Reply handle(const SandboxRequest& request);
 
@@ -33,6 +36,7 @@ class ApiHandlers {
   DataSet& data_;
   const ApiAuthenticator& authenticator_;
   const std::string origin_;
+  const PagingQuirks* paging_;
 };
 
 }  // namespace wpe

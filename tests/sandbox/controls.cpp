@@ -82,6 +82,7 @@ Reply Controls::handle(const SandboxRequest& request) {
   if (path == "/_sandbox/tokens") return tokens(request);
   if (path == "/_sandbox/token-info") return tokenInfo(request);
   if (path == "/_sandbox/latency") return latency(request);
+  if (path == "/_sandbox/paging" && paging_) return paging(request);
   if (path == "/_sandbox/counters" && request.method == "GET")
     return Reply::json(200, counters_.toJson());
   if (path == "/_sandbox/counters/reset" && request.method == "POST") {
@@ -174,6 +175,16 @@ Reply Controls::latency(const SandboxRequest& request) {
     return Reply::message(405, "Method Not Allowed");
   }
   return Reply::json(200, "{\"ms\":" + std::to_string(latencyMs_.load()) + "}");
+}
+
+Reply Controls::paging(const SandboxRequest& request) {
+  if (request.method == "POST") {
+    auto set = paging_->set(request.body);
+    if (!set) return badRequest(set.error().message);
+    return Reply::json(200, set->toJson());
+  }
+  if (request.method != "GET") return Reply::message(405, "Method Not Allowed");
+  return Reply::json(200, paging_->get().toJson());
 }
 
 }  // namespace wpe

@@ -10,6 +10,7 @@
 #include "tests/sandbox/counters.h"
 #include "tests/sandbox/fault_injector.h"
 #include "tests/sandbox/oauth_server.h"
+#include "tests/sandbox/paging_quirks.h"
 #include "tests/sandbox/reply.h"
 #include "tests/sandbox/sandbox_credentials.h"
 #include "tests/sandbox/sandbox_request.h"
@@ -20,13 +21,15 @@ namespace wpe {
 class Controls {
  public:
   Controls(const SandboxCredentials& credentials, FaultInjector& faults, OAuthServer& oauth,
-           TokenStore& tokens, Counters& counters, std::atomic<std::int64_t>& latencyMs)
+           TokenStore& tokens, Counters& counters, std::atomic<std::int64_t>& latencyMs,
+           PagingQuirks* paging = nullptr)
       : credentials_(credentials),
         faults_(faults),
         oauth_(oauth),
         tokens_(tokens),
         counters_(counters),
-        latencyMs_(latencyMs) {}
+        latencyMs_(latencyMs),
+        paging_(paging) {}
 
   Reply handle(const SandboxRequest& request);
 
@@ -36,6 +39,7 @@ class Controls {
   Reply tokens(const SandboxRequest& request);
   Reply tokenInfo(const SandboxRequest& request);
   Reply latency(const SandboxRequest& request);
+  Reply paging(const SandboxRequest& request);
 
   const SandboxCredentials& credentials_;
   FaultInjector& faults_;
@@ -43,6 +47,7 @@ class Controls {
   TokenStore& tokens_;
   Counters& counters_;
   std::atomic<std::int64_t>& latencyMs_;
+  PagingQuirks* paging_;
 };
 
 }  // namespace wpe

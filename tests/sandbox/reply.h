@@ -19,6 +19,7 @@ struct Reply {
   std::string contentType = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   Delivery delivery = Delivery::Send;
+  bool chunked = false;  // Transfer-Encoding: chunked instead of Content-Length
 
   static Reply json(int status, std::string body) {
     Reply reply;

@@ -145,6 +145,12 @@ void RequestRouter::send(const Reply& reply, Poco::Net::HTTPServerResponse& resp
     response.send();
     return;
   }
+  if (reply.chunked) {
+    response.setChunkedTransferEncoding(true);
+    std::ostream& out = response.send();
+    out.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+    return;
+  }
   response.sendBuffer(reply.body.data(), reply.body.size());
 }
 

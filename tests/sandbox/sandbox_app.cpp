@@ -105,10 +105,11 @@ int SandboxApp::run() {
     TokenStore tokens(secrets, counters, options_.tokenTtl);
     OAuthServer oauth(credentials, tokens, counters);
     ApiAuthenticator authenticator(credentials, tokens);
-    ApiHandlers api(data, authenticator, origin);
+    PagingQuirks paging;
+    ApiHandlers api(data, authenticator, origin, &paging);
     FaultInjector faults;
     std::atomic<std::int64_t> latencyMs{options_.latency.count()};
-    Controls controls(credentials, faults, oauth, tokens, counters, latencyMs);
+    Controls controls(credentials, faults, oauth, tokens, counters, latencyMs, &paging);
 
     const OAuthEndpoints endpoints(options_.oauthStyle, options_.oauthQuery);
 

@@ -196,8 +196,9 @@ TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error
   auto big = sites(5000, "new");  // ~500 KB of rows: more than the 256 KiB cap
   auto replaced = store->replaceList("p", ListKind::Sites, big);
   REQUIRE_FALSE(replaced);
-  CHECK(replaced.error().code == ErrorCode::Internal);
+  CHECK(replaced.error().code == ErrorCode::CacheFull);
   CHECK(replaced.error().message.find("full") != std::string::npos);
+  CHECK(replaced.error().message.find("rollback") == std::string::npos);
 
   auto after = store->list("p", ListKind::Sites);
   REQUIRE(after);
@@ -228,4 +229,101 @@ TEST_CASE("CacheStore: the list kept in memory follows every replace and drop", 
   auto dropped = store->list("default", ListKind::Sites);
   CHECK(dropped->count == 0);
   CHECK(dropped->json == "[]");
+}
+
+TEST_CASE("CacheStore: symlinked cache files and directories are refused, targets untouched",
+          "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  const std::string target = dir / "target";
+  { std::ofstream(target) << "not yours"; }
+  ::chmod(target.c_str(), 0644);
+  SECTION("cache.db and each companion file") {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      const std::string cacheDir = dir / (std::string("c") + suffix);
+      std::filesystem::create_directory(cacheDir);
+      ::chmod(cacheDir.c_str(), 0700);
+      std::filesystem::create_symlink(target, cacheDir + "/cache.db" + suffix);
+      auto store = CacheStore::open(cacheDir, clock, Poco::Logger::get("test"));
+      REQUIRE_FALSE(store);
+      CHECK(store.error().code == ErrorCode::CacheUnavailable);
+      CHECK(store.error().message.find("cache.db" + std::string(suffix) + ": it is a symlink") !=
+            std::string::npos);
+      CHECK(store.error().message.find("remove it") != std::string::npos);
+    }
+  }
+  SECTION("the directory") {
+    const std::string realDir = dir / "real";
+    std::filesystem::create_directory(realDir);
+    ::chmod(realDir.c_str(), 0755);
+    std::filesystem::create_directory_symlink(realDir, dir / "wped");
+    auto store = CacheStore::open(dir / "wped", clock, Poco::Logger::get("test"));
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message.find("is a symlink") != std::string::npos);
+    CHECK(modeOf(realDir) == 0755);
+    CHECK(std::filesystem::is_empty(realDir));
+  }
+  std::ifstream in(target);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(content == "not yours");
+  CHECK(modeOf(target) == 0644);
+}
+
+TEST_CASE("CacheStore: an existing cache.db of a looser mode is made 0600", "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  { std::ofstream(dir / "cache.db"); }
+  ::chmod((dir / "cache.db").c_str(), 0644);
+  auto store = openStore(dir.path(), clock);
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(2)));
+  CHECK(modeOf(dir / "cache.db") == 0600);
+  CHECK(modeOf(dir / "cache.db-wal") == 0600);
+  CHECK(modeOf(dir / "cache.db-shm") == 0600);
+}
+
+TEST_CASE("CacheStore: unavailable until reopen() succeeds, with the first error",
+          "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  const std::string cacheDir = dir / "wped";
+  std::filesystem::create_directory(cacheDir);
+  ::chmod(cacheDir.c_str(), 0700);
+  std::filesystem::create_symlink(dir / "elsewhere", cacheDir + "/cache.db");
+  auto store = CacheStore::openOrUnavailable(cacheDir, clock, Poco::Logger::get("test"));
+  REQUIRE(store);
+  auto state = store->availability();
+  CHECK_FALSE(state.available);
+  CHECK(state.reason.code == ErrorCode::CacheUnavailable);
+  CHECK(state.reason.message.find("symlink") != std::string::npos);
+  auto listed = store->list("p", ListKind::Sites);
+  REQUIRE_FALSE(listed);
+  CHECK(listed.error().message == state.reason.message);
+  CHECK_FALSE(store->replaceList("p", ListKind::Sites, sites(1)));
+  CHECK(store->dropProfile("gone"));  // a logout works without a cache
+  CHECK_FALSE(store->reopen());
+
+  std::filesystem::remove(cacheDir + "/cache.db");
+  REQUIRE(store->reopen());
+  CHECK(store->availability().available);
+  REQUIRE(store->replaceList("p", ListKind::Sites, sites(3)));
+  CHECK(store->list("p", ListKind::Sites)->count == 3);
+}
+
+TEST_CASE("CacheStore: a profile dropped while unavailable is dropped before it is served",
+          "[cache_store]") {
+  TempDir dir;
+  FakeClock clock;
+  {
+    auto store = openStore(dir.path(), clock);
+    REQUIRE(store->replaceList("gone", ListKind::Sites, sites(3)));
+  }
+  std::filesystem::rename(dir / "cache.db", dir / "moved.db");
+  std::filesystem::create_symlink(dir / "moved.db", dir / "cache.db");
+  auto store = CacheStore::openOrUnavailable(dir.path(), clock, Poco::Logger::get("test"));
+  REQUIRE_FALSE(store->availability().available);
+  REQUIRE(store->dropProfile("gone"));
+  std::filesystem::remove(dir / "cache.db");
+  std::filesystem::rename(dir / "moved.db", dir / "cache.db");
+  REQUIRE(store->reopen());
+  CHECK(store->list("gone", ListKind::Sites)->count == 0);
 }

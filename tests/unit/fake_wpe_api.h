@@ -52,6 +52,10 @@ class FakeWpeApi {
   std::atomic<int> failRetryAfter{0};    // non-zero: those failures carry Retry-After: N
   std::atomic<int> unauthorizedLeft{0};  // the next N requests answer 401
   std::atomic<int> countDrift{0};        // added to `count` on pages after the first
+  std::atomic<int> countExtra{0};        // added to `count` on every page (an inflated count)
+  std::atomic<int> pageCap{100};         // the most items a page holds (a server's own cap)
+  std::atomic<bool> irregular{false};    // page sizes vary with the offset (1..pageCap)
+  std::atomic<int> padBytes{0};          // each item gets "pad":"xxx…" of this many bytes
   std::atomic<int> requests{0};
   std::atomic<int> maxInFlight_{0};
 
@@ -76,12 +80,20 @@ class FakeWpeApi {
       std::lock_guard lock(mutex_);
       size = sizes_.at(kind);
     }
+    std::size_t limit = std::min<std::size_t>(100, static_cast<std::size_t>(pageCap.load()));
+    if (irregular && limit > 1) limit = 1 + (offset * 7 + 3) % limit;
     std::string results;
-    for (std::size_t i = offset; i < std::min(size, offset + 100); ++i) {
+    for (std::size_t i = offset; i < std::min(size, offset + limit); ++i) {
       if (!results.empty()) results += ",";
-      results += itemJson(kind, i);
+      std::string item = itemJson(kind, i);
+      if (padBytes > 0) {
+        item.pop_back();
+        item += R"(,"pad":")" + std::string(static_cast<std::size_t>(padBytes.load()), 'x') + "\"}";
+      }
+      results += item;
     }
-    const std::size_t count = size + (offset > 0 ? static_cast<std::size_t>(countDrift.load()) : 0);
+    const std::size_t count = size + static_cast<std::size_t>(countExtra.load()) +
+                              (offset > 0 ? static_cast<std::size_t>(countDrift.load()) : 0);
     return FakeTransport::json(200, R"({"previous":null,"next":null,"count":)" +
                                         std::to_string(count) + R"(,"results":[)" + results + "]}");
   }

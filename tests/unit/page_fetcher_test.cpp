@@ -124,3 +124,131 @@ TEST_CASE("raw JSON: array elements are sliced byte for byte, whitespace outside
   CHECK_FALSE(compactArrayElements(R"({"results": 5})", "results"));
   CHECK_FALSE(compactArrayElements(R"([1,2])", "results"));
 }
+
+namespace {
+
+// A fetcher with small bounds over the same fake API, for the bound tests.
+struct BoundedFixture : Fixture {
+  PageFetcher bounded;
+  explicit BoundedFixture(PageLimits limits)
+      : bounded(client, Poco::Logger::get("test"), 4, limits) {}
+  Result<std::vector<CacheItem>> fetchBounded() {
+    return bounded.fetch("https://api.example.test/v1", ListKind::Sites, authorizer, options);
+  }
+};
+
+void checkInOrder(const std::vector<CacheItem>& items, std::size_t n) {
+  REQUIRE(items.size() == n);
+  for (std::size_t i = 0; i < n; ++i) CHECK(items[i].json == FakeWpeApi::itemJson("sites", i));
+}
+
+}  // namespace
+
+TEST_CASE("PageFetcher: a server that caps pages lower walks by its page size, concurrently",
+          "[page_fetcher]") {
+  Fixture f;
+  f.api.setSize("sites", 230);
+  f.api.pageCap = 7;
+  auto items = f.fetch();
+  REQUIRE(items);
+  checkInOrder(*items, 230);
+  CHECK(f.api.requests == 33);  // ceil(230 / 7), each page once
+  CHECK(f.api.maxInFlight_ >= 2);
+  std::set<std::string> offsets;
+  for (const auto& r : f.transport.requests()) {
+    const auto offset = std::stoul(r.url.substr(r.url.find("offset=") + 7));
+    CHECK(offset % 7 == 0);
+    offsets.insert(std::to_string(offset));
+  }
+  CHECK(offsets.size() == 33);
+}
+
+TEST_CASE("PageFetcher: irregular pages fall back to a sequential walk by what each page holds",
+          "[page_fetcher]") {
+  Fixture f;
+  f.api.setSize("sites", 180);
+  f.api.irregular = true;
+  auto items = f.fetch();
+  REQUIRE(items);
+  checkInOrder(*items, 180);
+  CHECK(f.api.requests < 180);
+}
+
+TEST_CASE("PageFetcher: an empty page before count is reached ends the walk with an error",
+          "[page_fetcher]") {
+  Fixture f;
+  f.api.setSize("sites", 30);
+  f.api.countExtra = 100;  // count 130, 30 items
+  auto items = f.fetch();
+  REQUIRE_FALSE(items);
+  CHECK(items.error().code == ErrorCode::UpstreamError);
+  CHECK(items.error().message.find("holds no items, but count says 130") != std::string::npos);
+  CHECK(f.api.requests <= 5);
+}
+
+TEST_CASE("PageFetcher: a page past count is refused", "[page_fetcher]") {
+  Fixture f;
+  f.transport.setHandler([](const HttpRequest&) {
+    return FakeTransport::json(200, R"({"count":1,"results":[{"id":"a"},{"id":"b"}]})");
+  });
+  auto items = f.fetch();
+  REQUIRE_FALSE(items);
+  CHECK(items.error().message.find("more than the 1 left") != std::string::npos);
+}
+
+TEST_CASE("PageFetcher: bounds on pages, requests and list size, each named in the error",
+          "[page_fetcher]") {
+  SECTION("a count that would need too many pages is refused after one request") {
+    BoundedFixture f(PageLimits{});
+    f.api.setSize("sites", 25);
+    f.api.pageCap = 1;
+    f.api.countExtra = 150000;
+    auto items = f.fetchBounded();
+    REQUIRE_FALSE(items);
+    CHECK(items.error().message.find("more than the 2000 pages") != std::string::npos);
+    CHECK(f.api.requests == 1);
+  }
+  SECTION("a page larger than the page bound") {
+    BoundedFixture f(PageLimits{64 * 1024, 256u << 20, 2000});
+    f.api.padBytes = 1000;  // 100 items of ~1 kB: ~100 kB a page
+    auto items = f.fetchBounded();
+    REQUIRE_FALSE(items);
+    CHECK(items.error().message.find("is larger than 0 MiB (65536 bytes), the bound for one "
+                                     "page") != std::string::npos);
+  }
+  SECTION("a list larger than the list bound") {
+    BoundedFixture f(PageLimits{8u << 20, 1u << 20, 2000});
+    f.api.padBytes = 1000;  // 2,500 items of ~1 kB: ~2.5 MB
+    auto items = f.fetchBounded();
+    REQUIRE_FALSE(items);
+    CHECK(items.error().message.find("larger than 1 MiB (1048576 bytes of items)") !=
+          std::string::npos);
+  }
+  SECTION("irregular pages that need more requests than the bound") {
+    BoundedFixture f(PageLimits{8u << 20, 256u << 20, 20});
+    f.api.setSize("sites", 60);
+    f.api.irregular = true;  // 1..100 items a page; the first holds 4
+    f.api.pageCap = 3;       // 1..3 a page: some 30 pages for 60 items
+    auto items = f.fetchBounded();
+    REQUIRE_FALSE(items);
+    CHECK(items.error().message.find("more than the 20 pages") != std::string::npos);
+    CHECK(f.api.requests <= 21);
+  }
+}
+
+TEST_CASE("raw JSON: a list page is sliced in one pass, count and results", "[page_fetcher]") {
+  auto r = sliceListPage(
+      R"({"previous": null, "next": "x", "count": 2, "results": [ {"id": "a"} , {"id":"b"} ]} )");
+  REQUIRE(r);
+  REQUIRE(r->count);
+  CHECK(*r->count == "2");
+  REQUIRE(r->results);
+  CHECK(r->results->size() == 2);
+  CHECK((*r->results)[0] == R"({"id":"a"})");
+  CHECK_FALSE(sliceListPage(R"({"count":1,"results":[]} trailing)"));
+  CHECK_FALSE(sliceListPage(R"([1])"));
+  auto none = sliceListPage(R"({"results": 5})");
+  REQUIRE(none);
+  CHECK_FALSE(none->results);
+  CHECK_FALSE(none->count);
+}

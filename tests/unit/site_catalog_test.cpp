@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <thread>
 
 #include "tests/unit/fake_authorizer.h"
@@ -241,4 +242,33 @@ TEST_CASE("SiteCatalog: a sync requested after a write does not join one begun b
   first.join();
   CHECK(f.api.requests == 5 + 3);  // the running sync, then a walk of the sites of its own
   CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
+}
+
+TEST_CASE("SiteCatalog: an unavailable cache fails the sync without requests, until it opens",
+          "[site_catalog]") {
+  SyncStack stack;
+  stack.api.attach(stack.transport);
+  const std::string cacheDir = stack.dir.path() + "/wped";
+  std::filesystem::create_directory(cacheDir);
+  std::filesystem::permissions(cacheDir, std::filesystem::perms::owner_all);
+  std::filesystem::create_symlink(stack.dir.path() + "/elsewhere", cacheDir + "/cache.db");
+  auto cache = CacheStore::openOrUnavailable(cacheDir, stack.clock, Poco::Logger::get("test"));
+  SiteCatalogOptions options;
+  options.profile = "default";
+  options.apiUrl = "https://api.example.test/v1";
+  SiteCatalog catalog(options, std::make_shared<FakeAuthorizer>(), stack.fetcher, *cache,
+                      stack.clock, Poco::Logger::get("test"), [] { return 0.5; });
+  auto failed = catalog.sync();
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().code == ErrorCode::CacheUnavailable);
+  CHECK(stack.api.requests == 0);
+  CHECK_FALSE(catalog.snapshot(ListKind::Sites));
+
+  std::filesystem::remove(cacheDir + "/cache.db");
+  REQUIRE(catalog.sync());
+  auto sites = catalog.snapshot(ListKind::Sites);
+  REQUIRE(sites);
+  CHECK(sites->count == 250);
+  CHECK_FALSE(sites->stale);
+  CHECK(sites->lastError.empty());
 }
