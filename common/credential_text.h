@@ -3,7 +3,7 @@
 // an OAuth access or refresh token, a client secret — checked wherever one enters wped or
 // wpectl: at login (both sides), when a stored item is read back from the keyring (it may
 // have been written by an older version), in token endpoint answers, and, as a last guard,
-// on the Authorization header itself (security.md "What a credential may contain").
+// on the Authorization header itself (docs/security.md rule 2).
 //
 //   - printable ASCII only, 0x20–0x7E: RFC 7230 field-vchar plus SP, without obs-text. So no
 //     CR, LF, NUL, TAB or other control character, no DEL, no non-ASCII byte: nothing that

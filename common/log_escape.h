@@ -2,7 +2,7 @@
 // Text from outside (request paths, site names, upstream messages) goes into logs and error
 // messages only through these functions, and each piece of text is escaped exactly once:
 // at its source with escapeForLog; the log channel then uses escapeLogLine, which leaves
-// those escapes alone (security.md, "Text from outside").
+// those escapes alone (docs/security.md rule 19).
 //
 // Escapes: C0 controls, DEL and a stray byte of invalid UTF-8 become \xNN; C1 controls and
 // the bidirectional controls (utf8_scan.h) become \uXXXX; everything else passes, non-ASCII

@@ -1,6 +1,6 @@
 #pragma once
 // The one rule for which hosts count as loopback, the only hosts plain http:// may go to
-// (security.md "Which hosts are loopback"). The config loader (api_url, authorize_url,
+// (docs/security.md rule 11). The config loader (api_url, authorize_url,
 // token_url, revoke_url), the upstream transport and the OAuth client all ask this function,
 // so a URL the config accepts is never refused later by a client, or the other way round.
 //

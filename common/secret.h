@@ -1,5 +1,5 @@
 #pragma once
-// Secret: a string that must never be printed. Redaction by type (security.md rule 8):
+// Secret: a string that must never be printed. Redaction by type (docs/security.md rule 4):
 // streaming or formatting a Secret yields "[redacted]"; only reveal() gives the bytes, and
 // every call site of reveal() is a place that legitimately sends the secret somewhere
 // (the keyring, an Authorization header, the socket answer to `token`).

@@ -2,7 +2,7 @@
 // escapeForTerminal: what wpectl's human output does to text it did not write itself (site
 // and install names, account fields, error messages from wped or the API), so that nobody who
 // can name a site can retitle the user's terminal, recolour it, ring its bell or reorder what
-// it shows (security.md, "Text from outside"). C0 controls, DEL and stray bytes of invalid
+// it shows (docs/security.md rules 19, 20). C0 controls, DEL and stray bytes of invalid
 // UTF-8 are shown as \xNN, C1 controls and the bidirectional controls as \uXXXX
 // (utf8_scan.h); every other character, non-ASCII included, is kept. A backslash is kept
 // too: error messages arrive already escaped by wped and must not be escaped twice. Every

@@ -192,7 +192,7 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
       {"--user"}, 0);
   if (auto ok = args.parse(words); !ok) return ctx.fail(kExitUsage, ok.error().message);
   // This process may soon hold a secret: no core dump carries it and no process of the same
-  // user reads its memory (security.md), for the rest of its life — simplest and safe.
+  // user reads its memory (docs/security.md rule 4), for the rest of its life — simplest and safe.
   if (auto undumpable = makeUndumpable(); !undumpable) {
     return ctx.fail(kExitError, undumpable.error().message);
   }

@@ -1,5 +1,5 @@
 #pragma once
-// AuditLog: the local audit trail (security.md "Audit trail"). Serving threads call record()
+// AuditLog: the local audit trail (docs/security.md rule 21). Serving threads call record()
 // after every token request and passthrough call; it adds the call to the connection's own
 // AuditSlot (no I/O, no lock shared with other serving threads: at 60,000 token requests/s
 // a synchronous row each, or even one shared queue lock, would be the bottleneck). One

@@ -2,7 +2,7 @@
 // LoginRequiredHook: runs the configured program when a profile needs a new login (e.g. a
 // desktop notification). The argv is executed directly (no shell) with the profile name
 // appended as the last argument, stdin from /dev/null, and a minimal environment
-// (security.md rule 11): PATH=/usr/bin:/bin, HOME, and DISPLAY, WAYLAND_DISPLAY,
+// (docs/security.md rule 17): PATH=/usr/bin:/bin, HOME, and DISPLAY, WAYLAND_DISPLAY,
 // DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR when set — nothing else, so no secret can leak
 // through it. The child starts with an empty signal mask (wped blocks its termination signals
 // in every thread), SIGPIPE at its default, and no descriptor beyond 0-2.

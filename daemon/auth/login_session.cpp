@@ -15,7 +15,7 @@ namespace wpe {
 
 namespace {
 
-// The watchdog re-checks the boottime deadline this often (so suspend counts, rule 7).
+// The watchdog re-checks the boottime deadline this often (so suspend counts, docs/security.md rule 10).
 constexpr std::chrono::milliseconds kWatchdogPoll{200};
 
 LoopbackReply page(int status, const std::string& title, const std::string& text) {
@@ -255,7 +255,7 @@ LoginSession::CallbackResult LoginSession::accept(const std::string& path,
 }
 
 LoopbackReply LoginSession::exchange(const Secret& code) {
-  // Sent once; never retried (a code is single use, security.md rule 6).
+  // Sent once; never retried (a code is single use, docs/security.md rule 12).
   TokenOutcome out = endpoint_.exchangeCode(code, pkce_.verifier, redirectUri_, clientSecret_);
   if (!out.ok()) {
     Error e = out.failure.toError();

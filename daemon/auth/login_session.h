@@ -1,6 +1,7 @@
 #pragma once
 // LoginSession: one pending OAuth login (authorization code + PKCE S256), created for
-// `POST /v1/profiles/{p}/login {"method":"oauth"}` (architecture.md flow 2, security.md rule 3).
+// `POST /v1/profiles/{p}/login {"method":"oauth"}` (architecture.md flow 2, docs/security.md rule
+// 7).
 //
 // start() generates the verifier and state, opens a LoopbackListener on 127.0.0.1
 // (redirect_port, or a kernel-chosen port) and builds the authorize URL. The listener then

@@ -1,7 +1,7 @@
 #pragma once
 // LoopbackListener: the OAuth redirect target — a tiny HTTP server on 127.0.0.1 (an IP
 // literal, never "localhost", RFC 8252 §8.3) that exists only while a login is pending
-// (security.md rule 3). It knows nothing about OAuth: every GET is handed to the handler
+// (docs/security.md rule 7). It knows nothing about OAuth: every GET is handed to the handler
 // with its raw path and raw query; the handler's page is sent with
 // Cache-Control: no-store and Content-Type: text/html; charset=utf-8, no keep-alive.
 // Requests are logged as "received on <path>" — the query (code, state) never is.

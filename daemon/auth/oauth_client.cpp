@@ -22,7 +22,7 @@ namespace wpe {
 
 namespace {
 
-// An hour: a server asking for longer is treated as asking for an hour (security.md rule 6).
+// An hour: a server asking for longer is treated as asking for an hour (docs/security.md rule 12).
 constexpr std::chrono::seconds kMaxRetryAfter{3600};
 
 // Server text may echo what we sent; never let a secret reach a message.

@@ -10,7 +10,7 @@ namespace wpe {
 
 namespace {
 // 32 bytes: RFC 7636 §7.1 recommends 32 octets (256 bits) for the verifier; the same size
-// keeps `state` far above the 128 bits security.md asks for.
+// keeps `state` far above the 128 bits the OAuth rule asks for (docs/security.md rule 7).
 constexpr std::size_t kRandomBytes = 32;
 }  // namespace
 

@@ -1,5 +1,5 @@
 #pragma once
-// Pkce: the random values of one OAuth login (RFC 7636, security.md rule 3).
+// Pkce: the random values of one OAuth login (RFC 7636, docs/security.md rule 7).
 //  - verifier: 32 bytes from the OpenSSL CSPRNG, base64url without padding (43 characters of
 //    the unreserved set), kept as a Secret: it proves possession of the code.
 //  - challenge: base64url(SHA-256(verifier)), sent in the authorize URL (method S256 always).

@@ -1,6 +1,6 @@
 #pragma once
 // TokenFailure: why a token, refresh or revocation request did not yield tokens, classified
-// the way the refresh logic needs it (security.md rule 6):
+// the way the refresh logic needs it (docs/security.md rule 12):
 //  - OAuthError: the server answered an OAuth error body; `oauthError` keeps its code
 //    ("invalid_grant" is final and means the user must log in again).
 //  - Transient: connect/read failure or 408/425/429/500/502/503/504; `retryAfter` from the

@@ -2,7 +2,7 @@
 // TokenManager: one oauth profile's tokens — the Authorizer for `auth = oauth`.
 //
 // Holds the OAuthGrant in memory, persists it through the CredentialStore (one JSON Secret per
-// profile) and keeps it fresh (security.md rules 5–7):
+// profile) and keeps it fresh (docs/security.md rules 9, 12, 10):
 //  - Deadlines are on Clock::boottime() (suspend counts). A persisted wall-clock expiry is
 //    converted on load: deadline = boottime_now + (expires_at − wall_now).
 //  - The refresh is due at expiry − RefreshPolicy::refreshLead(lifetime). tick() performs due

@@ -1,5 +1,5 @@
 #pragma once
-// TokenResponse: a token endpoint answer that passed validation (security.md rule 4).
+// TokenResponse: a token endpoint answer that passed validation (docs/security.md rule 8).
 // A value type; the tokens are Secrets.
 
 #include <chrono>

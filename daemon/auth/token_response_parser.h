@@ -1,6 +1,6 @@
 #pragma once
 // TokenResponseParser: validates token endpoint bodies before anything is stored
-// (security.md rule 4). Stateless; thread-safe; never throws.
+// (docs/security.md rule 8). Stateless; thread-safe; never throws.
 //
 // Success (2xx) bodies must be a JSON object of at most kMaxBodyBytes with
 //  - access_token: a non-empty string

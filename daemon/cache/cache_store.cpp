@@ -492,7 +492,7 @@ Status CacheStore::replaceList(const std::string& profile, ListKind kind,
   }
   if (firstError) {
     // After SQLITE_FULL/IOERR SQLite may already have rolled back on its own; a second
-    // ROLLBACK would only add a confusing error, so ask first (security.md rule 10).
+    // ROLLBACK would only add a confusing error, so ask first (docs/security.md rule 16).
     if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
     logger_.error(firstError->message);
     return *firstError;

@@ -3,7 +3,8 @@
 // ($cacheDir/cache.db) and of when each list was last synced. The only file that includes
 // <sqlite3.h>. Holds no secret.
 //
-//  - Files (security.md "Files"): the directory is created 0700; a cache directory, cache.db,
+//  - Files (docs/security.md rules 17, 18): the directory is created 0700; a cache directory,
+//  cache.db,
 //    -wal, -shm or -journal that is a symlink, not a directory / regular file, or owned by
 //    another uid is refused (nothing is written through it, nothing is chmod'ed), with a
 //    message saying what to remove. cache.db is created by us (O_NOFOLLOW, 0600) and opened

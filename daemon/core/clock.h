@@ -3,7 +3,7 @@
 // and the schedulers are tested with a fake clock.
 //  - boottime(): CLOCK_BOOTTIME, which keeps counting during suspend (steady_clock is
 //    CLOCK_MONOTONIC and stops, so a laptop waking after 8 h would think its token fresh).
-//    Every deadline in the daemon is on this clock (security.md rule 7).
+//    Every deadline in the daemon is on this clock (docs/security.md rule 10).
 //  - now(): wall-clock UTC, only for what is persisted across restarts (token expiry in
 //    the keyring, synced_at in the cache) and for display.
 // Thread-safe.

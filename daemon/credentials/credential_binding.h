@@ -1,5 +1,5 @@
 #pragma once
-// CredentialBinding: where a stored credential may be sent (security.md, "bound credentials").
+// CredentialBinding: where a stored credential may be sent (docs/security.md rule 3).
 // Non-secret; kept as attributes of the keyring item beside `profile` and `kind`:
 //   origin          scheme://host[:port] of the api_url the credential was used with (every
 //                   kind: API keys, Basic passwords and OAuth access tokens all go there)

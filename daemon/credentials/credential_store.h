@@ -1,5 +1,5 @@
 #pragma once
-// CredentialStore: where a profile's secret lives. One item per profile (security.md rule 9):
+// CredentialStore: where a profile's secret lives. One item per profile (docs/security.md rule 1):
 // its non-secret attributes are the profile name, the auth kind and the binding (where the
 // credential may be sent, see CredentialBinding); the secret value carries everything secret
 // (the API key, the Basic password, or the OAuth JSON blob). The store keeps the binding as

@@ -1,5 +1,5 @@
 #pragma once
-// The local API's protocol limits (security.md rule 2). One place so the parser, the
+// The local API's protocol limits (docs/security.md rule 6). One place so the parser, the
 // connection and the docs agree; tests shrink them.
 
 #include <chrono>

@@ -2,7 +2,7 @@
 // parseJsonObject: the one way handlers read a JSON request body. The body must be valid
 // UTF-8, nest at most `maxDepth` levels (a deep "[[[[…" would otherwise recurse through POCO's
 // parser) and be a single JSON object. Every failure is BadRequest with a message fit for the
-// client (security.md: malformed JSON, deep nesting, invalid UTF-8 → 400). Thread-safe.
+// client (docs/security.md rule 6: malformed JSON, deep nesting, invalid UTF-8 → 400). Thread-safe.
 
 #include <Poco/JSON/Object.h>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Binding the local API's Unix socket safely (security.md rule 1):
+// Binding the local API's Unix socket safely (docs/security.md rule 5):
 //  - the directory is created 0700 when missing; when present it must be a real directory
 //    (lstat: not a symlink), owned by our uid, with no group/other permission bits;
 //  - single instance: when the socket path exists, connect() to it; if something answers,

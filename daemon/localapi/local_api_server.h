@@ -1,5 +1,5 @@
 #pragma once
-// LocalApiServer: serves the Router on the Unix socket (security.md rules 1, 2).
+// LocalApiServer: serves the Router on the Unix socket (docs/security.md rules 5, 6).
 //
 // POCO TCPServer accepts; each connection runs ApiConnection on a pool thread for its whole
 // life (keep-alive requests are parsed, dispatched and answered on that thread: no per-request

@@ -1,6 +1,6 @@
 #pragma once
 // BoundCredentialStore: one profile's view of the CredentialStore that enforces where its
-// credential may be sent (security.md, "bound credentials"). Every save is stamped with the
+// credential may be sent (docs/security.md rule 3). Every save is stamped with the
 // binding the profile's current config implies (CredentialBinding: the API origin; for oauth
 // also the token endpoint, the client id and the revocation endpoint); every load checks it:
 //   - binding equal to the config's          → the credential, unchanged

@@ -58,7 +58,7 @@ void ProfileWorker::wakeTimer() {
 
 void ProfileWorker::timerLoop() {
   for (;;) {
-    // Never sleep longer than a minute (security.md rule 7), whatever tick() says.
+    // Never sleep longer than a minute (docs/security.md rule 10), whatever tick() says.
     BootTime next = clock_.boottime() + std::chrono::minutes(1);
     try {
       next = std::min(next, profile_->tick());

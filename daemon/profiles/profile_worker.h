@@ -1,6 +1,6 @@
 #pragma once
 // ProfileWorker: one profile's background work on threads of its own, so a profile whose
-// upstream hangs delays nobody else (security.md "Upstream").
+// upstream hangs delays nobody else (docs/security.md rules 13, 14).
 //  - The timer thread calls Profile::tick() (credential restore retries, OAuth refresh
 //    deadlines) and sleeps until the time it returns, or until wakeTimer().
 //  - The sync thread runs the background sync (SiteCatalog::syncIfDue, polled every kSyncPoll)

@@ -1,7 +1,7 @@
 #pragma once
 // Scheduler: the daemon's background work, one ProfileWorker per profile (its own timer and
 // sync threads) so that one profile's stuck upstream never delays another profile's syncs,
-// token refreshes or restores (security.md "Upstream").
+// token refreshes or restores (docs/security.md rules 13, 14).
 //  - The supervisor thread keeps the workers in step with the ProfileRegistry (a profile
 //    added or rebuilt by a reload gets a new worker; the old one is asked to stop and joined
 //    once it has ended) and probes the credential store, waking at least every kMaxSleep and
@@ -34,7 +34,7 @@ namespace wpe {
 class Scheduler {
  public:
   // 30 s: a keyring unlocked by the user is noticed within half a minute even when no
-  // request arrives, and security.md rule 7 asks for a wake at least every minute.
+  // request arrives, and docs/security.md rule 10 asks for a wake at least every minute.
   static constexpr std::chrono::seconds kMaxSleep{30};
 
   Scheduler(ProfileRegistry& registry, CredentialStore& store, const Clock& clock,

@@ -17,7 +17,8 @@
 //    equals the first page's (a list that changed mid-walk is refused rather than stored
 //    torn); a page with no items before `count` is reached ends the walk with an error (no
 //    loop); no page may carry the list past `count`; ids unique; total == count.
-//  - Bounds (PageLimits, docs/security.md): one page's body (checked while it is read, by the
+//  - Bounds (PageLimits, docs/security.md rule 15): one page's body (checked while it is read, by
+//  the
 //    transport, chunked or not), the whole list's item bytes, and the requests of one walk
 //    (count / S is checked against it before the second request). Errors name the bound.
 //

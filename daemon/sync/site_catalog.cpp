@@ -130,7 +130,7 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   }
   nextDue_ = jitteredDeadline(wait);
   if (!result && result.error().retryAfter) {
-    // The API said when to come back (security.md rule 6: Retry-After is a floor).
+    // The API said when to come back (docs/security.md rule 12: Retry-After is a floor).
     nextDue_ = std::max(*nextDue_, clock_.boottime() + *result.error().retryAfter);
   }
   lock.unlock();

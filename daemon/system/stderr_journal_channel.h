@@ -1,7 +1,7 @@
 #pragma once
 // StderrJournalChannel: a POCO Channel writing one line per record to stderr. When stderr is
 // the journal (see stderrIsJournal) each line starts with the sd-daemon "<N>" priority
-// prefix, which journald turns into the record's priority (security.md rule 12), and the
+// prefix, which journald turns into the record's priority (docs/security.md rule 19), and the
 // "wped: " source name is left out (journald already shows "wped[PID]: "). On a terminal or
 // a file a person reads the line as it is: no "<N>", the name kept. Control characters in the text
 // are escaped (escapeLogLine: once — text escaped at its source stays as it is) and the line

@@ -1,6 +1,6 @@
 #pragma once
 // DeadlineWatch: ends upstream exchanges that outlive their deadline, and every one of them
-// when wped stops (security.md "Upstream": an exchange has a total deadline and shutdown
+// when wped stops (docs/security.md rules 13, 14: an exchange has a total deadline and shutdown
 // interrupts it).
 //
 // An exchange arm()s a Ticket with its timeout and an abort action. PocoHttpTransport's action

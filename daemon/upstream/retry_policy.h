@@ -1,6 +1,6 @@
 #pragma once
 // RetryPolicy: which upstream failures are worth another attempt and how long to wait before
-// it (security.md rule 6). Pure decisions, no I/O: UpstreamClient asks, a Sleeper waits.
+// it (docs/security.md rule 12). Pure decisions, no I/O: UpstreamClient asks, a Sleeper waits.
 //
 //  - Transient: transport failures (connect/TLS/read/timeout) and HTTP 408, 425, 429, 500,
 //    502, 503, 504. Every other status is final.

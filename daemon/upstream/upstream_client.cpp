@@ -115,7 +115,7 @@ Result<HttpResponse> UpstreamClient::exchange(const HttpRequest& request,
     std::string what;
     if (!outcome.result) {
       // A server that took the whole deadline is not asked again: retries would multiply
-      // the wait (security.md "Upstream").
+      // the wait (docs/security.md rules 13, 14).
       transient = outcome.result.error().code == ErrorCode::UpstreamUnreachable &&
                   !outcome.deadlinePassed &&
                   (idempotent || outcome.failedPhase == SendPhase::NotSent);

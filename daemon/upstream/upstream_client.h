@@ -1,6 +1,6 @@
 #pragma once
 // UpstreamClient: one logical call to the WP Engine API — an HttpTransport exchange wrapped in
-// the RetryPolicy (security.md rule 6). Knows nothing about auth: the caller puts the
+// the RetryPolicy (docs/security.md rule 12). Knows nothing about auth: the caller puts the
 // Authorization value on the request (and handles a 401 itself, once).
 //
 // Retries (RetryMode::Auto):
