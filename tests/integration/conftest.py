@@ -18,6 +18,7 @@ import tempfile
 
 import pytest
 
+from harness import wait_for
 from harness.daemon import Daemon
 from harness.keyring import Keyring
 from harness.sandbox import Sandbox
@@ -127,6 +128,22 @@ class Stack:
             if p["name"] == name:
                 return p
         raise AssertionError(f"no profile {name} in status")
+
+    def wait_every_list_synced(self, profile="default", timeout=60.0):
+        """Waits until sites, installs and accounts are all cached and no sync of the profile
+        is running, so the next POST /sync starts a sync of its own instead of joining the
+        end of one begun before (which would answer with what that one fetched)."""
+        def done():
+            status, _, data = self.daemon.request("GET", "/v1/status")
+            if status != 200:
+                return False
+            for p in json.loads(data)["profiles"]:
+                if p["name"] == profile:
+                    kinds = ("sites", "installs", "accounts")
+                    return all(p.get(f"{k}_synced_at", "never") != "never"
+                               and p.get(f"{k}_syncing") != "true" for k in kinds)
+            return False
+        wait_for(done, timeout=timeout, what=f"every list of {profile} synced, no sync running")
 
     def login_api_key(self, profile="default", key=None):
         r = self.ctl("login", "--profile", profile, "--api-key",

@@ -7,7 +7,6 @@ naming the bound — without first spending thousands of requests or gigabytes o
 
 import json
 
-from harness import wait_for
 
 
 def call(stack, method, path, body=None, timeout=120.0):
@@ -77,8 +76,7 @@ def test_irregular_pages_are_walked_by_what_each_page_holds(make_stack):
 def test_an_empty_page_before_count_ends_the_walk_with_a_clear_error(make_stack):
     stack = make_stack(sites=30)
     login(stack)
-    wait_for(lambda: call(stack, "GET", "/v1/profiles/default/sites")[0] == 200,
-             what="the first sync")
+    stack.wait_every_list_synced()
     before, _ = cached_ids(stack)
     stack.sandbox.control("POST", "/paging", {"count": 130, "list": "sites"})
     stack.sandbox.reset_counters()
@@ -116,8 +114,7 @@ def test_a_page_larger_than_the_page_bound_is_refused_while_read(make_stack):
     for chunked in (False, True):
         stack = make_stack(sites=100)
         login(stack)
-        wait_for(lambda: call(stack, "GET", "/v1/profiles/default/sites")[0] == 200,
-                 what="the first sync")
+        stack.wait_every_list_synced()
         # 100 sites of 400 kB: a 40 MB page, five times the 8 MiB bound.
         stack.sandbox.control("POST", "/paging",
                               {"pad_bytes": 400000, "list": "sites", "chunked": chunked})

@@ -9,6 +9,7 @@ import urllib.parse
 
 import pytest
 
+from harness import wait_for
 from oauth_browser import visit, with_query
 from oauth_flow import BROWSER
 from oauth_flow import (api, begin_login, connect_refused, counter, keyring_items, listening_on,
@@ -283,7 +284,9 @@ def test_wpectl_login_oauth_opens_the_browser_and_waits(stack, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "Logged in to profile oauth" in r.stdout
     assert "/oauth/authorize?" in r.stderr  # the URL is printed in any case
-    assert log.read_text().startswith("200 http://127.0.0.1:")
+    # The browser writes its log after the listener answered it, so wpectl may finish first.
+    seen = wait_for(lambda: log.exists() and log.read_text(), what="the browser's log line")
+    assert seen.startswith("200 http://127.0.0.1:")
     t = stack.ctl("token", "--profile", "oauth")
     assert t.returncode == 0, t.stderr
     access = t.stdout.strip()

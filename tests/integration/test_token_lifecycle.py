@@ -186,6 +186,8 @@ def test_429_with_retry_after_delays_the_next_refresh(make_stack):
 
 def test_api_401_on_a_token_believed_valid_refreshes_once_and_retries(stack):
     oauth_login(stack)
+    # The login's first sync must be over: its requests would meet the expired token too.
+    stack.wait_every_list_synced("oauth")
     old = token(stack)[2]["access_token"]
 
     # 1. The server expired every access token early.

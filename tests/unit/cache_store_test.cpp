@@ -169,18 +169,20 @@ TEST_CASE("CacheStore: sync errors and dropping a profile", "[cache_store]") {
   CHECK(store->list("q", ListKind::Sites)->count == 1);
 }
 
-TEST_CASE("CacheStore: 10,000 sites are served in a few milliseconds", "[cache_store]") {
+// How fast a list is served is measured by tests/bench (bench_cli: `wpectl sites --json`), not
+// asserted here: a timed assertion only flakes on a shared machine.
+TEST_CASE("CacheStore: 10,000 sites are served whole and in order", "[cache_store]") {
   TempDir dir;
   FakeClock clock;
   auto store = openStore(dir.path(), clock);
   auto items = sites(10000);
   REQUIRE(store->replaceList("p", ListKind::Sites, items));
-  const auto start = std::chrono::steady_clock::now();
   auto list = store->list("p", ListKind::Sites);
-  const auto took = std::chrono::steady_clock::now() - start;
   REQUIRE(list);
   CHECK(list->count == 10000);
-  CHECK(took < std::chrono::milliseconds(100));  // generous for a loaded CI machine
+  auto again = store->list("p", ListKind::Sites);
+  REQUIRE(again);
+  CHECK(again->json == list->json);
 }
 
 TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error",
