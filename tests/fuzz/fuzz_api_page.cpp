@@ -42,6 +42,10 @@ bool checkSlices(const std::string& body) {
   }
   auto slices = wpe::compactArrayElements(body, "results");
   if (!results) return morePages;  // not a page POCO reads: the slicer's answer is unused
+  // A second "results" member: RFC 8259 leaves duplicate names to the reader (POCO keeps the
+  // last, the slicer the first); no server sends it and either answer is a consistent list.
+  const auto first = body.find("\"results\"");
+  if (body.find("\"results\"", first + 1) != std::string::npos) return morePages;
   FUZZ_CHECK(slices.ok(), "POCO reads a results array that compactArrayElements refuses");
   FUZZ_CHECK(slices->size() == results->size(), "a different number of results");
   for (std::size_t i = 0; i < slices->size(); ++i) {
