@@ -14,6 +14,8 @@ CLANG_BUILD ?= $(BUILD)/clang
 # ctest runs more tests than cores: the integration tests mostly wait on I/O; the fuzzers are
 # capped at two at a time (tests/ctest-resources.json) and run at a lower priority.
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
+# ON adds the integration suite against the sanitizer tree (opt-in until it is green).
+SANITIZE_INTEGRATION ?= OFF
 LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 .PHONY: deps build sanitize-build test demo bench deb clean
@@ -32,7 +34,8 @@ sanitize-build:
 
 test: sanitize-build
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(LAUNCHER) \
-	  -DWPED_SANITIZER_BUILD_DIR=$(abspath $(CLANG_BUILD)) >/dev/null
+	  -DWPED_SANITIZER_BUILD_DIR=$(abspath $(CLANG_BUILD)) \
+	  -DWPED_SANITIZE_INTEGRATION=$(SANITIZE_INTEGRATION) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(TEST_JOBS) \
 	  --resource-spec-file $(CURDIR)/tests/ctest-resources.json $(CTEST_ARGS)
