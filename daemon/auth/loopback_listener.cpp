@@ -15,6 +15,7 @@
 #include <map>
 #include <vector>
 
+#include "common/http_reason.h"
 #include "common/log_escape.h"
 
 namespace wpe {
@@ -54,29 +55,8 @@ struct Connection {
   Clock::time_point lastActivity;
 };
 
-const char* reasonFor(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    default:
-      return "Status";
-  }
-}
-
 std::string response(const LoopbackReply& reply) {
-  return "HTTP/1.1 " + std::to_string(reply.status) + " " + reasonFor(reply.status) +
+  return "HTTP/1.1 " + std::to_string(reply.status) + " " + httpReasonPhrase(reply.status) +
          "\r\nCache-Control: no-store\r\nContent-Security-Policy: default-src 'none'"
          "\r\nReferrer-Policy: no-referrer\r\nX-Content-Type-Options: nosniff"
          "\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\nContent-Length: " +

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "common/http_reason.h"
 #include "common/log_escape.h"
 #include "daemon/localapi/http_request_parser.h"
 #include "daemon/localapi/local_api_server.h"
@@ -16,53 +17,6 @@ namespace wpe {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-const char* reasonPhrase(int status) {
-  switch (status) {
-    case 100:
-      return "Continue";
-    case 200:
-      return "OK";
-    case 201:
-      return "Created";
-    case 202:
-      return "Accepted";
-    case 204:
-      return "No Content";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Content Too Large";
-    case 414:
-      return "URI Too Long";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "Status";
-  }
-}
 
 int msUntil(SteadyClock::time_point deadline) {
   auto left =
@@ -170,7 +124,7 @@ bool ApiConnection::writeAll(const std::string& head, const std::string& body) {
 bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
   head_.clear();
   head_.append("HTTP/1.1 ").append(std::to_string(response.status)).append(" ");
-  head_.append(reasonPhrase(response.status)).append("\r\n");
+  head_.append(httpReasonPhrase(response.status)).append("\r\n");
   if (!response.body.empty() || response.status != 204) {
     head_.append("Content-Type: ").append(response.contentType).append("\r\n");
     head_.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
