@@ -105,6 +105,21 @@ std::string compact(std::string_view raw) {
   return out;
 }
 
+// Reads an array the scanner stands at (its '[' not yet consumed) into its elements, each
+// compacted; nullopt when it is not a well-formed array.
+std::optional<std::vector<std::string>> readElements(Scanner& scan, std::string_view json) {
+  if (!scan.consume('[')) return std::nullopt;
+  std::vector<std::string> elements;
+  if (scan.consume(']')) return elements;
+  do {
+    std::size_t start, end;
+    if (!scan.value(start, end)) return std::nullopt;
+    elements.push_back(compact(json.substr(start, end - start)));
+  } while (scan.consume(','));
+  if (!scan.consume(']')) return std::nullopt;
+  return elements;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> compactArrayElements(std::string_view json, std::string_view key) {
@@ -121,16 +136,9 @@ Result<std::vector<std::string>> compactArrayElements(std::string_view json, std
       if (!scan.value(start, end)) return malformed;
       continue;
     }
-    if (!scan.consume('[')) return malformed;
-    std::vector<std::string> elements;
-    if (scan.consume(']')) return elements;
-    do {
-      std::size_t start, end;
-      if (!scan.value(start, end)) return malformed;
-      elements.push_back(compact(json.substr(start, end - start)));
-    } while (scan.consume(','));
-    if (!scan.consume(']')) return malformed;
-    return elements;
+    auto elements = readElements(scan, json);
+    if (!elements) return malformed;
+    return std::move(*elements);
   } while (scan.consume(','));
   return malformed;
 }
@@ -145,17 +153,8 @@ Result<ListPageSlices> sliceListPage(std::string_view json) {
       std::string_view name;
       if (!scan.string(name) || !scan.consume(':')) return malformed;
       if (name == "results" && !out.results && scan.peek('[')) {
-        scan.consume('[');
-        std::vector<std::string> elements;
-        if (!scan.consume(']')) {
-          do {
-            std::size_t start, end;
-            if (!scan.value(start, end)) return malformed;
-            elements.push_back(compact(json.substr(start, end - start)));
-          } while (scan.consume(','));
-          if (!scan.consume(']')) return malformed;
-        }
-        out.results = std::move(elements);
+        out.results = readElements(scan, json);
+        if (!out.results) return malformed;
         continue;
       }
       std::size_t start, end;
