@@ -20,6 +20,7 @@
 #include "common/credential_text.h"
 #include "common/log_escape.h"
 #include "common/loopback_host.h"
+#include "common/url_host.h"
 #include "common/profile_name.h"
 
 namespace wpe {
@@ -110,6 +111,11 @@ class Checker {
       return bad(section, key, value, kAllowed);
     }
     if (uri.getHost().empty()) return bad(section, key, value, kAllowed);
+    if (!isUrlHost(uri.getHost())) {
+      return bad(section, key, value,
+                 "has an invalid host: use a DNS name, an IPv4 address or an IPv6 address in "
+                 "brackets");
+    }
     if (!uri.getUserInfo().empty()) {
       return bad(section, key, value,
                  "must not carry user:password@ (secrets live in the keyring)");

@@ -68,7 +68,7 @@ Result<PageFetcher::Page> PageFetcher::parsePage(std::string body, ListKind kind
   // a page is then held at most twice (the body and its compact items) and each object is
   // parsed on its own, so what is validated is exactly what is stored.
   auto slices = sliceListPage(body);
-  if (!slices) return invalid(kind, "not a JSON object");
+  if (!slices) return invalid(kind, "not one JSON object with distinct member names");
   std::string().swap(body);  // the items are copied out; free the body now
   if (!slices->results) return invalid(kind, "no \"results\" array");
   if (!slices->count) return invalid(kind, "no integer \"count\"");

@@ -1,6 +1,8 @@
 #include "daemon/sync/raw_json.h"
 
 #include <cctype>
+#include <optional>
+#include <set>
 
 namespace wpe {
 namespace {
@@ -120,50 +122,64 @@ std::optional<std::vector<std::string>> readElements(Scanner& scan, std::string_
   return elements;
 }
 
+// Walks the members of the one top-level object the scanner stands at, through to the end of
+// the text. onMember(name) is called with the scanner at the member's value and must consume
+// it (returning false when it cannot). False when the text is not one object, or when a member
+// name repeats: RFC 8259 leaves duplicate names to the reader (POCO keeps the last, a first-match
+// slicer the first), so a page that has them is refused rather than read two ways. Names are
+// compared as sent (an escaped spelling is another name to both readers here).
+template <typename OnMember>
+bool walkObject(Scanner& scan, OnMember onMember) {
+  if (!scan.consume('{')) return false;
+  if (!scan.consume('}')) {
+    std::set<std::string_view> seen;
+    do {
+      std::string_view name;
+      if (!scan.string(name) || !scan.consume(':')) return false;
+      if (!seen.insert(name).second) return false;
+      if (!onMember(name)) return false;
+    } while (scan.consume(','));
+    if (!scan.consume('}')) return false;
+  }
+  return scan.atEnd();
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> compactArrayElements(std::string_view json, std::string_view key) {
   const Error malformed(ErrorCode::BadRequest, "the response is not a JSON object with a \"" +
                                                    std::string(key) + "\" array");
   Scanner scan(json);
-  if (!scan.consume('{')) return malformed;
-  if (scan.consume('}')) return malformed;
-  do {
-    std::string_view name;
-    if (!scan.string(name) || !scan.consume(':')) return malformed;
-    if (name != key) {
-      std::size_t start, end;
-      if (!scan.value(start, end)) return malformed;
-      continue;
+  std::optional<std::vector<std::string>> found;
+  const bool wellFormed = walkObject(scan, [&](std::string_view name) {
+    if (name == key) {
+      found = readElements(scan, json);
+      return found.has_value();
     }
-    auto elements = readElements(scan, json);
-    if (!elements) return malformed;
-    return std::move(*elements);
-  } while (scan.consume(','));
-  return malformed;
+    std::size_t start, end;
+    return scan.value(start, end);
+  });
+  if (!wellFormed || !found) return malformed;
+  return std::move(*found);
 }
 
 Result<ListPageSlices> sliceListPage(std::string_view json) {
-  const Error malformed(ErrorCode::BadRequest, "the response is not one JSON object");
   Scanner scan(json);
   ListPageSlices out;
-  if (!scan.consume('{')) return malformed;
-  if (!scan.consume('}')) {
-    do {
-      std::string_view name;
-      if (!scan.string(name) || !scan.consume(':')) return malformed;
-      if (name == "results" && !out.results && scan.peek('[')) {
-        out.results = readElements(scan, json);
-        if (!out.results) return malformed;
-        continue;
-      }
-      std::size_t start, end;
-      if (!scan.value(start, end)) return malformed;
-      if (name == "count" && !out.count) out.count = std::string(json.substr(start, end - start));
-    } while (scan.consume(','));
-    if (!scan.consume('}')) return malformed;
+  const bool wellFormed = walkObject(scan, [&](std::string_view name) {
+    if (name == "results" && scan.peek('[')) {
+      out.results = readElements(scan, json);
+      return out.results.has_value();
+    }
+    std::size_t start, end;
+    if (!scan.value(start, end)) return false;
+    if (name == "count") out.count = std::string(json.substr(start, end - start));
+    return true;
+  });
+  if (!wellFormed) {
+    return Error(ErrorCode::BadRequest,
+                 "the response is not one JSON object with distinct member names");
   }
-  if (!scan.atEnd()) return malformed;
   return out;
 }
 

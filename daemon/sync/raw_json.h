@@ -13,14 +13,16 @@
 namespace wpe {
 
 // The elements of the array under the top-level object key `key`, each with whitespace
-// outside strings removed. BadRequest if the document is not an object with such an array.
+// outside strings removed. BadRequest if the document is not one object (trailing bytes
+// included) with such an array, or if a top-level member name repeats.
 Result<std::vector<std::string>> compactArrayElements(std::string_view json, std::string_view key);
 
 // One page of a list answer ({"count": N, "results": [...], ...}) in one pass, without a DOM
 // of the whole body: the raw text of the top-level "count" value and the compact elements of
-// "results" (the first of each when a key repeats; absent ones stay empty). BadRequest when
-// the body is not one JSON object (trailing bytes included). The elements are not validated:
-// the caller parses each one.
+// "results" (absent ones stay empty). BadRequest when the body is not one JSON object
+// (trailing bytes included) or a top-level member name repeats, so this reader and
+// compactArrayElements never read one body two ways. The elements are not validated: the
+// caller parses each one.
 struct ListPageSlices {
   std::optional<std::string> count;
   std::optional<std::vector<std::string>> results;

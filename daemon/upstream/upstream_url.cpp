@@ -6,6 +6,7 @@
 
 #include "common/log_escape.h"
 #include "common/loopback_host.h"
+#include "common/url_host.h"
 
 namespace wpe {
 
@@ -26,6 +27,12 @@ Result<UpstreamUrl> UpstreamUrl::parse(const std::string& url) {
   }
   if (out.host.empty()) {
     return Error(ErrorCode::BadRequest, "URL '" + escapeForLog(url) + "' has no host");
+  }
+  if (!isUrlHost(out.host)) {
+    return Error(ErrorCode::BadRequest,
+                 "URL '" + escapeForLog(url) +
+                     "' has an invalid host: use a DNS name, an IPv4 address or an IPv6 "
+                     "address in brackets");
   }
   if (out.scheme == "http" && !isLoopbackHost(out.host)) {
     return Error(ErrorCode::BadRequest, "refusing plain http:// to " + escapeForLog(out.host) +

@@ -17,8 +17,9 @@ struct UpstreamUrl {
   std::uint16_t port = 0;    // explicit or the scheme's default
   std::string pathAndQuery;  // at least "/"
 
-  // BadRequest when the URL is not absolute, has another scheme, or is http:// to a
-  // non-loopback host (the message names the URL and says to use https://).
+  // BadRequest when the URL is not absolute, has another scheme, has a host that is not a
+  // DNS name or IP address (common/url_host.h), or is http:// to a non-loopback host (the
+  // message names the URL and says to use https://).
   static Result<UpstreamUrl> parse(const std::string& url);
 
   bool secure() const { return scheme == "https"; }

@@ -42,8 +42,8 @@ bool checkSlices(const std::string& body) {
   }
   auto slices = wpe::compactArrayElements(body, "results");
   if (!results) return morePages;  // not a page POCO reads: the slicer's answer is unused
-  // A second "results" member: RFC 8259 leaves duplicate names to the reader (POCO keeps the
-  // last, the slicer the first); no server sends it and either answer is a consistent list.
+  // A second "results" member: RFC 8259 leaves duplicate names to the reader; POCO keeps the
+  // last, daemon/sync/raw_json refuses the page (checked below: such a page is never fetched).
   const auto first = body.find("\"results\"");
   if (body.find("\"results\"", first + 1) != std::string::npos) return morePages;
   FUZZ_CHECK(slices.ok(), "POCO reads a results array that compactArrayElements refuses");

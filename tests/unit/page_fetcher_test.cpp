@@ -252,3 +252,24 @@ TEST_CASE("raw JSON: a list page is sliced in one pass, count and results", "[pa
   CHECK_FALSE(none->results);
   CHECK_FALSE(none->count);
 }
+
+TEST_CASE("raw JSON: a page whose top-level member names repeat is refused by both readers",
+          "[page_fetcher]") {
+  // Found by fuzz_api_page: "results":0 then "results":[] was read by one reader and refused
+  // by the other. A repeated name is now refused by both, whatever the values.
+  const char* pages[] = {
+      R"({"count":0,"results":0,"results":[]})",
+      R"({"count":0,"results":[],"results":[]})",
+      R"({"count":1,"count":0,"results":[]})",
+      R"({"next":null,"results":[],"next":null,"count":0})",
+  };
+  for (const char* page : pages) {
+    INFO(page);
+    CHECK_FALSE(sliceListPage(page));
+    CHECK_FALSE(compactArrayElements(page, "results"));
+  }
+  // Distinct names, the same values: both read it.
+  CHECK(sliceListPage(R"({"count":0,"results":[],"next":null})"));
+  CHECK(compactArrayElements(R"({"count":0,"results":[],"next":null})", "results"));
+  CHECK_FALSE(compactArrayElements(R"({"results":[]} trailing)", "results"));
+}
