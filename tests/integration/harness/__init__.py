@@ -15,6 +15,10 @@ SANDBOX = os.environ.get("WPE_SANDBOX_BIN", os.path.join(BUILD, "tests", "sandbo
 # Every wait_for() deadline is multiplied by this: the sanitizer run (ctest sanitize.*) sets 3,
 # because ASan binaries start and answer several times slower, beside fuzzers on a busy machine.
 TIMEOUT_SCALE = float(os.environ.get("WPED_TEST_TIMEOUT_SCALE", "1"))
+# True in the sanitizer run: ASan's shadow memory and quarantine make absolute memory figures
+# meaningless there, so tests bound the growth they cause instead (and absolute figures only
+# in the normal run).
+SANITIZED = os.environ.get("WPED_TEST_SANITIZED") == "1"
 
 
 def wait_for(predicate, timeout=10.0, what="condition", interval=0.02):

@@ -164,12 +164,30 @@ class Daemon:
             # Scaled: an ASan wped's exit (LeakSanitizer scans the heap) is slow on a busy machine.
             rc = self.proc.wait(timeout=timeout * TIMEOUT_SCALE)
         except subprocess.TimeoutExpired:
+            stacks = self._thread_stacks()
             self.proc.kill()
             self.proc.wait()
             raise AssertionError(
-                f"wped did not stop within {timeout * TIMEOUT_SCALE}s:\n{self.log_text()}")
+                f"wped did not stop within {timeout * TIMEOUT_SCALE}s:\n{self.log_text()}"
+                f"\n{stacks}")
         self._close_log()
         assert rc == 0, f"wped exited with {rc}:\n{self.log_text()}"
+
+    def _thread_stacks(self):
+        """Every thread's stack of the hung wped (gdb, when installed), so a shutdown hang
+        names the thread that holds it up. wped may be the child of systemd-socket-activate,
+        which execs it: the pid is the same."""
+        gdb = shutil.which("gdb")
+        if gdb is None:
+            return "(no gdb installed: no thread stacks)"
+        try:
+            out = subprocess.run(
+                [gdb, "-p", str(self.proc.pid), "-batch", "-nx",
+                 "-ex", "thread apply all bt 30"],
+                capture_output=True, text=True, timeout=60)
+            return "thread stacks of the hung wped:\n" + out.stdout[-20000:]
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"(gdb could not read the thread stacks: {e})"
 
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:
