@@ -122,22 +122,98 @@ std::optional<std::vector<std::string>> readElements(Scanner& scan, std::string_
   return elements;
 }
 
+void appendUtf8(std::string& out, unsigned code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+std::optional<unsigned> hex4(std::string_view raw, std::size_t at) {
+  if (at + 4 > raw.size()) return std::nullopt;
+  unsigned value = 0;
+  for (std::size_t i = at; i < at + 4; ++i) {
+    const char c = raw[i];
+    value <<= 4;
+    if (c >= '0' && c <= '9') value |= static_cast<unsigned>(c - '0');
+    else if (c >= 'a' && c <= 'f') value |= static_cast<unsigned>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') value |= static_cast<unsigned>(c - 'A' + 10);
+    else return std::nullopt;
+  }
+  return value;
+}
+
+// A member name as a JSON reader sees it: "r\u0065sults" is "results" (RFC 8259 §7), so two
+// spellings of one name are one name here too. nullopt on a malformed escape. A lone
+// surrogate is kept as its 3-byte form rather than refused: only equality matters here.
+std::optional<std::string> decodeName(std::string_view raw) {
+  if (raw.find('\\') == std::string_view::npos) return std::string(raw);
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out += raw[i];
+      continue;
+    }
+    if (++i >= raw.size()) return std::nullopt;
+    switch (raw[i]) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        auto code = hex4(raw, i + 1);
+        if (!code) return std::nullopt;
+        i += 4;
+        if (*code >= 0xD800 && *code < 0xDC00 && i + 2 < raw.size() && raw[i + 1] == '\\' &&
+            raw[i + 2] == 'u') {
+          auto low = hex4(raw, i + 3);
+          if (low && *low >= 0xDC00 && *low < 0xE000) {
+            *code = 0x10000 + ((*code - 0xD800) << 10) + (*low - 0xDC00);
+            i += 6;
+          }
+        }
+        appendUtf8(out, *code);
+        break;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+  return out;
+}
+
 // Walks the members of the one top-level object the scanner stands at, through to the end of
 // the text. onMember(name) is called with the scanner at the member's value and must consume
 // it (returning false when it cannot). False when the text is not one object, or when a member
 // name repeats: RFC 8259 leaves duplicate names to the reader (POCO keeps the last, a first-match
 // slicer the first), so a page that has them is refused rather than read two ways. Names are
-// compared as sent (an escaped spelling is another name to both readers here).
+// compared decoded, as a JSON reader compares them.
 template <typename OnMember>
 bool walkObject(Scanner& scan, OnMember onMember) {
   if (!scan.consume('{')) return false;
   if (!scan.consume('}')) {
-    std::set<std::string_view> seen;
+    std::set<std::string> seen;
     do {
-      std::string_view name;
-      if (!scan.string(name) || !scan.consume(':')) return false;
-      if (!seen.insert(name).second) return false;
-      if (!onMember(name)) return false;
+      std::string_view raw;
+      if (!scan.string(raw) || !scan.consume(':')) return false;
+      auto name = decodeName(raw);
+      if (!name || !seen.insert(*name).second) return false;
+      if (!onMember(std::string_view(*name))) return false;
     } while (scan.consume(','));
     if (!scan.consume('}')) return false;
   }

@@ -13,7 +13,7 @@ import urllib.parse
 
 import pytest
 
-from harness import wait_for
+from harness import TIMEOUT_SCALE, wait_for
 from harness.hostile_upstream import HostileUpstream
 from oauth_flow import oauth_login, profile_status
 
@@ -178,7 +178,8 @@ def test_c_a_stuck_profile_does_not_delay_another_profiles_sync_or_requests(make
         r = s.ctl(*args, timeout=10)
         took = time.monotonic() - start
         assert r.returncode == 0, r.stderr
-        assert took < 2, f"wpectl {' '.join(args)} took {took:.1f}s"
+        # Far below the stall (held until the 60 s deadline); scaled for the ASan build.
+        assert took < 2 * TIMEOUT_SCALE, f"wpectl {' '.join(args)} took {took:.1f}s"
     assert h.holding() > 0  # default is still stuck all along
     sigterm_and_time_exit(s)
 
@@ -200,6 +201,6 @@ def test_c_a_stuck_refresh_does_not_delay_another_profiles_refresh(make_stack, h
     assert time.time() - stuck_at < 20
     start = time.monotonic()
     status, _, _ = s.request_json("GET", "/v1/profiles/other/token")
-    assert status == 200 and time.monotonic() - start < 2
+    assert status == 200 and time.monotonic() - start < 2 * TIMEOUT_SCALE
     assert h.holding() > 0
     sigterm_and_time_exit(s)

@@ -262,12 +262,20 @@ TEST_CASE("raw JSON: a page whose top-level member names repeat is refused by bo
       R"({"count":0,"results":[],"results":[]})",
       R"({"count":1,"count":0,"results":[]})",
       R"({"next":null,"results":[],"next":null,"count":0})",
+      R"({"count":0,"results":[],"r\u0065sults":[]})",  // one name, two spellings
   };
   for (const char* page : pages) {
     INFO(page);
     CHECK_FALSE(sliceListPage(page));
     CHECK_FALSE(compactArrayElements(page, "results"));
   }
+  // A name is read decoded, as any JSON reader reads it; a malformed escape is refused.
+  auto escaped = sliceListPage(R"({"r\u0065sults":[{"id":"a"}],"c\u006Funt":1})");
+  REQUIRE(escaped);
+  REQUIRE(escaped->results);
+  CHECK(escaped->results->size() == 1);
+  CHECK(escaped->count == std::optional<std::string>("1"));
+  CHECK_FALSE(sliceListPage(R"({"r\u00zzsults":[]})"));
   // Distinct names, the same values: both read it.
   CHECK(sliceListPage(R"({"count":0,"results":[],"next":null})"));
   CHECK(compactArrayElements(R"({"count":0,"results":[],"next":null})", "results"));
