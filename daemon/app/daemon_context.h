@@ -14,7 +14,7 @@
 
 #include "daemon/config/config_holder.h"
 #include "daemon/localapi/router.h"
-#include "daemon/localapi/status_provider.h"
+#include "daemon/profiles/status_provider.h"
 #include "daemon/system/notifier.h"
 
 namespace Poco {

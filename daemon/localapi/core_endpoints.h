@@ -16,7 +16,7 @@
 #include "common/result.h"
 #include "daemon/config/config_holder.h"
 #include "daemon/localapi/router.h"
-#include "daemon/localapi/status_provider.h"
+#include "daemon/profiles/status_provider.h"
 
 namespace wpe {
 

@@ -17,8 +17,8 @@
 #include "common/result.h"
 #include "daemon/config/daemon_config.h"
 #include "daemon/credentials/credential_store.h"
-#include "daemon/localapi/status_provider.h"
 #include "daemon/profiles/profile.h"
+#include "daemon/profiles/status_provider.h"
 
 namespace wpe {
 

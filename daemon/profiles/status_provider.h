@@ -1,8 +1,9 @@
 #pragma once
 // StatusProvider: what GET /v1/status reports beyond the daemon's own facts. The core
-// endpoints ask it for the credential store's state and for each profile's state; later
-// modules (credentials, tokens, cache) supply a richer implementation and set it on the
-// DaemonContext. Calls come from serving threads: implementations must be thread-safe and
+// endpoints ask it for the credential store's state and for each profile's state;
+// ProfileRegistry implements it. It lives here, beside its implementation, so that localapi
+// uses profiles and never the reverse (tests/docs/test_folder_dependencies.py). Calls come
+// from serving threads: implementations must be thread-safe and
 // fast (never block on the keyring or the network here; report the last known state).
 
 #include "common/wire.h"
