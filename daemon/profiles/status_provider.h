@@ -21,17 +21,4 @@ class StatusProvider {
   virtual void describeProfile(const ProfileConfig& profile, ProfileStatus& out) = 0;
 };
 
-// Used until a module provides something better: the store's state is "unknown" and every
-// profile "not_configured".
-class PlaceholderStatusProvider final : public StatusProvider {
- public:
-  StoreStatusInfo credentialStore() override {
-    return {"unknown", "the credential store is not wired into this build yet"};
-  }
-  void describeProfile(const ProfileConfig&, ProfileStatus& out) override {
-    out.state = "not_configured";
-    out.detail = "no credential stored yet; run `wpectl login --profile " + out.name + "`";
-  }
-};
-
 }  // namespace wpe
