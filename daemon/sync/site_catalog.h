@@ -1,6 +1,6 @@
 #pragma once
 // SiteCatalog: one profile's cached sites, installs and accounts, and the syncs that keep them
-// current (architecture.md flow 4).
+// current (docs/architecture.md "Flows").
 //
 //  - sync(kinds) fetches each list with the PageFetcher and replaces it in the CacheStore only
 //    if that whole fetch succeeded; a failure keeps the old list and records why.
