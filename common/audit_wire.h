@@ -1,5 +1,5 @@
 #pragma once
-// The local API's wire format for GET /v1/audit (local-api.md), defined once for wped and
+// The local API's wire format for GET /v1/audit (docs/local-api.md), defined once for wped and
 // wpectl:
 //   {"dropped":0,"entries":[{"time":"…Z","last_time":"…Z","count":1,"profile":"default",
 //     "method":"GET","path":"/v1/profiles/default/token","status":200,"pid":4242,

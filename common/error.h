@@ -1,6 +1,6 @@
 #pragma once
 // Error values that cross module boundaries (and the socket) instead of exceptions.
-// The code names are part of the public contract (interface.md): they appear as
+// The code names are part of the public contract (docs/interface.md "Error codes"): they appear as
 // {"error":{"code":"…","message":"…"}} on the local API and map to wpectl's exit codes.
 
 #include <chrono>

@@ -1,5 +1,5 @@
 #pragma once
-// Where wped and wpectl find their files (interface.md "Files and environment"), resolved
+// Where wped and wpectl find their files (docs/interface.md "Files and environment"), resolved
 // from the command line, the environment and the XDG base-directory rules. Pure functions
 // over an environment lookup, so tests pass a map instead of touching the process.
 //

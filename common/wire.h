@@ -1,5 +1,5 @@
 #pragma once
-// The local API's wire format, defined once for the daemon and wpectl (style.md).
+// The local API's wire format, defined once for the daemon and wpectl (docs/architecture.md).
 // Every error travels as {"error":{"code":"…","message":"…"}} with the HTTP status from
 // httpStatusFor(code). Status and profile documents are built and read here.
 //

@@ -1,7 +1,7 @@
 #pragma once
 // CliContext: what every wpectl command gets: the global options, the output streams and a
 // connection to wped. Helpers turn answers and failures into wpectl's output conventions
-// (interface.md): --json prints exactly one JSON document on stdout; diagnostics are one
+// (docs/interface.md "wpectl"): --json prints exactly one JSON document on stdout; diagnostics are one
 // line on stderr starting "wpectl: "; exit codes from ctl/exit_codes.h.
 
 #include <chrono>

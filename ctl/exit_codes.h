@@ -1,5 +1,5 @@
 #pragma once
-// wpectl's exit codes (interface.md): scripts branch on these.
+// wpectl's exit codes (docs/interface.md "wpectl exit codes"): scripts branch on these.
 
 #include "common/error.h"
 

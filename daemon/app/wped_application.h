@@ -1,21 +1,18 @@
 #pragma once
-// WpedApplication: wped's POCO ServerApplication, run in the foreground. Wiring only:
-// process hygiene, logging, options (--config, --socket, --help, --version), config, the
-// socket (own or systemd's), the router with the core endpoints and every module, the server,
-// sd_notify and the watchdog; then it waits for SIGTERM/SIGINT/SIGQUIT (stop) or SIGHUP
-// (reload) and stops cleanly. POST /v1/shutdown raises SIGTERM at ourselves.
+// WpedApplication: wped's POCO ServerApplication, run in the foreground. Parses the options
+// (--config, --socket, --help, --version), lets Startup settle the configuration and the
+// socket, builds and starts the Daemon, then waits for SIGTERM/SIGINT/SIGQUIT (stop) or
+// SIGHUP (reload) and stops it. POST /v1/shutdown raises SIGTERM at ourselves.
 //
-// Exit codes (sysexits): 0 clean stop, 64 usage, 69 already running, 71 OS error,
-// 77 socket directory refused, 78 bad config or no XDG_RUNTIME_DIR.
+// Exit codes are POCO's Application::EXIT_* (sysexits; docs/interface.md, "wped exit
+// codes"): EXIT_OK 0 clean stop, EXIT_USAGE 64, EXIT_UNAVAILABLE 69 already running,
+// EXIT_OSERR 71 OS error, EXIT_NOPERM 77 socket directory refused, EXIT_CONFIG 78 bad config,
+// no XDG_RUNTIME_DIR or bad socket activation.
 
 #include <Poco/Util/ServerApplication.h>
 
-#include <mutex>
 #include <optional>
 #include <string>
-
-#include "common/result.h"
-#include "daemon/app/daemon_context.h"
 
 namespace wpe {
 
@@ -29,16 +26,12 @@ class WpedApplication : public Poco::Util::ServerApplication {
   int main(const ArgVec& args) override;
 
  private:
-  // Where later waves construct their modules and register their routes. Runs after the
-  // core endpoints are registered and before serving starts; a failure stops wped (exit 71).
-  Status buildModules(DaemonContext& context);
-  Status reload(DaemonContext& context);
+  void printHelp();
 
   std::optional<std::string> configOption_;
   std::optional<std::string> socketOption_;
   bool helpRequested_ = false;
   bool versionRequested_ = false;
-  std::mutex reloadMutex_;
 };
 
 }  // namespace wpe

@@ -1,6 +1,6 @@
 #pragma once
 // LoginSession: one pending OAuth login (authorization code + PKCE S256), created for
-// `POST /v1/profiles/{p}/login {"method":"oauth"}` (architecture.md flow 2, docs/security.md rule
+// `POST /v1/profiles/{p}/login {"method":"oauth"}` (docs/architecture.md "Flows", docs/security.md rule
 // 7).
 //
 // start() generates the verifier and state, opens a LoopbackListener on 127.0.0.1

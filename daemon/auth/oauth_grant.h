@@ -1,6 +1,6 @@
 #pragma once
 // OAuthGrant: what the keyring holds for one oauth profile — ONE JSON secret value
-// (interface.md): {"access_token","token_type","expires_at" (RFC 3339 UTC),"lifetime" (s),
+// (docs/interface.md "Credential kinds"): {"access_token","token_type","expires_at" (RFC 3339 UTC),"lifetime" (s),
 // "refresh_token"?,"scope","client_secret"?}. The JSON text only ever lives inside a Secret.
 // expires_at is wall time because it must survive restarts (docs/security.md rule 10); the
 // TokenManager converts it to a boottime deadline when loading.

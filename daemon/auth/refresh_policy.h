@@ -1,6 +1,6 @@
 #pragma once
 // RefreshPolicy: the arithmetic of when to refresh and how long to back off
-// (architecture.md flow 3, docs/security.md rules 9, 12, 10). Pure functions of their arguments so
+// (docs/architecture.md "Flows", docs/security.md rules 9, 12, 10). Pure functions of their arguments so
 // the schedule is unit-tested without a clock; `random01` is a uniform draw from [0, 1).
 
 #include <chrono>

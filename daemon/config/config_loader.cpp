@@ -50,8 +50,8 @@ std::string joined(const std::set<std::string>& names) {
   return out;
 }
 
-// The example in interface.md carries inline "; comment"s, which POCO would keep as part of
-// the value. Strip them (a ';' after whitespace), and accept '#' comment lines as well.
+// Annotated files carry inline "; comment"s (docs/configuration.md), which POCO would keep as
+// part of the value. Strip them (a ';' after whitespace), and accept '#' comment lines as well.
 // Section headers are collected here too: POCO forgets a section that has no keys.
 std::string preprocess(const std::string& text, std::vector<std::string>& sections) {
   std::istringstream in(text);

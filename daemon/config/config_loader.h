@@ -1,6 +1,6 @@
 #pragma once
 // ConfigLoader: reads wped.ini (POCO Util IniFileConfiguration) into a validated
-// DaemonConfig. Keys and allowed values: interface.md "Config"; docs in ConfigLoader.cpp.
+// DaemonConfig. Keys and allowed values: docs/configuration.md; docs in ConfigLoader.cpp.
 //
 // Every problem is an Error (BadRequest) whose message names the file, the section and key,
 // the offending value (escaped) and what is allowed; unknown sections and keys are errors too

@@ -1,6 +1,6 @@
 #pragma once
 // RFC 3339 UTC timestamps ("2027-01-15T08:00:00Z"), the form every persisted or displayed
-// wall time takes (interface.md). Free functions; thread-safe.
+// wall time takes (docs/interface.md "Time format"). Free functions; thread-safe.
 
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// AuditEndpoints: the local audit trail on the local API (local-api.md).
+// AuditEndpoints: the local audit trail on the local API (docs/local-api.md).
 //   GET /v1/audit[?profile=P][&since=RFC3339][&limit=N]
 //     → 200 {"dropped":…,"entries":[…]} (common/audit_wire.h), oldest first, the newest N
 //       (default 1000, at most 100000); 400 for a bad parameter; 503 `unavailable` when the

@@ -16,7 +16,7 @@
 #include "common/result.h"
 #include "daemon/config/config_holder.h"
 #include "daemon/localapi/router.h"
-#include "daemon/localapi/status_provider.h"
+#include "daemon/profiles/status_provider.h"
 
 namespace wpe {
 
@@ -24,7 +24,7 @@ class CoreEndpoints {
  public:
   struct Deps {
     ConfigHolder& config;
-    std::function<StatusProvider&()> statusProvider;  // asked per request (modules may swap it)
+    std::function<StatusProvider&()> statusProvider;  // asked per request
     std::string socketPath;
     std::string configPath;  // resolved, even when the file does not exist
     std::chrono::steady_clock::time_point startedAt;

@@ -1,15 +1,19 @@
 #pragma once
-// ProfileEndpoints: the per-profile routes of the local API (interface.md).
-//   POST /v1/profiles/{p}/login           api_key | basic (checked upstream, then stored)
-//                                         | oauth (202)
-//   GET  /v1/logins/{id}[?wait=S]         an OAuth login's progress; waits up to S (≤ 120) s
-//   POST /v1/logins/{id}/callback         complete it with the address the browser ended on
-//   POST /v1/profiles/{p}/logout          revoke where possible, wipe the keyring item, cache
-//   GET  /v1/profiles/{p}/token[?min_valid=S]
-//   GET  /v1/profiles/{p}/{sites|installs|accounts}[?refresh=1]
-//   GET  /v1/profiles/{p}/{sites|installs|accounts}/{id-or-name}
-//   POST /v1/profiles/{p}/sync            sync all three lists now and wait for it
-//   *    /v1/profiles/{p}/api/{path…}     the authenticating passthrough (ApiProxy)
+// ProfileEndpoints: the per-profile routes of the local API (docs/local-api.md has one
+// example each).
+// clang-format off
+//   POST /v1/profiles/{p}/login                api_key | basic (checked upstream, then stored)
+//                                              | oauth (202 and a login id)
+//   GET  /v1/logins/{id}[?wait=S]              an OAuth login's progress; waits up to S ≤ 120 s
+//   POST /v1/logins/{id}/callback              completes it with where the browser ended
+//   POST /v1/profiles/{p}/logout               revoke where possible, wipe the keyring item,
+//                                              drop the cached lists
+//   GET  /v1/profiles/{p}/token[?min_valid=S]  a valid token (refreshed first when needed)
+//   GET  /v1/profiles/{p}/{list}[?refresh=1]   list: sites | installs | accounts (cached)
+//   GET  /v1/profiles/{p}/{list}/{id-or-name}  one item of a list
+//   POST /v1/profiles/{p}/sync                 sync all three lists now and wait for it
+//   *    /v1/profiles/{p}/api/{path…}          the authenticating passthrough (ApiProxy)
+// clang-format on
 // Token requests and passthrough calls are told to the AuditSink, when one is given, after
 // they are answered (whatever the answer).
 // Borrows everything; all of it must outlive the router. Thread-safe.

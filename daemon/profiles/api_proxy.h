@@ -1,5 +1,5 @@
 #pragma once
-// ApiProxy: the authenticating passthrough (architecture.md flow 5). Forwards a local request
+// ApiProxy: the authenticating passthrough (docs/architecture.md "Flows"). Forwards a local request
 // for /v1/profiles/{p}/api/{path…} to {api_url}/{path…} with the profile's Authorization:
 // method, query, body and content type as sent; the upstream status, body, Content-Type and
 // Retry-After come back unchanged. A 401 from the API gets one refresh (OAuth) and one retry.

@@ -2,7 +2,7 @@
 // Profile: one configured profile at run time — which credential it holds, the Authorizer
 // built from it, and its SiteCatalog.
 //
-// Credential kinds (interface.md): api_key (the key is the keyring secret), basic (the secret
+// Credential kinds (docs/interface.md "Credential kinds"): api_key (the key is the keyring secret), basic (the secret
 // is {"user","password"} JSON: the user id is not secret but must survive restarts with the
 // password), oauth (TokenManager's grant JSON). The kind stored in the keyring is what the
 // profile uses; `auth` in the config is the default method for `wpectl login`.

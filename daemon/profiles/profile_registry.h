@@ -1,7 +1,8 @@
 #pragma once
 // ProfileRegistry: the configured profiles at run time, by name. Built from the config at
-// start; reload() adds new profiles, drops removed ones and rebuilds those whose settings
-// changed (each rebuilt profile restores its credential from the keyring again).
+// start; apply() on each reload adds new profiles, drops removed ones and rebuilds those
+// whose settings changed (each rebuilt profile restores its credential from the keyring
+// again); an unchanged profile keeps its object, its state and its credential.
 //
 // Handlers hold a shared_ptr<Profile> for the length of a request, so a reload never
 // destroys a profile in use. Also the StatusProvider for GET /v1/status: it reports the last
@@ -17,8 +18,8 @@
 #include "common/result.h"
 #include "daemon/config/daemon_config.h"
 #include "daemon/credentials/credential_store.h"
-#include "daemon/localapi/status_provider.h"
 #include "daemon/profiles/profile.h"
+#include "daemon/profiles/status_provider.h"
 
 namespace wpe {
 

@@ -1,11 +1,12 @@
 #pragma once
 // SiteCatalog: one profile's cached sites, installs and accounts, and the syncs that keep them
-// current (architecture.md flow 4).
+// current (docs/architecture.md "Flows").
 //
 //  - sync(kinds) fetches each list with the PageFetcher and replaces it in the CacheStore only
 //    if that whole fetch succeeded; a failure keeps the old list and records why.
-//    The lists are fetched side by side (one thread each; the fetcher bounds each list's
-//    requests in flight), then written one after the other.
+//    The lists are fetched side by side (the first on the caller's thread, each other one on a
+//    short-lived thread of its own; the fetcher bounds each list's requests in flight), then
+//    written one after the other.
 //  - Single flight: a sync()/refresh() that arrives while a sync covering its kinds runs waits
 //    for that sync and returns its result (no second round of upstream requests).
 //  - syncIfDue() is for the background scheduler: due when a list was never synced or is older
@@ -14,8 +15,9 @@
 //  - snapshot() serves the cached list with its age and staleness, never touching the network.
 //
 // Deadlines use Clock::boottime(); list ages use the persisted wall time (synced_at).
-// Thread-safe. Starts no threads: syncs run on the caller's thread. Holds references to the
-// fetcher, cache, clock and logger, which must outlive it.
+// Thread-safe. Keeps no thread of its own: a sync runs on the caller's thread and joins the
+// list threads it started before it returns. Holds references to the fetcher, cache, clock
+// and logger, which must outlive it.
 
 #include <array>
 #include <chrono>

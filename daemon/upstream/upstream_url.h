@@ -1,6 +1,6 @@
 #pragma once
 // UpstreamUrl: an endpoint URL split the way the transport needs it, with the scheme rule of
-// interface.md: https:// anywhere, http:// only to a loopback host as common/loopback_host.h
+// docs/interface.md "Endpoint URLs": https:// anywhere, http:// only to a loopback host as common/loopback_host.h
 // defines it — the same function the config loader and the OAuth client ask.
 
 #include <cstdint>

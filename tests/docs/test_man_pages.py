@@ -4,6 +4,7 @@ warning, and say everything the code has: every wpectl command and option (from 
 key lists), every exit code. A command, option or key added to the code without its page
 fails here."""
 
+import glob
 import os
 import re
 import subprocess
@@ -83,6 +84,20 @@ def test_every_wpectl_exit_code_and_variable_is_in_wpectl_1():
     assert not missing, f"environment variables missing from wpectl(1): {missing}"
 
 
+def wped_exit_codes():
+    """The numbers of the Poco::Util::Application::EXIT_* codes daemon/app returns."""
+    header = next(p for p in ("/usr/include/Poco/Util/Application.h",
+                              "/usr/local/include/Poco/Util/Application.h") if os.path.exists(p))
+    with open(header, encoding="utf-8") as f:
+        values = dict(re.findall(r"\b(EXIT_[A-Z]+)\s*=\s*(\d+)", f.read()))
+    used = set()
+    for name in sorted(glob.glob(os.path.join(SOURCE, "daemon", "app", "*.cpp"))):
+        with open(name, encoding="utf-8") as f:
+            used.update(re.findall(r"\b(EXIT_[A-Z]+)\b", f.read()))
+    assert used, "no EXIT_* code found in daemon/app"
+    return {values[u] for u in used}
+
+
 def test_every_wped_option_and_exit_code_is_in_wped_8():
     r = subprocess.run([WPED, "--help"], capture_output=True, text=True)
     assert r.returncode == 0
@@ -91,8 +106,7 @@ def test_every_wped_option_and_exit_code_is_in_wped_8():
     assert {"--config", "--socket", "--help", "--version"} <= options
     missing = sorted(o for o in options if not re.search(rf"(?<![\w-]){o}(?![\w-])", page))
     assert not missing, f"wped options missing from wped(8): {missing}"
-    codes = set(re.findall(r"constexpr int kExit\w+ = (\d+);",
-                           source("daemon/app/wped_application.cpp")))
+    codes = wped_exit_codes()
     section = page.split("\nEXIT STATUS\n", 1)[1].split("\nENVIRONMENT\n", 1)[0]
     assert codes == set(re.findall(r"^ {7}(\d+)", section, re.M))
     used = set(re.findall(r'(?:env\(|xdgDir\(env, )"([A-Z_]+)"\)', source("common/paths.cpp")))

@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!view) continue;
     const std::string table = view->table.render(width);
     (void)wpe::ctl::listFooter(*view, kind, now);
-    // Columns never shrink below their header ("Unit: columns never shrink below their
+    // Columns never shrink below their header ("Table: columns never shrink below their
     // header"), so the header line alone may be wider than a very narrow terminal; no line may
     // be wider than the terminal or, failing that, than the header line.
     const std::size_t headerEnd = std::min(table.find('\n'), table.size());

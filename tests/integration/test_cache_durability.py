@@ -1,6 +1,6 @@
-"""The site cache survives wped being killed mid-sync (security.md rule 10, "kill -9 during a
-site sync, many times"): after every kill the database passes SQLite's integrity check and
-holds exactly the old list or exactly the new one — never a torn mix — and the restarted
+"""The site cache survives wped being killed mid-sync (docs/security.md rule 16, acceptance
+case "kill -9 during a site sync, many times"): after every kill the database passes SQLite's
+integrity check and holds exactly the old list or exactly the new one — never a torn mix — and the restarted
 daemon serves it at once."""
 
 import json

@@ -1,4 +1,4 @@
-"""The cache's files are wped's own (issue 8 item 5; docs/security.md "Files"): a cache
+"""The cache's files are wped's own (issue 8 item 5; docs/security.md rule 17): a cache
 directory or a cache.db / -wal / -shm / -journal that is a symlink, or that belongs to another
 user, is refused — nothing is written through it, nothing it points at is chmod'ed — and wped
 serves on without a cache, saying why and what to do in `wpectl status`. What it creates is

@@ -2,7 +2,7 @@
 private bus (or none), against the real wpe-sandbox. What a user notices: login stores the
 secret in the keyring and nowhere else, a bad key stores nothing, logout wipes the keyring item
 and the cache, a restart needs neither the user nor the network, and a missing or locked
-keyring is reported plainly instead of hanging (interface.md; security.md)."""
+keyring is reported plainly instead of hanging (docs/interface.md "Credential kinds"; docs/security.md rule 1)."""
 
 import json
 import subprocess

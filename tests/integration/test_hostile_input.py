@@ -1,7 +1,7 @@
 """Hostile input that must never reach a header or a terminal: credentials with CR, LF or NUL
 (at login, from a token endpoint), a Basic user id with ':', wpectl holding a secret while it
 can still be inspected, and http://localhost, which the config and the OAuth client must
-judge alike (security.md "What a credential may contain", "Which hosts are loopback")."""
+judge alike (docs/security.md rules 2 and 11)."""
 
 import http.server
 import json

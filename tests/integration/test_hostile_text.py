@@ -1,8 +1,8 @@
 """Text the API or an authorization server chose reaches neither the user's terminal nor the
 log as it was sent: site names with terminal escapes, an error_description that echoes a
 secret, a plain-http loopback upstream that would repeat its warning per request, and a
-loopback login listener flooded by idle and slow connections (security.md, "Text from
-outside" and "OAuth")."""
+loopback login listener flooded by idle and slow connections (docs/security.md rules 19,
+20 and 7)."""
 
 import http.server
 import json

@@ -1,5 +1,5 @@
 """The local API end to end: the real wped on its Unix socket, driven by the real wpectl,
-http.client and raw sockets (security.md rules 1, 2, 11, 12; interface.md)."""
+http.client and raw sockets (docs/security.md rules 1, 2, 11, 12; docs/interface.md "Local API")."""
 
 import json
 import os

@@ -1,7 +1,7 @@
 """The authenticated passthrough end to end: /v1/profiles/{p}/api/{path} forwards to the
 profile's api_url with its Authorization and hands back the API's answer unchanged; writes
 mark the cached lists stale and resync them; paths cannot climb out of api_url
-(interface.md; security.md)."""
+(docs/interface.md "Local API"; docs/security.md rules 3, 11, 12)."""
 
 import json
 import threading

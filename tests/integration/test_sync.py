@@ -1,6 +1,6 @@
 """The site cache end to end: wped walking a 2,500-site account in the real wpe-sandbox, one
 walk per refresh however many callers ask, riding out a 503 with Retry-After, and keeping the
-old list (and saying so) when the API keeps failing (interface.md; architecture.md flow 4)."""
+old list (and saying so) when the API keeps failing (docs/local-api.md; docs/architecture.md "Flows")."""
 
 import json
 import threading

@@ -50,7 +50,7 @@ TEST_CASE("ConfigLoader: a missing default file gives defaults; a missing explic
   CHECK_THAT(explicitPath.error().message, Catch::Contains("/nonexistent/wped.ini"));
 }
 
-TEST_CASE("ConfigLoader: the interface.md example parses, inline comments included", "[config]") {
+TEST_CASE("ConfigLoader: an annotated file parses, inline comments included", "[config]") {
   auto r = parse(R"(
 [daemon]
 credential_store = memory    ; keyring | memory

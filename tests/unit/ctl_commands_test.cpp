@@ -134,7 +134,7 @@ void checkUsage(std::vector<std::string> args, const std::string& mention) {
 
 }  // namespace
 
-TEST_CASE("Unit: bad command lines for the profile commands exit 2 before contacting wped",
+TEST_CASE("wpectl profile commands: a bad command line exits 2 before contacting wped",
           "[ctl][args]") {
   checkUsage({"login", "--api-key", "--basic"}, "choose one");
   checkUsage({"login", "--api-key", "secret-on-argv"}, "unexpected argument");
@@ -159,13 +159,13 @@ TEST_CASE("Unit: bad command lines for the profile commands exit 2 before contac
              "cannot read --data file /nonexistent/body.json");
 }
 
-TEST_CASE("Unit: with nothing listening the new commands exit 3", "[ctl][args]") {
+TEST_CASE("wpectl commands: with nothing listening on the socket they exit 3", "[ctl][args]") {
   CHECK(run({"token"}).code == ctl::kExitUnreachable);
   CHECK(run({"sites"}).code == ctl::kExitUnreachable);
   CHECK(run({"api", "/user"}).code == ctl::kExitUnreachable);
 }
 
-TEST_CASE("Unit: token prints the token, the header value or the document; one request",
+TEST_CASE("wpectl token: prints the token, the header value or the document; one request",
           "[ctl][token]") {
   FakeWped wped;
   std::string doc =
@@ -179,7 +179,7 @@ TEST_CASE("Unit: token prints the token, the header value or the document; one r
   CHECK(wped.requests().size() == 4);
 }
 
-TEST_CASE("Unit: token never prints a token or header with CR, LF or NUL",
+TEST_CASE("wpectl token: never prints a token or header with CR, LF or NUL",
           "[ctl][token][credential_text]") {
   // A daemon that lets one through (an older wped) must not make `--header` several lines.
   FakeWped wped;
@@ -197,7 +197,7 @@ TEST_CASE("Unit: token never prints a token or header with CR, LF or NUL",
   }
 }
 
-TEST_CASE("Unit: token on a logged-out profile exits 4 with the daemon's hint", "[ctl][token]") {
+TEST_CASE("wpectl token: a logged-out profile exits 4 with the daemon's hint", "[ctl][token]") {
   FakeWped wped;
   wped.answer(
       "GET /v1/profiles/default/token", 401,
@@ -208,7 +208,7 @@ TEST_CASE("Unit: token on a logged-out profile exits 4 with the daemon's hint", 
   CHECK(r.err == "wpectl: profile default has no credential; run `wpectl login`\n");
 }
 
-TEST_CASE("Unit: sites --json copies the daemon's body; human output is a table and a footer",
+TEST_CASE("wpectl sites: --json copies the daemon's body; human output is a table and a footer",
           "[ctl][sites]") {
   FakeWped wped;
   std::string body =
@@ -228,7 +228,7 @@ TEST_CASE("Unit: sites --json copies the daemon's body; human output is a table 
   CHECK_THAT(human.err, Catch::StartsWith("1 site, synced ") && Catch::EndsWith("days ago\n"));
 }
 
-TEST_CASE("Unit: site looks up a url-encoded name", "[ctl][sites]") {
+TEST_CASE("wpectl site: looks up a url-encoded name", "[ctl][sites]") {
   FakeWped wped;
   wped.answer("GET /v1/profiles/default/sites/my%20blog", 200,
               R"({"id":"s1","name":"my blog","installs":[]})");
@@ -238,7 +238,7 @@ TEST_CASE("Unit: site looks up a url-encoded name", "[ctl][sites]") {
   CHECK(run({"site", "other"}, wped.path()).code == ctl::kExitError);
 }
 
-TEST_CASE("Unit: api forwards method, path and body and prints the answer", "[ctl][api]") {
+TEST_CASE("wpectl api: forwards method, path and body and prints the answer", "[ctl][api]") {
   FakeWped wped;
   wped.answer("GET /v1/profiles/default/api/sites?limit=1", 200, R"({"results":[]})");
   wped.answer("POST /v1/profiles/default/api/sites", 201, R"({"id":"new"})");
@@ -262,7 +262,7 @@ TEST_CASE("Unit: api forwards method, path and body and prints the answer", "[ct
   CHECK(down.err == "wpectl: cannot reach the WP Engine API\n");
 }
 
-TEST_CASE("Unit: logout names the profile", "[ctl][login]") {
+TEST_CASE("wpectl logout: names the profile", "[ctl][login]") {
   FakeWped wped;
   wped.answer("POST /v1/profiles/work/logout", 200, R"({"profile":"work","state":"logged_out"})");
   auto r = run({"logout", "--profile", "work"}, wped.path());
@@ -270,7 +270,7 @@ TEST_CASE("Unit: logout names the profile", "[ctl][login]") {
   CHECK(r.out == "Logged out of profile work\n");
 }
 
-TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logged in",
+TEST_CASE("wpectl login: OAuth prints the URL, polls until done and says who logged in",
           "[ctl][login]") {
   FakeWped wped;
   wped.answer(
@@ -302,7 +302,8 @@ TEST_CASE("Unit: oauth login prints the URL, polls until done and says who logge
   CHECK_THAT(denied.err, Catch::EndsWith("wpectl: access denied\n"));
 }
 
-TEST_CASE("Unit: login --api-key sends the piped key to wped and never prints it", "[ctl][login]") {
+TEST_CASE("wpectl login: --api-key sends the piped key to wped and never prints it",
+          "[ctl][login]") {
   FakeWped wped;
   wped.answer("GET /v1/status", 200, R"({"profiles":[]})");
   wped.answer(

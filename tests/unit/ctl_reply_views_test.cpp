@@ -20,8 +20,9 @@ const char* kSites =
 
 }  // namespace
 
-TEST_CASE("Unit: the sites table lists installs as name (environment) and account names when known",
-          "[ctl][views]") {
+TEST_CASE(
+    "ReplyViews: the sites table lists installs as name (environment) and account names when known",
+    "[ctl][views]") {
   auto view = listView("sites", kSites, {{"a1", "Acme"}});
   REQUIRE(view);
   CHECK(view->count == 2);
@@ -32,7 +33,7 @@ TEST_CASE("Unit: the sites table lists installs as name (environment) and accoun
   CHECK_THAT(table, Catch::Contains("shop  s2  a2\n"));
 }
 
-TEST_CASE("Unit: the installs and accounts tables", "[ctl][views]") {
+TEST_CASE("ReplyViews: the installs and accounts tables have their own columns", "[ctl][views]") {
   auto installs = listView(
       "installs",
       R"({"synced_at":null,"stale":false,"count":1,"results":[)"
@@ -50,7 +51,7 @@ TEST_CASE("Unit: the installs and accounts tables", "[ctl][views]") {
   CHECK_FALSE(listView("sites", "{\"results\":"));
 }
 
-TEST_CASE("Unit: the footer says how many, how old and why stale", "[ctl][views]") {
+TEST_CASE("ReplyViews: the footer says how many, how old and why stale", "[ctl][views]") {
   auto view = listView("sites", kSites);
   REQUIRE(view);
   auto now = *parseRfc3339Seconds("2026-11-28T09:03:10Z");
@@ -63,7 +64,7 @@ TEST_CASE("Unit: the footer says how many, how old and why stale", "[ctl][views]
   CHECK(listFooter(*view, "sites", now) == "1 site, never synced");
 }
 
-TEST_CASE("Unit: who is logged in reads the API's user object", "[ctl][views]") {
+TEST_CASE("ReplyViews: who is logged in reads the API's user object", "[ctl][views]") {
   CHECK(userSummary(R"({"user":{"email":"a@b.c","first_name":"Ada","last_name":"L"}})").value() ==
         "a@b.c (Ada L)");
   CHECK(userSummary(R"({"id":"u","email":"a@b.c"})").value() == "a@b.c");
@@ -71,7 +72,7 @@ TEST_CASE("Unit: who is logged in reads the API's user object", "[ctl][views]") 
   CHECK_FALSE(userSummary("nope"));
 }
 
-TEST_CASE("Unit: a site's detail block shows its installs", "[ctl][views]") {
+TEST_CASE("ReplyViews: a site's detail block shows its installs", "[ctl][views]") {
   auto text = siteDetail(R"({"id":"s1","name":"blog","account":{"id":"a1"},"tags":["x","y"],)"
                          R"("installs":[{"id":"i1","name":"blogprod","environment":"production",)"
                          R"("cname":"blog.wpengine.com","php_version":"8.2"}]})",
@@ -81,7 +82,7 @@ TEST_CASE("Unit: a site's detail block shows its installs", "[ctl][views]") {
   CHECK_THAT(*text, Catch::Contains("  blogprod  production   blog.wpengine.com  8.2  i1\n"));
 }
 
-TEST_CASE("Unit: api paths lose their leading slash and keep the query", "[ctl][api]") {
+TEST_CASE("ApiReply: api paths lose their leading slash and keep the query", "[ctl][api]") {
   CHECK(apiPath("/sites?limit=5").value() == "sites?limit=5");
   CHECK(apiPath("installs/x").value() == "installs/x");
   CHECK_FALSE(apiPath("/"));
@@ -89,7 +90,7 @@ TEST_CASE("Unit: api paths lose their leading slash and keep the query", "[ctl][
   CHECK_FALSE(apiPath("/sites two"));
 }
 
-TEST_CASE("Unit: wped's own errors are told apart from the API's answers", "[ctl][api]") {
+TEST_CASE("ApiReply: wped's own errors are told apart from the API's answers", "[ctl][api]") {
   wpe::HttpReply reply;
   reply.status = 502;
   reply.body = R"({"error":{"code":"upstream_unreachable","message":"cannot reach the API"}})";
@@ -107,8 +108,7 @@ TEST_CASE("Unit: wped's own errors are told apart from the API's answers", "[ctl
   CHECK_FALSE(isWpedError(reply));
 }
 
-TEST_CASE("Unit: the progress notice shows only when the wait outlasts its delay",
-          "[ctl][progress]") {
+TEST_CASE("ProgressNotice: shows only when the wait outlasts its delay", "[ctl][progress]") {
   std::ostringstream quick;
   {
     ProgressNotice notice(quick, "Syncing", std::chrono::hours(1));
@@ -127,7 +127,7 @@ TEST_CASE("Unit: the progress notice shows only when the wait outlasts its delay
   CHECK_FALSE(notice.shown());
 }
 
-TEST_CASE("Unit: the list parser reads the JSON the daemon and the API send", "[ctl][json]") {
+TEST_CASE("JsonValue: reads the list JSON the daemon and the API send", "[ctl][json]") {
   auto doc = JsonValue::parse(R"( {"a":"x\"y\\z\/\n","n":-1.5e3,"t":true,"f":false,"z":null,)"
                               R"("u":"caf\u00e9 \ud83d\ude00","arr":[1,[2],{"k":[]}],"o":{}} )");
   REQUIRE(doc);
@@ -149,10 +149,12 @@ TEST_CASE("Unit: the list parser reads the JSON the daemon and the API send", "[
   CHECK(JsonValue::parse(std::string(50, '[') + std::string(50, ']')));
 }
 
-TEST_CASE("Unit: a site's details show the API's control characters escaped", "[ctl][views]") {
-  auto text = siteDetail(R"({"id":"s1","name":"a\u001b[2Jb\u202e","group_name":"g\u0007",)"
-                         R"("installs":[{"name":"x\u009by","environment":"production","id":"i1"}]})",
-                         100);
+TEST_CASE("ReplyViews: a site's details show the API's control characters escaped",
+          "[ctl][views]") {
+  auto text =
+      siteDetail(R"({"id":"s1","name":"a\u001b[2Jb\u202e","group_name":"g\u0007",)"
+                 R"("installs":[{"name":"x\u009by","environment":"production","id":"i1"}]})",
+                 100);
   REQUIRE(text);
   CHECK(text->find('\x1b') == std::string::npos);
   CHECK(text->find('\x07') == std::string::npos);

@@ -47,14 +47,14 @@ BrowserLauncher::ProgramFinder onlyThese(std::vector<std::string> installed) {
 
 }  // namespace
 
-TEST_CASE("Unit: a piped secret loses exactly one trailing newline", "[ctl][secret]") {
+TEST_CASE("SecretPrompt: a piped secret loses exactly one trailing newline", "[ctl][secret]") {
   CHECK(readPiped("key-123\n").value().reveal() == "key-123");
   CHECK(readPiped("key-123").value().reveal() == "key-123");
   CHECK(readPiped("key-123\r\n").value().reveal() == "key-123");
   CHECK(readPiped("key 123\n\n").value().reveal() == "key 123\n");
 }
 
-TEST_CASE("Unit: an empty piped secret is refused with a clear message", "[ctl][secret]") {
+TEST_CASE("SecretPrompt: an empty piped secret is refused with a clear message", "[ctl][secret]") {
   for (const char* text : {"", "\n"}) {
     auto secret = readPiped(text);
     REQUIRE_FALSE(secret);
@@ -63,12 +63,12 @@ TEST_CASE("Unit: an empty piped secret is refused with a clear message", "[ctl][
   }
 }
 
-TEST_CASE("Unit: a large piped secret is read whole", "[ctl][secret]") {
+TEST_CASE("SecretPrompt: a large piped secret is read whole", "[ctl][secret]") {
   std::string big(10000, 'k');
   CHECK(readPiped(big + "\n").value().reveal() == big);
 }
 
-TEST_CASE("Unit: BROWSER is a colon list of space-split commands", "[ctl][browser]") {
+TEST_CASE("BrowserLauncher: BROWSER is a colon list of space-split commands", "[ctl][browser]") {
   auto entries = BrowserLauncher::parseBrowserVariable("firefox --new-window:chromium::  w3m  %s ");
   REQUIRE(entries.size() == 3);
   CHECK(entries[0] == std::vector<std::string>{"firefox", "--new-window"});
@@ -77,8 +77,9 @@ TEST_CASE("Unit: BROWSER is a colon list of space-split commands", "[ctl][browse
   CHECK(BrowserLauncher::parseBrowserVariable("").empty());
 }
 
-TEST_CASE("Unit: the first BROWSER entry that exists is used, with the URL appended or in %s",
-          "[ctl][browser]") {
+TEST_CASE(
+    "BrowserLauncher: the first BROWSER entry that exists is used, with the URL appended or in %s",
+    "[ctl][browser]") {
   std::string url = "https://auth.example/authorize?a=1&b=2";
   BrowserLauncher launcher(
       envOf({{"DISPLAY", ":0"}, {"BROWSER", "nope --x:firefox --new-window:w3m"}}),
@@ -93,7 +94,8 @@ TEST_CASE("Unit: the first BROWSER entry that exists is used, with the URL appen
 }
 
 TEST_CASE(
-    "Unit: without BROWSER xdg-open is used; no display or nothing installed means no browser",
+    "BrowserLauncher: without BROWSER xdg-open is used; no display or nothing installed means no "
+    "browser",
     "[ctl][browser]") {
   std::string url = "https://x/";
   BrowserLauncher plain(envOf({{"DISPLAY", ":0"}}), onlyThese({"xdg-open"}));
@@ -106,7 +108,7 @@ TEST_CASE(
   CHECK_FALSE(noneFound.commandFor(url));
 }
 
-TEST_CASE("Unit: the default program search looks on PATH", "[ctl][browser]") {
+TEST_CASE("BrowserLauncher: the default program search looks on PATH", "[ctl][browser]") {
   BrowserLauncher launcher(
       envOf({{"DISPLAY", ":0"}, {"PATH", "/nonexistent:/bin:/usr/bin"}, {"BROWSER", "sh"}}));
   auto command = launcher.commandFor("u");

@@ -17,7 +17,7 @@ std::vector<std::string> lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("Unit: a table that fits is aligned in columns two spaces apart", "[ctl][table]") {
+TEST_CASE("Table: a table that fits is aligned in columns two spaces apart", "[ctl][table]") {
   Table table({"NAME", "ID"});
   table.addRow({"alpha", "1"});
   table.addRow({"b", "22"});
@@ -28,7 +28,7 @@ TEST_CASE("Unit: a table that fits is aligned in columns two spaces apart", "[ct
   CHECK(out[2] == "b      22");
 }
 
-TEST_CASE("Unit: a table wider than the terminal shrinks its widest column with an ellipsis",
+TEST_CASE("Table: wider than the terminal, its widest column shrinks with an ellipsis",
           "[ctl][table]") {
   Table table({"NAME", "ID", "INSTALLS"});
   table.addRow({"site", "0123456789", std::string(80, 'x')});
@@ -41,14 +41,14 @@ TEST_CASE("Unit: a table wider than the terminal shrinks its widest column with 
   CHECK(out[1].substr(out[1].size() - 3) == "\xE2\x80\xA6");
 }
 
-TEST_CASE("Unit: columns never shrink below their header", "[ctl][table]") {
+TEST_CASE("Table: columns never shrink below their header", "[ctl][table]") {
   Table table({"NAME", "ENVIRONMENT"});
   table.addRow({"a-very-long-install-name", "production"});
   auto out = lines(table.render(5));
   CHECK(out[0] == "NAME  ENVIRONMENT");
 }
 
-TEST_CASE("Unit: truncation counts code points and never splits a UTF-8 character",
+TEST_CASE("Table: truncation counts code points and never splits a UTF-8 character",
           "[ctl][table]") {
   std::string text = "h\xC3\xA9llo w\xC3\xB6rld \xE6\x97\xA5\xE6\x9C\xAC";  // "héllo wörld 日本"
   CHECK(Table::displayWidth(text) == 14);
@@ -63,7 +63,7 @@ TEST_CASE("Unit: truncation counts code points and never splits a UTF-8 characte
   CHECK(out[1] == "\xE6\x97\xA5\xE6\x9C\xAC\xE2\x80\xA6");
 }
 
-TEST_CASE("Unit: a cell's newlines and tabs do not break the table", "[ctl][table]") {
+TEST_CASE("Table: a cell's newlines and tabs do not break the table", "[ctl][table]") {
   Table table({"A", "B"});
   table.addRow({"x\ny", "z\tw"});
   auto out = lines(table.render(100));
@@ -71,12 +71,12 @@ TEST_CASE("Unit: a cell's newlines and tabs do not break the table", "[ctl][tabl
   CHECK(out[1] == "x\\x0ay  z\\x09w");
 }
 
-TEST_CASE("Unit: no terminal means 100 columns", "[ctl][table]") {
+TEST_CASE("Table: no terminal means 100 columns", "[ctl][table]") {
   CHECK(Table::terminalWidth(-1) == 100);
   CHECK(Table::terminalWidth(-1, 80) == 80);
 }
 
-TEST_CASE("Unit: ages read like \"3 min ago\"", "[ctl][time]") {
+TEST_CASE("RelativeTime: ages read like \"3 min ago\"", "[ctl][time]") {
   using std::chrono::seconds;
   CHECK(wpe::ctl::formatAge(seconds(-5)) == "just now");
   CHECK(wpe::ctl::formatAge(seconds(59)) == "just now");
@@ -87,7 +87,7 @@ TEST_CASE("Unit: ages read like \"3 min ago\"", "[ctl][time]") {
   CHECK(wpe::ctl::formatAge(seconds(3 * 86400 + 5)) == "3 days ago");
 }
 
-TEST_CASE("Unit: RFC 3339 times parse to epoch seconds", "[ctl][time]") {
+TEST_CASE("RelativeTime: RFC 3339 times parse to epoch seconds", "[ctl][time]") {
   using wpe::ctl::parseRfc3339Seconds;
   CHECK(parseRfc3339Seconds("1970-01-01T00:00:00Z") == 0);
   CHECK(parseRfc3339Seconds("2025-07-10T09:59:58.684Z") == 1752141598);
@@ -98,7 +98,7 @@ TEST_CASE("Unit: RFC 3339 times parse to epoch seconds", "[ctl][time]") {
   CHECK_FALSE(parseRfc3339Seconds("2025-13-10T09:59:58Z"));
 }
 
-TEST_CASE("Unit: API text with terminal escapes is shown escaped and the columns still align",
+TEST_CASE("Table: API text with terminal escapes is shown escaped and the columns still align",
           "[ctl][table]") {
   Table table({"NAME", "ID"});
   table.addRow({"evil\x1b]0;pwned\x07\xE2\x80\xAE", "s1"});
