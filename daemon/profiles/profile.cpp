@@ -496,7 +496,7 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
   }
 }
 
-Result<TokenView> Profile::token(std::chrono::seconds minValid) {
+Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
   auto authorizer = this->authorizer();
   if (!authorizer) return authorizer.error();
   std::string kind, user;
@@ -507,23 +507,15 @@ Result<TokenView> Profile::token(std::chrono::seconds minValid) {
     user = user_;
     password = password_;
   }
-  if (kind == "oauth") {
-    auto token = tokens_->token(minValid);
-    if (!token) return token.error();
-    return TokenView{
-        token->accessToken, token->tokenType, token->expiresAt, token->authorization, "",
-        std::nullopt};
-  }
+  if (kind == "oauth") return tokens_->token(minValid);
   auto value = (*authorizer)->authorization(minValid);
   if (!value) return value.error();
   const std::string& header = value->reveal();
   auto space = header.find(' ');
-  TokenView view{Secret(header.substr(space + 1)),
-                 kind == "basic" ? "Basic" : "ApiKey",
-                 std::nullopt,
-                 *value,
-                 "",
-                 std::nullopt};
+  TokenInfo view;
+  view.accessToken = Secret(header.substr(space + 1));
+  view.tokenType = kind == "basic" ? "Basic" : "ApiKey";
+  view.authorization = *value;
   if (kind == "basic") {
     view.user = user;
     view.password = password;

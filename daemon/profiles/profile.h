@@ -59,16 +59,6 @@ struct StartedLogin {
   WallTime expiresAt;
 };
 
-// What `token` answers: the value and how to use it.
-struct TokenView {
-  Secret accessToken;     // the key, the Basic password's header value, or the access token
-  std::string tokenType;  // "ApiKey" | "Basic" | "Bearer"
-  std::optional<WallTime> expiresAt;  // only for OAuth
-  Secret authorization;               // the whole Authorization value
-  std::string user;                   // basic: the API user id
-  std::optional<Secret> password;     // basic: the API password (for `wpectl exec`)
-};
-
 class Profile {
  public:
   Profile(ProfileConfig config, ProfileServices& services);
@@ -100,7 +90,7 @@ class Profile {
   // reading the credential from the keyring; try again") when the read outlasts the wait.
   Status awaitRestore();
 
-  Result<TokenView> token(std::chrono::seconds minValid);
+  Result<TokenInfo> token(std::chrono::seconds minValid);
   // The current authorizer (after awaitRestore()), or LoginRequired with what to do.
   Result<std::shared_ptr<Authorizer>> authorizer();
 
