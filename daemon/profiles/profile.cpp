@@ -1,12 +1,10 @@
 #include "daemon/profiles/profile.h"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
-
-#include <sstream>
 
 #include "common/credential_text.h"
 #include "common/log_escape.h"
+#include "daemon/auth/basic_credential.h"
 #include "daemon/auth/refresh_policy.h"
 #include "daemon/cache/cache_store.h"
 #include "daemon/core/rfc3339.h"
@@ -64,17 +62,6 @@ SiteCatalogOptions catalogOptions(const ProfileConfig& config, const ProfileServ
   return options;
 }
 
-// Basic credentials keep the (non-secret) user id beside the password in the one secret
-// value, so a restart restores both from the keyring alone.
-Secret basicBlob(const std::string& user, const Secret& password) {
-  Poco::JSON::Object object;
-  object.set("user", user);
-  object.set("password", password.reveal());
-  std::ostringstream out;
-  object.stringify(out);
-  return Secret(out.str());
-}
-
 constexpr const char* kApiAccessPage = "the API Access page of the WP Engine User Portal";
 
 // The remedy after a login was refused for what its credential contains (credential_text.h).
@@ -88,20 +75,6 @@ std::string refusedLogin(const std::string& profile, const std::string& flags,
 std::string refusedStored(const std::string& loginHint) {
   return "it was stored by an older wped and is not used; nothing was sent. To replace it, " +
          loginHint;
-}
-
-Result<std::pair<std::string, Secret>> parseBasicBlob(const Secret& blob) {
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(blob.reveal()).extract<Poco::JSON::Object::Ptr>();
-    if (object && object->has("user") && object->has("password")) {
-      return std::make_pair(object->getValue<std::string>("user"),
-                            Secret(object->getValue<std::string>("password")));
-    }
-  } catch (const std::exception&) {
-  }
-  return Error(ErrorCode::Internal,
-               "the stored Basic credential is unreadable; run `wpectl login --basic` again");
 }
 
 }  // namespace
@@ -252,22 +225,22 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
     inner = std::make_shared<StaticAuthorizer>(
         StaticAuthorizer::apiKey(config_.name, credential.value));
   } else if (credential.kind == "basic") {
-    auto parsed = parseBasicBlob(credential.value);
+    auto parsed = BasicCredential::fromJson(credential.value);
     if (!parsed) return parsed.error();
-    if (auto bad = checkCredentialText(parsed->first, "the stored API user id",
+    if (auto bad = checkCredentialText(parsed->user, "the stored API user id",
                                        refusedStored(loginHint()), CredentialPart::BasicUserId);
         !bad) {
       return bad.error();
     }
-    if (auto bad = checkCredentialText(parsed->second.reveal(), "the stored API password",
+    if (auto bad = checkCredentialText(parsed->password.reveal(), "the stored API password",
                                        refusedStored(loginHint()));
         !bad) {
       return bad.error();
     }
-    *user = parsed->first;
-    *password = parsed->second;
+    *user = parsed->user;
+    *password = parsed->password;
     inner = std::make_shared<StaticAuthorizer>(
-        StaticAuthorizer::basic(config_.name, parsed->first, parsed->second));
+        StaticAuthorizer::basic(config_.name, parsed->user, parsed->password));
   } else {
     return Error(ErrorCode::Internal, "the keyring holds a credential of unknown kind '" +
                                           escapeForLog(credential.kind) + "'; " + loginHint());
@@ -332,7 +305,7 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
   if (auto bad = checkCredentialText(password.reveal(), "the API password", retry); !bad) {
     return bad.error();
   }
-  StoredCredential credential{"basic", basicBlob(user, password)};
+  StoredCredential credential{"basic", BasicCredential{user, password}.toJson()};
   return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
                                         StaticAuthorizer::basic(config_.name, user, password)));
 }
