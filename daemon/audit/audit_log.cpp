@@ -33,7 +33,7 @@ AuditLog::~AuditLog() { stop(); }
 
 void AuditLog::start() {
   {
-    std::lock_guard write(writeMutex_);
+    LockGuard write(writeMutex_);
     if (store_) {
       auto known = store_->knownUses(kMaxKnownUses);
       if (known) {
@@ -49,10 +49,10 @@ void AuditLog::start() {
 
 void AuditLog::stop() {
   {
-    std::lock_guard lock(stopMutex_);
+    LockGuard lock(stopMutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  wake_.notifyAll();
   if (writer_.joinable()) writer_.join();
 }
 
@@ -64,7 +64,7 @@ void AuditLog::record(ConnectionPeer* peer, std::string_view profile, std::strin
       // Once per connection, on its own thread: read /proc, register the slot.
       peer->audit =
           std::make_shared<AuditSlot>(resolver_.resolve(peer->pid, peer->uid), options_.maxPending);
-      std::lock_guard lock(slotsMutex_);
+      LockGuard lock(slotsMutex_);
       slots_.push_back(peer->audit);
     }
     slot = peer->audit.get();
@@ -75,31 +75,33 @@ void AuditLog::record(ConnectionPeer* peer, std::string_view profile, std::strin
 }
 
 void AuditLog::run() {
-  std::unique_lock lock(stopMutex_);
+  LockGuard lock(stopMutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, options_.flushInterval, [this] { return stopping_; });
+    const auto deadline = std::chrono::steady_clock::now() + options_.flushInterval;
+    while (!stopping_ && wake_.waitUntil(stopMutex_, deadline)) {
+    }
     lock.unlock();
     {
-      std::lock_guard write(writeMutex_);
+      LockGuard write(writeMutex_);
       flushLocked();
       if (store_ && std::chrono::steady_clock::now() >= nextPrune_) pruneLocked();
     }
     lock.lock();
   }
   lock.unlock();
-  std::lock_guard write(writeMutex_);
+  LockGuard write(writeMutex_);
   flushLocked();  // the last calls before the stop
 }
 
 void AuditLog::flush() {
-  std::lock_guard write(writeMutex_);
+  LockGuard write(writeMutex_);
   flushLocked();
 }
 
 void AuditLog::flushLocked() {
   std::vector<std::shared_ptr<AuditSlot>> slots;
   {
-    std::lock_guard lock(slotsMutex_);
+    LockGuard lock(slotsMutex_);
     slots = slots_;
   }
   std::vector<AuditRecord> records;
@@ -111,7 +113,7 @@ void AuditLog::flushLocked() {
     std::move(taken.begin(), taken.end(), std::back_inserter(records));
   }
   if (!finished.empty()) {
-    std::lock_guard lock(slotsMutex_);
+    LockGuard lock(slotsMutex_);
     slots_.erase(std::remove_if(slots_.begin(), slots_.end(),
                                 [&finished](const std::shared_ptr<AuditSlot>& s) {
                                   return std::find(finished.begin(), finished.end(), s.get()) !=
@@ -160,7 +162,7 @@ void AuditLog::noteFirstUse(const AuditRecord& r) {
 
 Result<AuditPage> AuditLog::read(const AuditQuery& query) {
   if (!store_) return Error(ErrorCode::Unavailable, unavailableReason_);
-  std::lock_guard write(writeMutex_);
+  LockGuard write(writeMutex_);
   flushLocked();
   auto records = store_->query(query);
   if (!records) return records.error();

@@ -25,16 +25,16 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "common/cond_var.h"
+#include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/audit/audit_sink.h"
 #include "daemon/audit/audit_slot.h"
@@ -86,30 +86,31 @@ class AuditLog final : public AuditSink {
 
  private:
   void run();
-  void flushLocked();  // writeMutex_ held
-  void pruneLocked();  // writeMutex_ held
-  void noteFirstUse(const AuditRecord& record);
+  void flushLocked() REQUIRES(writeMutex_);
+  void pruneLocked() REQUIRES(writeMutex_);
+  void noteFirstUse(const AuditRecord& record) REQUIRES(writeMutex_);
 
-  std::unique_ptr<AuditStore> store_;
+  const std::unique_ptr<AuditStore> store_ PT_GUARDED_BY(writeMutex_);
   const std::string unavailableReason_;
   const PeerResolver& resolver_;
   const Clock& clock_;
   Poco::Logger& logger_;
   const Options options_;
 
-  std::mutex slotsMutex_;  // taken once per connection (its first audited call) and per flush
-  std::vector<std::shared_ptr<AuditSlot>> slots_;  // guarded by slotsMutex_
+  Mutex slotsMutex_;  // taken once per connection (its first audited call) and per flush
+  std::vector<std::shared_ptr<AuditSlot>> slots_ GUARDED_BY(slotsMutex_);
   const std::shared_ptr<AuditSlot> anonymous_;     // calls with no connection (tests)
   std::atomic<std::uint64_t> dropped_{0};
 
-  std::mutex stopMutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by stopMutex_
+  Mutex stopMutex_;
+  CondVar wake_;
+  bool stopping_ GUARDED_BY(stopMutex_) = false;
 
-  std::mutex writeMutex_;  // one flush or read at a time; guards the store and below
-  std::set<std::pair<std::string, std::string>> knownUses_;  // (profile, exe)
-  std::chrono::steady_clock::time_point nextPrune_{};
-  bool writeFailureLogged_ = false;
+  Mutex writeMutex_;  // one flush or read at a time; guards the store and below
+  // (profile, exe)
+  std::set<std::pair<std::string, std::string>> knownUses_ GUARDED_BY(writeMutex_);
+  std::chrono::steady_clock::time_point nextPrune_ GUARDED_BY(writeMutex_){};
+  bool writeFailureLogged_ GUARDED_BY(writeMutex_) = false;
 
   std::thread writer_;
 };

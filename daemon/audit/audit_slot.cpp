@@ -10,7 +10,7 @@ constexpr std::size_t kMergeWindow = 4;
 
 bool AuditSlot::add(WallTime now, std::string_view profile, std::string_view method,
                     std::string_view path, int status) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   std::size_t n = pending_.size();
   for (std::size_t i = n; i > 0 && i + kMergeWindow > n; --i) {
     AuditRecord& r = pending_[i - 1];
@@ -34,7 +34,7 @@ bool AuditSlot::add(WallTime now, std::string_view profile, std::string_view met
 std::vector<AuditRecord> AuditSlot::take() {
   std::vector<AuditRecord> out;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     out.swap(pending_);
   }
   for (auto& r : out) r.peer = peer_;
@@ -42,12 +42,12 @@ std::vector<AuditRecord> AuditSlot::take() {
 }
 
 void AuditSlot::close() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   closed_ = true;
 }
 
 bool AuditSlot::closed() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return closed_;
 }
 

@@ -8,10 +8,10 @@
 // second for a token costs one record a flush. Beyond `maxPending` distinct records a call
 // is dropped (add() returns false; AuditLog counts it). Thread-safe.
 
-#include <mutex>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "daemon/audit/audit_record.h"
 
 namespace wpe {
@@ -34,9 +34,9 @@ class AuditSlot {
  private:
   const PeerIdentity peer_;
   const std::size_t maxPending_;
-  mutable std::mutex mutex_;
-  std::vector<AuditRecord> pending_;  // guarded by mutex_; peer left empty until take()
-  bool closed_ = false;               // guarded by mutex_
+  mutable Mutex mutex_;
+  std::vector<AuditRecord> pending_ GUARDED_BY(mutex_);  // peer left empty until take()
+  bool closed_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace wpe

@@ -14,7 +14,7 @@ Result<LoginEntry> LoginRegistry::add(std::shared_ptr<LoginSession> session) {
   if (!id) return id.error();
   std::vector<std::shared_ptr<LoginSession>> superseded;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     sweepLocked();
     for (auto& [key, item] : items_) {
       if (item.session->profile() == session->profile() &&
@@ -30,19 +30,19 @@ Result<LoginEntry> LoginRegistry::add(std::shared_ptr<LoginSession> session) {
 }
 
 std::shared_ptr<LoginSession> LoginRegistry::find(const std::string& loginId) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   sweepLocked();
   auto it = items_.find(loginId);
   return it == items_.end() ? nullptr : it->second.session;
 }
 
 void LoginRegistry::sweep() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   sweepLocked();
 }
 
 std::size_t LoginRegistry::size() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return items_.size();
 }
 

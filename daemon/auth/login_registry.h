@@ -10,10 +10,10 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/auth/login_session.h"
 #include "daemon/core/clock.h"
@@ -44,12 +44,12 @@ class LoginRegistry {
     std::shared_ptr<LoginSession> session;
     std::optional<BootTime> finishedAt;  // first seen not pending
   };
-  void sweepLocked();
+  void sweepLocked() REQUIRES(mutex_);
 
   const Clock& clock_;
   const std::chrono::seconds retention_;
-  mutable std::mutex mutex_;
-  std::map<std::string, Item> items_;
+  mutable Mutex mutex_;
+  std::map<std::string, Item> items_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

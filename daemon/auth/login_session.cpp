@@ -79,7 +79,7 @@ LoginSession::~LoginSession() {
   cancel("the login was abandoned");
   std::thread watchdog;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     watchdog = std::move(watchdog_);
   }
   if (watchdog.joinable()) watchdog.join();
@@ -88,7 +88,7 @@ LoginSession::~LoginSession() {
 
 Status LoginSession::start() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (started_) return Error(ErrorCode::Conflict, "login already started");
     started_ = true;
   }
@@ -103,7 +103,7 @@ Status LoginSession::start() {
                                 return handleCallback(path, query);
                               });
   if (!port) {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     outcome_ = published_ = LoginStatus{LoginState::Failed, port.error()};
     return port.error();
   }
@@ -118,7 +118,7 @@ Status LoginSession::start() {
   expiresAt_ = clock_.now() + std::chrono::duration_cast<WallTime::duration>(timeout_);
   deadline_ = clock_.boottime() + timeout_;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     watching_ = true;
     watchdog_ = std::thread([this] { watchdog(); });
   }
@@ -128,13 +128,15 @@ Status LoginSession::start() {
 }
 
 LoginStatus LoginSession::state() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return published_;
 }
 
 LoginStatus LoginSession::waitFor(std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] { return published_.state != LoginState::Pending; });
+  LockGuard lock(mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (published_.state == LoginState::Pending && changed_.waitUntil(mutex_, deadline)) {
+  }
   return published_;
 }
 
@@ -143,15 +145,15 @@ void LoginSession::cancel(const std::string& reason) {
 }
 
 void LoginSession::finish(LoginState state, std::optional<Error> error) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (outcome_) return;
   outcome_ = LoginStatus{state, std::move(error)};
   if (!watching_) published_ = *outcome_;  // never started: nothing to close
-  changed_.notify_all();
+  changed_.notifyAll();
 }
 
 void LoginSession::watchdog() {
-  std::unique_lock lock(mutex_);
+  LockGuard lock(mutex_);
   while (!outcome_) {
     if (clock_.boottime() >= deadline_) {
       outcome_ =
@@ -161,13 +163,13 @@ void LoginSession::watchdog() {
       logger_.warning("profile " + profile_.name + ": OAuth login timed out");
       break;
     }
-    changed_.wait_for(lock, kWatchdogPoll);
+    changed_.waitUntil(mutex_, std::chrono::steady_clock::now() + kWatchdogPoll);
   }
   lock.unlock();
   listener_.stop();  // closed after the one valid callback, a timeout or a cancel
   lock.lock();
   published_ = *outcome_;
-  changed_.notify_all();
+  changed_.notifyAll();
 }
 
 LoopbackReply LoginSession::handleCallback(const std::string& path, const std::string& query) {
@@ -219,7 +221,7 @@ LoginSession::CallbackResult LoginSession::accept(const std::string& path,
     if (it != params->end()) state = it->second;
   }
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (outcome_ || stateConsumed_) {
       return {Verdict::AlreadyUsed,
               page(400, "Login link already used",

@@ -25,13 +25,13 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "common/cond_var.h"
+#include "common/mutex.h"
 #include "common/result.h"
 #include "common/secret.h"
 #include "daemon/auth/loopback_listener.h"
@@ -115,13 +115,13 @@ class LoginSession {
   WallTime expiresAt_{};
   BootTime deadline_{};
 
-  mutable std::mutex mutex_;
-  mutable std::condition_variable changed_;
-  bool started_ = false;
-  bool watching_ = false;               // the watchdog runs: it publishes the outcome
-  bool stateConsumed_ = false;          // the one valid callback arrived
-  std::optional<LoginStatus> outcome_;  // decided, listener maybe still open
-  LoginStatus published_;               // what state() reports; final only after close
+  mutable Mutex mutex_;
+  mutable CondVar changed_;
+  bool started_ GUARDED_BY(mutex_) = false;
+  bool watching_ GUARDED_BY(mutex_) = false;       // the watchdog runs: it publishes the outcome
+  bool stateConsumed_ GUARDED_BY(mutex_) = false;  // the one valid callback arrived
+  std::optional<LoginStatus> outcome_ GUARDED_BY(mutex_);  // decided, listener maybe still open
+  LoginStatus published_ GUARDED_BY(mutex_);  // what state() reports; final only after close
   std::thread watchdog_;
 
   LoopbackListener listener_;  // last: destroyed first, while the handler's targets live

@@ -32,28 +32,34 @@ void TokenManager::scheduleChanged() {
   if (onScheduleChanged_) onScheduleChanged_();
 }
 
-void TokenManager::setGrantLocked(OAuthGrant grant) {
+GrantHeld& TokenManager::setGrantLocked(OAuthGrant grant) {
   const BootTime now = clock_.boottime();
-  expiryDeadline_ = now + toBoot(grant.expiresAt - clock_.now());
-  refreshDeadline_ = expiryDeadline_ - RefreshPolicy::refreshLead(grant.lifetime, random01_());
-  grant_ = std::move(grant);
-  ++version_;
+  GrantHeld next;
+  next.expiryDeadline = now + toBoot(grant.expiresAt - clock_.now());
+  next.refreshDeadline =
+      next.expiryDeadline - RefreshPolicy::refreshLead(grant.lifetime, random01_());
+  next.grant = std::move(grant);
+  grantVersion_.advance();
+  return state_.emplace<GrantHeld>(std::move(next));
 }
 
 Status TokenManager::load() {
   auto loaded = store_.load(profile_);
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
+  auto* missing = std::get_if<GrantMissing>(&state_);
   if (!loaded) {
-    loadPending_ = loaded.error().code == ErrorCode::KeyringLocked ||
-                   loaded.error().code == ErrorCode::KeyringUnavailable;
+    if (missing) {
+      missing->loadPending = loaded.error().code == ErrorCode::KeyringLocked ||
+                             loaded.error().code == ErrorCode::KeyringUnavailable;
+    }
     lastError_ = loaded.error();
     return loaded.error();
   }
-  loadPending_ = false;
   // Memory is never older than the store: a second restore (the scheduler and a request both
   // restoring at start) must not replace the grant, or bump the epoch under a refresh in
   // flight — that would discard its rotated refresh token and strand the profile.
-  if (grant_) return {};
+  if (!missing) return {};
+  missing->loadPending = false;
   lastError_.reset();
   if (!loaded.value() || loaded.value()->kind != kKind) return {};
   auto grant = OAuthGrant::fromJson(loaded.value()->value);
@@ -62,30 +68,24 @@ Status TokenManager::load() {
     logger_.warning("profile " + profile_ + ": " + grant.error().message);
     return grant.error();
   }
-  setGrantLocked(std::move(grant).value());
-  ++epoch_;
+  const GrantHeld& restored = setGrantLocked(std::move(grant).value());
+  epoch_.advance();
   logger_.information("profile " + profile_ + ": OAuth grant restored, access token expires " +
-                      formatRfc3339(grant_->expiresAt));
+                      formatRfc3339(restored.grant.expiresAt));
   return {};
 }
 
 Status TokenManager::install(OAuthGrant grant) {
-  std::lock_guard persist(persistMutex_);
+  LockGuard persist(persistMutex_);
   const Status saved = store_.save(profile_, StoredCredential{kKind, grant.toJson()});
-  bool notify = false;
   {
-    std::lock_guard lock(mutex_);
-    ++epoch_;  // a refresh in flight for the previous grant must not overwrite this one
-    setGrantLocked(std::move(grant));
-    loginRequired_ = finalError_ = loadPending_ = false;
-    failures_ = 0;
-    nextAttempt_ = {};
-    persistencePending_ = !saved.ok();
+    LockGuard lock(mutex_);
+    epoch_.advance();  // a refresh in flight for the previous grant must not overwrite this one
+    setGrantLocked(std::move(grant)).persistencePending = !saved.ok();
     lastError_.reset();
     if (!saved) lastError_ = saved.error();
-    notify = true;
   }
-  if (notify) refreshed_.notify_all();
+  refreshed_.notifyAll();
   if (!saved) {
     logger_.warning("profile " + profile_ + ": new tokens kept in memory only, the keyring said: " +
                     saved.error().message + " (retrying)");
@@ -97,19 +97,21 @@ Status TokenManager::install(OAuthGrant grant) {
 }
 
 Status TokenManager::persistPending() {
-  std::lock_guard persist(persistMutex_);
+  LockGuard persist(persistMutex_);
   std::optional<OAuthGrant> copy;
-  std::uint64_t version;
+  Generation::Stamp version;
   {
-    std::lock_guard lock(mutex_);
-    if (!persistencePending_ || !grant_) return {};
-    copy = grant_;
-    version = version_;
+    LockGuard lock(mutex_);
+    const GrantHeld* current = held();
+    if (!current || !current->persistencePending) return {};
+    copy = current->grant;
+    version = grantVersion_.stamp();
   }
   const Status saved = store_.save(profile_, StoredCredential{kKind, copy->toJson()});
-  std::lock_guard lock(mutex_);
-  if (version == version_) {
-    persistencePending_ = !saved.ok();
+  LockGuard lock(mutex_);
+  GrantHeld* current = held();
+  if (current && grantVersion_.isCurrent(version)) {
+    current->persistencePending = !saved.ok();
     if (saved) {
       lastError_.reset();
       logger_.information("profile " + profile_ + ": pending tokens written to the keyring");
@@ -121,60 +123,61 @@ Status TokenManager::persistPending() {
 BootTime TokenManager::tick() {
   bool retryLoad;
   {
-    std::lock_guard lock(mutex_);
-    retryLoad = loadPending_ && !grant_;
+    LockGuard lock(mutex_);
+    const auto* missing = std::get_if<GrantMissing>(&state_);
+    retryLoad = missing && missing->loadPending;
   }
   if (retryLoad) (void)load();
   (void)persistPending();
 
-  Lock lock(mutex_);
+  LockGuard lock(mutex_);
   BootTime now = clock_.boottime();
-  if (grant_ && !loginRequired_ && !finalError_ && !refreshing_) {
-    if (!grant_->refreshToken) {
-      if (now >= expiryDeadline_) {
-        const std::uint64_t epochBefore = epoch_;
-        if (enterLoginRequiredLocked("the access token expired and there is no refresh token")) {
-          lock.unlock();
-          afterLoginRequired(epochBefore + 1);
-          lock.lock();
-        }
+  if (const GrantHeld* current = held(); current && !current->refreshRefused && !refreshing_) {
+    if (!current->grant.refreshToken) {
+      if (now >= current->expiryDeadline &&
+          enterLoginRequiredLocked("the access token expired and there is no refresh token")) {
+        const Generation::Stamp dropped = epoch_.stamp();
+        lock.unlock();
+        afterLoginRequired(dropped);
+        lock.lock();
       }
-    } else if (now >= refreshDeadline_ && now >= nextAttempt_) {
-      runRefresh(lock);
+    } else if (now >= current->refreshDeadline && now >= current->nextAttempt) {
+      runRefresh();
     }
   }
   now = clock_.boottime();
   BootTime next = now + kMaxTickInterval;
-  if (grant_ && !loginRequired_ && !finalError_) {
-    const BootTime due = std::max(refreshDeadline_, nextAttempt_);
+  if (const GrantHeld* current = held(); current && !current->refreshRefused) {
+    const BootTime due = std::max(current->refreshDeadline, current->nextAttempt);
     if (due > now) next = std::min(next, due);
-    if (!grant_->refreshToken && expiryDeadline_ > now) next = std::min(next, expiryDeadline_);
+    if (!current->grant.refreshToken && current->expiryDeadline > now) {
+      next = std::min(next, current->expiryDeadline);
+    }
   }
-  if (persistencePending_) next = std::min(next, now + kPersistRetryInterval);
+  if (const GrantHeld* current = held(); current && current->persistencePending) {
+    next = std::min(next, now + kPersistRetryInterval);
+  }
   return next;
 }
 
 bool TokenManager::enterLoginRequiredLocked(const std::string& reason) {
-  const bool transition = !loginRequired_;
-  loginRequired_ = true;
-  grant_.reset();
-  ++epoch_;
-  ++version_;
-  persistencePending_ = false;
-  failures_ = 0;
+  const bool transition = !std::holds_alternative<GrantRejected>(state_);
+  state_ = GrantRejected{};
+  epoch_.advance();
+  grantVersion_.advance();
   lastError_ =
       Error(ErrorCode::LoginRequired, reason + "; run `wpectl login --profile " + profile_ + "`");
   if (transition) logger_.warning("profile " + profile_ + ": login required: " + reason);
   return transition;
 }
 
-void TokenManager::afterLoginRequired(std::uint64_t epoch) {
+void TokenManager::afterLoginRequired(Generation::Stamp dropped) {
   {
-    std::lock_guard persist(persistMutex_);
+    LockGuard persist(persistMutex_);
     bool current;
     {
-      std::lock_guard lock(mutex_);
-      current = epoch == epoch_;  // not when a new login was installed meanwhile
+      LockGuard lock(mutex_);
+      current = epoch_.isCurrent(dropped);  // not when a new login was installed meanwhile
     }
     if (current) {
       if (Status erased = store_.erase(profile_); !erased) {
@@ -186,11 +189,11 @@ void TokenManager::afterLoginRequired(std::uint64_t epoch) {
   if (onLoginRequired_) onLoginRequired_(profile_);
 }
 
-void TokenManager::runRefresh(Lock& lock) {
+void TokenManager::runRefresh() {
   refreshing_ = true;
-  const std::uint64_t epoch = epoch_;
-  const OAuthGrant base = *grant_;
-  lock.unlock();
+  const Generation::Stamp epoch = epoch_.stamp();
+  const OAuthGrant base = held()->grant;
+  mutex_.unlock();
 
   TokenOutcome out = endpoint_.refresh(*base.refreshToken, base.clientSecret);
   bool loginTransition = false;
@@ -206,22 +209,19 @@ void TokenManager::runRefresh(Lock& lock) {
 
     // Persist before anyone sees the new access token: a rotated refresh token that only
     // lived in memory would be lost with the process.
-    std::lock_guard persist(persistMutex_);
+    LockGuard persist(persistMutex_);
     bool current;
     {
-      std::lock_guard check(mutex_);
-      current = epoch == epoch_;
+      LockGuard check(mutex_);
+      current = epoch_.isCurrent(epoch);
     }
     const Status saved =
         current ? store_.save(profile_, StoredCredential{kKind, fresh.toJson()}) : Status();
-    lock.lock();
-    if (epoch == epoch_) {
+    mutex_.lock();
+    if (epoch_.isCurrent(epoch)) {
       const std::string expires = formatRfc3339(fresh.expiresAt);
-      setGrantLocked(std::move(fresh));
-      failures_ = 0;
-      nextAttempt_ = {};
+      setGrantLocked(std::move(fresh)).persistencePending = !saved.ok();
       lastRefreshAt_ = clock_.now();
-      persistencePending_ = !saved.ok();
       lastError_.reset();
       if (!saved) {
         lastError_ = saved.error();
@@ -233,57 +233,63 @@ void TokenManager::runRefresh(Lock& lock) {
       }
     }
   } else {
-    lock.lock();
-    if (epoch == epoch_) {
+    mutex_.lock();
+    // The epoch is unchanged only while the grant this refresh began with is still held.
+    GrantHeld* current = epoch_.isCurrent(epoch) ? held() : nullptr;
+    if (current) {
       const TokenFailure& f = out.failure;
       if (f.invalidGrant()) {
         loginTransition =
             enterLoginRequiredLocked("the refresh token was rejected (invalid_grant)");
       } else if (f.transient()) {
-        ++failures_;
-        const auto delay = RefreshPolicy::backoff(failures_, random01_(), f.retryAfter);
-        nextAttempt_ = clock_.boottime() + delay;
+        ++current->failures;
+        const auto delay = RefreshPolicy::backoff(current->failures, random01_(), f.retryAfter);
+        current->nextAttempt = clock_.boottime() + delay;
         lastError_ = f.toError();
         logger_.warning(
             "profile " + profile_ + ": token refresh failed (" + f.message + "); retrying in " +
             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(delay).count()) + " s");
       } else {
-        finalError_ = true;
+        current->refreshRefused = true;
         lastError_ = f.toError();
         logger_.error("profile " + profile_ + ": token refresh refused: " + f.message);
       }
     }
   }
   refreshing_ = false;
-  ++refreshGeneration_;
-  const std::uint64_t epochNow = epoch_;
-  refreshed_.notify_all();
+  refreshes_.advance();
+  const Generation::Stamp epochNow = epoch_.stamp();
+  refreshed_.notifyAll();
   if (loginTransition) {
-    lock.unlock();
+    mutex_.unlock();
     afterLoginRequired(epochNow);
-    lock.lock();
+    mutex_.lock();
   }
 }
 
-bool TokenManager::refreshOnce(Lock& lock) {
+bool TokenManager::refreshOnce() {
   if (!refreshing_) {
-    runRefresh(lock);
+    runRefresh();
     // A caller's refresh moved the schedule (a new deadline, or a backoff to retry after).
-    lock.unlock();
+    mutex_.unlock();
     scheduleChanged();
-    lock.lock();
+    mutex_.lock();
     return true;
   }
-  const std::uint64_t generation = refreshGeneration_;
-  return refreshed_.wait_for(lock, kMaxWait, [&] { return refreshGeneration_ != generation; });
+  const Generation::Stamp inFlight = refreshes_.stamp();
+  const auto deadline = std::chrono::steady_clock::now() + kMaxWait;
+  while (refreshes_.isCurrent(inFlight)) {
+    if (!refreshed_.waitUntil(mutex_, deadline) && refreshes_.isCurrent(inFlight)) return false;
+  }
+  return true;
 }
 
 Error TokenManager::unusableError() const {
   const std::string hint = "; run `wpectl login --profile " + profile_ + "`";
-  if (loginRequired_) {
+  if (std::holds_alternative<GrantRejected>(state_)) {
     return lastError_ ? *lastError_ : Error(ErrorCode::LoginRequired, "login required" + hint);
   }
-  if (!grant_) {
+  if (std::holds_alternative<GrantMissing>(state_)) {
     // A locked or absent keyring is reported as such: logging in again would not help.
     if (lastError_ && (lastError_->code == ErrorCode::KeyringLocked ||
                        lastError_->code == ErrorCode::KeyringUnavailable)) {
@@ -298,12 +304,12 @@ Error TokenManager::unusableError() const {
   return Error(ErrorCode::UpstreamUnreachable, "the access token could not be refreshed");
 }
 
-TokenInfo TokenManager::infoLocked() const {
+TokenInfo TokenManager::infoOf(const GrantHeld& held) {
   TokenInfo info;
-  info.accessToken = grant_->accessToken;
-  info.tokenType = grant_->tokenType;
-  info.expiresAt = grant_->expiresAt;
-  info.authorization = grant_->authorization();
+  info.accessToken = held.grant.accessToken;
+  info.tokenType = held.grant.tokenType;
+  info.expiresAt = held.grant.expiresAt;
+  info.authorization = held.grant.authorization();
   return info;
 }
 
@@ -312,33 +318,36 @@ Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
 }
 
 Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool capToLead) {
-  Lock lock(mutex_);
+  LockGuard lock(mutex_);
   bool attempted = false;
   for (;;) {
-    if (loginRequired_ || !grant_) return unusableError();
+    const GrantHeld* current = held();  // again after each refresh: it replaces the state
+    if (!current) return unusableError();
     const BootTime now = clock_.boottime();
+    const BootTime expiry = current->expiryDeadline;
     // Short-lived tokens: the floor (and for authorization() the whole demand) shrinks to the
     // refresh lead, or every request would refresh a token that can never satisfy it.
-    const BootTime lead = expiryDeadline_ - refreshDeadline_;
+    const BootTime lead = expiry - current->refreshDeadline;
     BootTime need = std::max<BootTime>(minValid, std::min<BootTime>(kMinValidFloor, lead));
     if (capToLead) need = std::min(need, lead);
     // Enough validity left: serve it, even past the refresh deadline — tick() refreshes on
     // schedule, and callers need not wait on the network for a token that still works.
-    if (expiryDeadline_ - now >= need) return infoLocked();
-    const bool canRefresh = grant_->refreshToken && !finalError_ && now >= nextAttempt_;
+    if (expiry - now >= need) return infoOf(*current);
+    const bool canRefresh = current->grant.refreshToken && !current->refreshRefused &&
+                            now >= current->nextAttempt;
     if (attempted || !canRefresh) {
-      if (capToLead && expiryDeadline_ - now >= std::min<BootTime>(kMinValidFloor, lead / 2)) {
+      if (capToLead && expiry - now >= std::min<BootTime>(kMinValidFloor, lead / 2)) {
         // The API still accepts this token: a refresh that failed or is backing off (an
         // authorization server outage, a 429) must not turn working requests into errors.
-        return infoLocked();
+        return infoOf(*current);
       }
-      if (!grant_->refreshToken) {
+      if (!current->grant.refreshToken) {
         return Error(ErrorCode::LoginRequired,
                      "the access token expires and there is no refresh token; run `wpectl "
                      "login --profile " +
                          profile_ + "`");
       }
-      if (attempted && failures_ == 0 && !finalError_ && expiryDeadline_ > now) {
+      if (attempted && current->failures == 0 && !current->refreshRefused && expiry > now) {
         // The refresh worked; the server just issues shorter-lived tokens than asked for.
         return Error(ErrorCode::BadRequest,
                      "tokens of this profile do not live long enough for "
@@ -346,7 +355,7 @@ Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool cap
       }
       return unusableError();
     }
-    if (!refreshOnce(lock)) {
+    if (!refreshOnce()) {
       return Error(ErrorCode::Unavailable, "the token refresh is taking too long; try again");
     }
     attempted = true;
@@ -361,20 +370,20 @@ Result<Secret> TokenManager::authorization(std::chrono::seconds minValid) {
 
 Result<Secret> TokenManager::afterUnauthorized(const Secret& rejected) {
   {
-    Lock lock(mutex_);
-    const bool same = grant_ && !loginRequired_ &&
-                      (grant_->authorization() == rejected || grant_->accessToken == rejected);
-    if (same) {
+    LockGuard lock(mutex_);
+    const auto isRejected = [&rejected](const GrantHeld* h) {
+      return h && (h->grant.authorization() == rejected || h->grant.accessToken == rejected);
+    };
+    if (const GrantHeld* current = held(); isRejected(current)) {
       const BootTime now = clock_.boottime();
-      if (!grant_->refreshToken || finalError_) return unusableError();
-      if (now < nextAttempt_) return unusableError();
-      if (!refreshOnce(lock)) {
+      if (!current->grant.refreshToken || current->refreshRefused) return unusableError();
+      if (now < current->nextAttempt) return unusableError();
+      if (!refreshOnce()) {
         return Error(ErrorCode::Unavailable, "the token refresh is taking too long; try again");
       }
-      if (!grant_ || loginRequired_) return unusableError();
-      if (grant_->authorization() == rejected || grant_->accessToken == rejected) {
-        return unusableError();  // the refresh failed: the rejected token is all we have
-      }
+      if (!held()) return unusableError();
+      // The refresh failed: the rejected token is all we have.
+      if (isRejected(held())) return unusableError();
     }
   }
   // Another caller already refreshed (or we just did): the current token, if still good.
@@ -384,17 +393,14 @@ Result<Secret> TokenManager::afterUnauthorized(const Secret& rejected) {
 Status TokenManager::logout() {
   std::optional<OAuthGrant> old;
   {
-    std::lock_guard lock(mutex_);
-    old = std::move(grant_);
-    grant_.reset();
-    ++epoch_;
-    ++version_;
-    loginRequired_ = finalError_ = persistencePending_ = loadPending_ = false;
-    failures_ = 0;
-    nextAttempt_ = {};
+    LockGuard lock(mutex_);
+    if (GrantHeld* current = held()) old = std::move(current->grant);
+    state_ = GrantMissing{};
+    epoch_.advance();
+    grantVersion_.advance();
     lastError_.reset();
   }
-  refreshed_.notify_all();
+  refreshed_.notifyAll();
   if (old) {
     // Best effort: the refresh token is the long-lived one; revoking it also ends the access
     // token on most servers (RFC 7009 §2.1).
@@ -406,37 +412,38 @@ Status TokenManager::logout() {
                       revoked.error().message + "); the local copy is erased anyway");
     }
   }
-  std::lock_guard persist(persistMutex_);
+  LockGuard persist(persistMutex_);
   Status erased = store_.erase(profile_);
   logger_.information("profile " + profile_ + ": logged out");
   return erased;
 }
 
 TokenSnapshot TokenManager::snapshot() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   TokenSnapshot s;
-  s.persistencePending = persistencePending_;
   s.lastRefreshAt = lastRefreshAt_;
   if (lastError_) s.lastError = lastError_->message;
   const BootTime bootNow = clock_.boottime();
   const WallTime wallNow = clock_.now();
-  if (loginRequired_) {
+  if (std::holds_alternative<GrantRejected>(state_)) {
     s.state = TokenState::LoginRequired;
-  } else if (!grant_) {
+  } else if (std::holds_alternative<GrantMissing>(state_)) {
     s.state = lastError_ ? TokenState::Error : TokenState::None;
   } else {
-    s.expiresAt = grant_->expiresAt;
+    const GrantHeld& current = std::get<GrantHeld>(state_);
+    s.persistencePending = current.persistencePending;
+    s.expiresAt = current.grant.expiresAt;
     if (refreshing_) {
       s.state = TokenState::Refreshing;
-    } else if (finalError_ || bootNow >= expiryDeadline_) {
+    } else if (current.refreshRefused || bootNow >= current.expiryDeadline) {
       // Never "valid" with an expires_at in the past, whatever kept the refresh from running.
       s.state = TokenState::Error;
       if (s.lastError.empty()) s.lastError = "the access token expired before it was refreshed";
     } else {
       s.state = TokenState::Valid;
     }
-    if (!finalError_ && grant_->refreshToken) {
-      const BootTime due = std::max({refreshDeadline_, nextAttempt_, bootNow});
+    if (!current.refreshRefused && current.grant.refreshToken) {
+      const BootTime due = std::max({current.refreshDeadline, current.nextAttempt, bootNow});
       s.nextRefreshAt = wallNow + std::chrono::duration_cast<WallTime::duration>(due - bootNow);
     }
   }

@@ -30,18 +30,20 @@
 //    install(). Other final failures (e.g. invalid_client) stop automatic refreshes too; the
 //    token is served while valid, after that callers get the error.
 //  - An expired token is never handed out.
-// Thread-safe. No lock is held during network or keyring I/O. Borrows every collaborator;
+// Thread-safe (mutex_ guards the state; persistMutex_ only orders keyring writes, see below).
+// No lock is held during network or keyring I/O. Borrows every collaborator;
 // they must outlive it. The callbacks are invoked without locks held, from the calling thread.
 
 #include <Poco/Logger.h>
 
-#include <condition_variable>
-#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/cond_var.h"
+#include "common/generation.h"
+#include "common/mutex.h"
+#include "daemon/auth/grant_state.h"
 #include "daemon/auth/oauth_grant.h"
 #include "daemon/auth/token_endpoint.h"
 #include "daemon/auth/token_info.h"
@@ -72,52 +74,56 @@ class TokenManager final : public Authorizer {
                TokenEndpoint& endpoint, Poco::Logger& logger, std::function<double()> random01,
                LoginRequiredCallback onLoginRequired, std::function<void()> onScheduleChanged = {});
 
-  // Restores the grant from the store (call once at start; a no-op while a grant is held).
+  // Restores the grant from the store (call once at start; a no-op while a grant is held or
+  // login is required).
   // A missing item is not an error.
   // Keyring unavailable/locked: that error; tick() keeps retrying the load. A corrupt blob:
   // Internal, state error (a new login replaces it).
-  Status load();
+  Status load() EXCLUDES(mutex_);
 
   // After a login: persist first, then serve. A store failure keeps the grant in memory
   // with persistencePending (retried by tick()) and still returns ok, logged as a warning.
-  Status install(OAuthGrant grant);
+  Status install(OAuthGrant grant) EXCLUDES(mutex_);
 
   // Performs what is due (load retry, save retry, refresh) and returns the boottime at
   // which it wants to be called next (never later than kMaxTickInterval from now).
-  BootTime tick();
+  BootTime tick() EXCLUDES(mutex_);
 
   // A token valid for at least max(minValid, kMinValidFloor).
   // LoginRequired: no grant, invalid_grant, or expired without a refresh token.
   // RateLimited / UpstreamUnreachable / UpstreamError: a refresh was needed and failed
   // (or is backing off); Unavailable: the refresh in flight took longer than kMaxWait.
-  Result<TokenInfo> token(std::chrono::seconds minValid);
+  Result<TokenInfo> token(std::chrono::seconds minValid) EXCLUDES(mutex_);
 
   // Authorizer
-  Result<Secret> authorization(std::chrono::seconds minValid) override;
-  Result<Secret> afterUnauthorized(const Secret& rejected) override;
+  Result<Secret> authorization(std::chrono::seconds minValid) EXCLUDES(mutex_) override;
+  Result<Secret> afterUnauthorized(const Secret& rejected) EXCLUDES(mutex_) override;
 
   // Revokes the refresh token when the profile has a revoke_url (best effort, logged), then
   // erases the store item whatever the answer. Returns the erase result.
-  Status logout();
+  Status logout() EXCLUDES(mutex_);
 
-  TokenSnapshot snapshot() const;
+  TokenSnapshot snapshot() const EXCLUDES(mutex_);
 
  private:
-  using Lock = std::unique_lock<std::mutex>;
-
-  void setGrantLocked(OAuthGrant grant);
-  Result<TokenInfo> tokenFor(std::chrono::seconds minValid, bool capToLead);
-  void scheduleChanged();
-  // Runs one refresh as the leader, or waits for the one in flight; returns with the lock
-  // held once that refresh finished (true) or after kMaxWait (false).
-  bool refreshOnce(Lock& lock);
-  void runRefresh(Lock& lock);
+  // The grant just loaded, installed or refreshed, with its deadlines; a new grant version.
+  GrantHeld& setGrantLocked(OAuthGrant grant) REQUIRES(mutex_);
+  GrantHeld* held() REQUIRES(mutex_) { return std::get_if<GrantHeld>(&state_); }
+  Result<TokenInfo> tokenFor(std::chrono::seconds minValid, bool capToLead) EXCLUDES(mutex_);
+  void scheduleChanged() EXCLUDES(mutex_);
+  // Runs one refresh as the leader, or waits for the one in flight; returns with mutex_ held
+  // again once that refresh finished (true) or after kMaxWait (false).
+  bool refreshOnce() REQUIRES(mutex_);
+  // Refreshes the held grant; releases mutex_ for the request and the keyring write.
+  void runRefresh() REQUIRES(mutex_);
   // Drops the grant; true when this is a transition (the callback must run).
-  bool enterLoginRequiredLocked(const std::string& reason);
-  void afterLoginRequired(std::uint64_t epoch);
-  Error unusableError() const;  // why the current state cannot serve a token
-  Status persistPending();
-  TokenInfo infoLocked() const;
+  bool enterLoginRequiredLocked(const std::string& reason) REQUIRES(mutex_);
+  // Erases the rejected grant unless a newer one was installed since `dropped`, then runs
+  // the callback.
+  void afterLoginRequired(Generation::Stamp dropped) EXCLUDES(mutex_, persistMutex_);
+  Error unusableError() const REQUIRES(mutex_);  // why the current state cannot serve a token
+  Status persistPending() EXCLUDES(mutex_, persistMutex_);
+  static TokenInfo infoOf(const GrantHeld& held);
 
   const std::string profile_;
   const Clock& clock_;
@@ -130,25 +136,19 @@ class TokenManager final : public Authorizer {
 
   // Serialises store writes so an older grant never overwrites a newer one; taken before
   // mutex_ when both are needed. Held across keyring I/O, but readers never take it.
-  std::mutex persistMutex_;
+  Mutex persistMutex_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable refreshed_;  // signalled when a refresh finishes
-  std::optional<OAuthGrant> grant_;
-  BootTime expiryDeadline_{};
-  BootTime refreshDeadline_{};
-  BootTime nextAttempt_{};  // backoff: no refresh request before this
-  int failures_ = 0;        // consecutive transient failures
-  bool refreshing_ = false;
-  std::uint64_t refreshGeneration_ = 0;  // bumped when a refresh finishes
-  std::uint64_t epoch_ = 0;    // bumped by install/logout/login_required; stale results dropped
-  std::uint64_t version_ = 0;  // bumped whenever grant_ changes
-  bool loginRequired_ = false;
-  bool finalError_ = false;
-  bool loadPending_ = false;
-  bool persistencePending_ = false;
-  std::optional<Error> lastError_;
-  std::optional<WallTime> lastRefreshAt_;
+  mutable Mutex mutex_ ACQUIRED_AFTER(persistMutex_);
+  CondVar refreshed_;  // signalled when a refresh finishes
+  GrantState state_ GUARDED_BY(mutex_);
+  bool refreshing_ GUARDED_BY(mutex_) = false;  // a refresh request is in flight
+  Generation refreshes_ GUARDED_BY(mutex_);     // advanced when a refresh finishes
+  // Advanced by install/logout/login_required/a restore: a refresh begun before drops its
+  // result, and a stale login_required does not erase a newer login.
+  Generation epoch_ GUARDED_BY(mutex_);
+  Generation grantVersion_ GUARDED_BY(mutex_);  // advanced whenever the grant changes
+  std::optional<Error> lastError_ GUARDED_BY(mutex_);
+  std::optional<WallTime> lastRefreshAt_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

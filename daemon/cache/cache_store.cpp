@@ -302,24 +302,24 @@ CacheStore::CacheStore(std::string dir, sqlite3* db, const Clock& clock, Poco::L
       logger_(logger) {}
 
 void CacheStore::setUnavailable(std::optional<Error> reason) {
-  std::lock_guard lock(stateMutex_);
+  LockGuard lock(stateMutex_);
   unavailable_ = std::move(reason);
 }
 
 CacheAvailability CacheStore::availability() const {
-  std::lock_guard lock(stateMutex_);
+  LockGuard lock(stateMutex_);
   if (!unavailable_) return {};
   return {false, *unavailable_};
 }
 
 Error CacheStore::unavailableError() const {
-  std::lock_guard lock(stateMutex_);
+  LockGuard lock(stateMutex_);
   if (unavailable_) return *unavailable_;
   return Error(ErrorCode::CacheUnavailable, "the site cache " + path_ + " is not open");
 }
 
 Status CacheStore::reopen() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (db_) return {};
   auto db = openDatabase(dir_, clock_, logger_, maxDatabaseBytes_);
   if (!db) {
@@ -347,11 +347,11 @@ CacheStore::~CacheStore() { sqlite3_close(db_); }
 
 Status CacheStore::replaceList(const std::string& profile, ListKind kind,
                                const std::vector<CacheItem>& items) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (!db_) return unavailableError();
   const std::string table = listKindName(kind);
   std::optional<Error> firstError;
-  auto failed = [&](const std::string& what) {
+  auto failed = [&](const std::string& what) REQUIRES(mutex_) {
     if (!firstError) firstError = sqlError(db_, what);
   };
   if (!exec(db_, "BEGIN IMMEDIATE")) {
@@ -403,7 +403,7 @@ Status CacheStore::replaceList(const std::string& profile, ListKind kind,
 }
 
 Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, bool withJson) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (!db_) return unavailableError();
   CachedList out;
   // One read transaction: the rows and the sync state come from the same snapshot.
@@ -448,7 +448,7 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
 
 Result<std::string> CacheStore::get(const std::string& profile, ListKind kind,
                                     const std::string& idOrName) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (!db_) return unavailableError();
   const std::string table = listKindName(kind);
   Statement byId(db_, "SELECT json FROM " + table + " WHERE profile = ? AND id = ?");
@@ -475,7 +475,7 @@ Result<std::string> CacheStore::get(const std::string& profile, ListKind kind,
 
 Status CacheStore::recordSyncError(const std::string& profile, ListKind kind,
                                    const std::string& message) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (!db_) return unavailableError();
   Statement st(db_,
                "INSERT INTO sync_state (profile, kind, last_attempt_at, last_error)"
@@ -490,7 +490,7 @@ Status CacheStore::recordSyncError(const std::string& profile, ListKind kind,
 }
 
 Result<SyncState> CacheStore::syncState(const std::string& profile, ListKind kind) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (!db_) return unavailableError();
   return syncStateLocked(profile, kind);
 }
@@ -514,7 +514,7 @@ Result<SyncState> CacheStore::syncStateLocked(const std::string& profile, ListKi
 }
 
 Status CacheStore::dropProfile(const std::string& profile) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (!db_) {
     // A logout must not fail for want of a cache, nor its lists come back when the cache
     // does: the drop waits for reopen().

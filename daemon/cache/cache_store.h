@@ -32,12 +32,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/cache/list_kind.h"
 #include "daemon/core/clock.h"
@@ -119,29 +119,29 @@ class CacheStore {
   CacheStore(std::string dir, sqlite3* db, const Clock& clock, Poco::Logger& logger,
              std::int64_t maxDatabaseBytes);
 
-  Result<SyncState> syncStateLocked(const std::string& profile, ListKind kind);
-  Status dropProfileLocked(const std::string& profile);
-  // Called with mutex_ held: the reason to answer when db_ is null.
-  Error unavailableError() const;
-  void setUnavailable(std::optional<Error> reason);
+  Result<SyncState> syncStateLocked(const std::string& profile, ListKind kind) REQUIRES(mutex_);
+  Status dropProfileLocked(const std::string& profile) REQUIRES(mutex_);
+  // The reason to answer when db_ is null.
+  Error unavailableError() const REQUIRES(mutex_) EXCLUDES(stateMutex_);
+  void setUnavailable(std::optional<Error> reason) EXCLUDES(stateMutex_);
 
   const std::string dir_;
   const std::string path_;
   const std::int64_t maxDatabaseBytes_;
-  sqlite3* db_;  // null while unavailable
+  sqlite3* db_ GUARDED_BY(mutex_);  // null while unavailable
   const Clock& clock_;
   Poco::Logger& logger_;
-  std::mutex mutex_;               // serialises all use of db_ and guards listCache_
-  mutable std::mutex stateMutex_;  // guards unavailable_ (never held across SQLite calls)
-  std::optional<Error> unavailable_;
-  std::set<std::string> pendingDrops_;  // guarded by mutex_: profiles dropped while unavailable
+  Mutex mutex_;               // serialises all use of db_
+  mutable Mutex stateMutex_ ACQUIRED_AFTER(mutex_);  // never held across SQLite calls
+  std::optional<Error> unavailable_ GUARDED_BY(stateMutex_);
+  std::set<std::string> pendingDrops_ GUARDED_BY(mutex_);  // dropped while unavailable
   // The last JSON array text list() built per (profile, kind), so a list of 10,000 sites is
   // served without reading 6 MB out of SQLite again; dropped by replaceList()/dropProfile().
   struct CachedText {
     std::string json;
     std::size_t count = 0;
   };
-  std::map<std::pair<std::string, ListKind>, CachedText> listCache_;
+  std::map<std::pair<std::string, ListKind>, CachedText> listCache_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

@@ -8,9 +8,9 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "common/mutex.h"
 #include "daemon/config/daemon_config.h"
 
 namespace wpe {
@@ -24,7 +24,7 @@ class ConfigHolder {
       : current_(std::make_shared<const DaemonConfig>(std::move(initial))) {}
 
   Snapshot current() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+    LockGuard lock(mutex_);
     return current_;
   }
 
@@ -32,7 +32,7 @@ class ConfigHolder {
     Snapshot before, after = std::make_shared<const DaemonConfig>(std::move(next));
     std::vector<Listener> listeners;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      LockGuard lock(mutex_);
       before = current_;
       current_ = after;
       listeners = listeners_;
@@ -42,14 +42,14 @@ class ConfigHolder {
 
   // Register before serving starts.
   void onChange(Listener listener) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    LockGuard lock(mutex_);
     listeners_.push_back(std::move(listener));
   }
 
  private:
-  mutable std::mutex mutex_;
-  Snapshot current_;                 // guarded by mutex_
-  std::vector<Listener> listeners_;  // guarded by mutex_
+  mutable Mutex mutex_;
+  Snapshot current_ GUARDED_BY(mutex_);
+  std::vector<Listener> listeners_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

@@ -3,20 +3,20 @@
 namespace wpe {
 
 Result<std::optional<StoredCredential>> MemoryStore::load(const std::string& profile) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   auto it = items_.find(profile);
   if (it == items_.end()) return std::optional<StoredCredential>();
   return std::optional<StoredCredential>(it->second);
 }
 
 Status MemoryStore::save(const std::string& profile, const StoredCredential& credential) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   items_[profile] = credential;  // replaces any item of another kind: one item per profile
   return {};
 }
 
 Status MemoryStore::erase(const std::string& profile) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   items_.erase(profile);
   return {};
 }

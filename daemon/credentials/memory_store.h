@@ -4,8 +4,8 @@
 // written anywhere. Thread-safe; every call returns at once and never fails.
 
 #include <map>
-#include <mutex>
 
+#include "common/mutex.h"
 #include "daemon/credentials/credential_store.h"
 
 namespace wpe {
@@ -21,8 +21,8 @@ class MemoryStore final : public CredentialStore {
   StoreStatus probe() override;
 
  private:
-  std::mutex mutex_;
-  std::map<std::string, StoredCredential> items_;  // guarded by mutex_; one item per profile
+  Mutex mutex_;
+  std::map<std::string, StoredCredential> items_ GUARDED_BY(mutex_);  // one item per profile
 };
 
 }  // namespace wpe

@@ -354,7 +354,7 @@ void SecretServiceStore::noteError(const Error& error) {
 }
 
 void SecretServiceStore::noteState(StoreState state, const std::string& detail) {
-  std::lock_guard lock(stateMutex_);
+  LockGuard lock(stateMutex_);
   if (stateKnown_ && state == lastState_) return;
   stateKnown_ = true;
   lastState_ = state;

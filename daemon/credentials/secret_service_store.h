@@ -18,8 +18,8 @@
 // passed in; secrets never are. Thread-safe: any thread may call any method.
 
 #include <chrono>
-#include <mutex>
 
+#include "common/mutex.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/credentials/glib_worker.h"
 
@@ -57,9 +57,9 @@ class SecretServiceStore final : public CredentialStore {
 
   Poco::Logger& logger_;
   GlibWorker worker_;
-  std::mutex stateMutex_;
-  bool stateKnown_ = false;  // guarded by stateMutex_
-  StoreState lastState_ = StoreState::Unavailable;
+  Mutex stateMutex_;
+  bool stateKnown_ GUARDED_BY(stateMutex_) = false;
+  StoreState lastState_ GUARDED_BY(stateMutex_) = StoreState::Unavailable;
 };
 
 }  // namespace wpe

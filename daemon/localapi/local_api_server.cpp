@@ -81,7 +81,7 @@ bool LocalApiServer::enter() {
 void LocalApiServer::leave() { active_.fetch_sub(1); }
 
 void LocalApiServer::noteForeignPeer(unsigned uid, int pid) {
-  std::lock_guard<std::mutex> lock(refusedMutex_);
+  LockGuard lock(refusedMutex_);
   if (refusedUids_.size() < 1000 && refusedUids_.insert(uid).second) {
     logger_.warning("refused a connection from uid %u (pid %d): only our own uid is served", uid,
                     pid);

@@ -16,10 +16,10 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 
+#include "common/mutex.h"
 #include "daemon/localapi/http_limits.h"
 #include "daemon/localapi/listen_socket.h"
 #include "daemon/localapi/router.h"
@@ -75,8 +75,8 @@ class LocalApiServer {
   int stopPipe_[2] = {-1, -1};
   std::atomic<bool> stopping_{false};
   std::atomic<int> active_{0};
-  std::mutex refusedMutex_;
-  std::set<unsigned> refusedUids_;  // guarded by refusedMutex_
+  Mutex refusedMutex_;
+  std::set<unsigned> refusedUids_ GUARDED_BY(refusedMutex_);
 };
 
 }  // namespace wpe

@@ -1,12 +1,10 @@
 #include "daemon/profiles/profile.h"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
-
-#include <sstream>
 
 #include "common/credential_text.h"
 #include "common/log_escape.h"
+#include "daemon/auth/basic_credential.h"
 #include "daemon/auth/refresh_policy.h"
 #include "daemon/cache/cache_store.h"
 #include "daemon/core/rfc3339.h"
@@ -64,17 +62,6 @@ SiteCatalogOptions catalogOptions(const ProfileConfig& config, const ProfileServ
   return options;
 }
 
-// Basic credentials keep the (non-secret) user id beside the password in the one secret
-// value, so a restart restores both from the keyring alone.
-Secret basicBlob(const std::string& user, const Secret& password) {
-  Poco::JSON::Object object;
-  object.set("user", user);
-  object.set("password", password.reveal());
-  std::ostringstream out;
-  object.stringify(out);
-  return Secret(out.str());
-}
-
 constexpr const char* kApiAccessPage = "the API Access page of the WP Engine User Portal";
 
 // The remedy after a login was refused for what its credential contains (credential_text.h).
@@ -88,20 +75,6 @@ std::string refusedLogin(const std::string& profile, const std::string& flags,
 std::string refusedStored(const std::string& loginHint) {
   return "it was stored by an older wped and is not used; nothing was sent. To replace it, " +
          loginHint;
-}
-
-Result<std::pair<std::string, Secret>> parseBasicBlob(const Secret& blob) {
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(blob.reveal()).extract<Poco::JSON::Object::Ptr>();
-    if (object && object->has("user") && object->has("password")) {
-      return std::make_pair(object->getValue<std::string>("user"),
-                            Secret(object->getValue<std::string>("password")));
-    }
-  } catch (const std::exception&) {
-  }
-  return Error(ErrorCode::Internal,
-               "the stored Basic credential is unreadable; run `wpectl login --basic` again");
 }
 
 }  // namespace
@@ -135,7 +108,7 @@ Profile::Profile(ProfileConfig config, ProfileServices& services)
       RefreshPolicy::systemRandom(),
       [this](const std::string& profile) {
         {
-          std::lock_guard lock(mutex_);
+          LockGuard lock(mutex_);
           state_ = CredentialState::LoginRequired;
           detail_ =
               "the OAuth grant was rejected; run `wpectl login --profile " + profile + " --oauth`";
@@ -155,7 +128,7 @@ Profile::~Profile() { cancelLogins("the profile was removed from the configurati
 void Profile::cancelLogins(const std::string& reason) {
   std::vector<std::weak_ptr<LoginSession>> sessions;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     sessions.swap(sessions_);
   }
   for (auto& weak : sessions) {
@@ -173,18 +146,18 @@ std::string Profile::loginHint() const {
 Status Profile::restore() {
   // A login or logout that lands while the keyring is read wins: its outcome is newer than
   // what this read saw (wped started by `wpectl login` itself restores concurrently).
-  std::uint64_t seen;
+  Generation::Stamp seen;
   {
-    std::lock_guard lock(mutex_);
-    seen = credentialChanges_;
+    LockGuard lock(mutex_);
+    seen = credentials_.stamp();
   }
   auto loaded = store_.load(config_.name);
   if (!loaded) {
     // LoginRequired: the credential is bound to another host (store_ refused it).
     const ErrorCode code = loaded.error().code;
     {
-      std::lock_guard lock(mutex_);
-      if (credentialChanges_ != seen) return {};
+      LockGuard lock(mutex_);
+      if (!credentials_.isCurrent(seen)) return {};
       state_ = code == ErrorCode::LoginRequired   ? CredentialState::LoginRequired
                : code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
                                                   : CredentialState::StoreUnavailable;
@@ -200,8 +173,8 @@ Status Profile::restore() {
     return loaded.error();
   }
   if (!loaded->has_value()) {
-    std::lock_guard lock(mutex_);
-    if (credentialChanges_ != seen) return {};
+    LockGuard lock(mutex_);
+    if (!credentials_.isCurrent(seen)) return {};
     state_ = CredentialState::LoggedOut;
     kind_.clear();
     authorizer_.reset();
@@ -213,8 +186,8 @@ Status Profile::restore() {
   if (credential.kind == "oauth") {
     auto st = tokens_->load();
     if (!st) {
-      std::lock_guard lock(mutex_);
-      if (credentialChanges_ != seen) return {};
+      LockGuard lock(mutex_);
+      if (!credentials_.isCurrent(seen)) return {};
       state_ = st.error().code == ErrorCode::KeyringLocked ? CredentialState::StoreLocked
                : st.error().code == ErrorCode::KeyringUnavailable
                    ? CredentialState::StoreUnavailable
@@ -230,8 +203,8 @@ Status Profile::restore() {
   Secret password;
   auto authorizer = authorizerFor(credential, &user, &password);
   if (!authorizer) {
-    std::lock_guard lock(mutex_);
-    if (credentialChanges_ != seen) return {};
+    LockGuard lock(mutex_);
+    if (!credentials_.isCurrent(seen)) return {};
     state_ = CredentialState::LoginRequired;
     detail_ = authorizer.error().message;
     return authorizer.error();
@@ -252,22 +225,22 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
     inner = std::make_shared<StaticAuthorizer>(
         StaticAuthorizer::apiKey(config_.name, credential.value));
   } else if (credential.kind == "basic") {
-    auto parsed = parseBasicBlob(credential.value);
+    auto parsed = BasicCredential::fromJson(credential.value);
     if (!parsed) return parsed.error();
-    if (auto bad = checkCredentialText(parsed->first, "the stored API user id",
+    if (auto bad = checkCredentialText(parsed->user, "the stored API user id",
                                        refusedStored(loginHint()), CredentialPart::BasicUserId);
         !bad) {
       return bad.error();
     }
-    if (auto bad = checkCredentialText(parsed->second.reveal(), "the stored API password",
+    if (auto bad = checkCredentialText(parsed->password.reveal(), "the stored API password",
                                        refusedStored(loginHint()));
         !bad) {
       return bad.error();
     }
-    *user = parsed->first;
-    *password = parsed->second;
+    *user = parsed->user;
+    *password = parsed->password;
     inner = std::make_shared<StaticAuthorizer>(
-        StaticAuthorizer::basic(config_.name, parsed->first, parsed->second));
+        StaticAuthorizer::basic(config_.name, parsed->user, parsed->password));
   } else {
     return Error(ErrorCode::Internal, "the keyring holds a credential of unknown kind '" +
                                           escapeForLog(credential.kind) + "'; " + loginHint());
@@ -276,7 +249,7 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
   return std::shared_ptr<Authorizer>(std::make_shared<RejectionWatcher>(inner, [this, name] {
     bool transition = false;
     {
-      std::lock_guard lock(mutex_);
+      LockGuard lock(mutex_);
       transition = state_ != CredentialState::LoginRequired;
       state_ = CredentialState::LoginRequired;
       detail_ = "the WP Engine API rejected the stored credential; " + loginHint();
@@ -287,14 +260,14 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
 
 void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
                           std::string user, Secret password,
-                          std::optional<std::uint64_t> unlessChangedSince) {
-  std::lock_guard lock(mutex_);
+                          std::optional<Generation::Stamp> unlessChangedSince) {
+  LockGuard lock(mutex_);
   // A restore never replaces a credential that is already in use (a login got there first).
   if (unlessChangedSince &&
-      (*unlessChangedSince != credentialChanges_ || state_ == CredentialState::Ready)) {
+      (!credentials_.isCurrent(*unlessChangedSince) || state_ == CredentialState::Ready)) {
     return;
   }
-  ++credentialChanges_;
+  credentials_.advance();
   state_ = CredentialState::Ready;
   kind_ = kind;
   user_ = std::move(user);
@@ -332,7 +305,7 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
   if (auto bad = checkCredentialText(password.reveal(), "the API password", retry); !bad) {
     return bad.error();
   }
-  StoredCredential credential{"basic", basicBlob(user, password)};
+  StoredCredential credential{"basic", BasicCredential{user, password}.toJson()};
   return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
                                         StaticAuthorizer::basic(config_.name, user, password)));
 }
@@ -370,7 +343,7 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   if (!authorizer) return authorizer.error();
   becomeReady(credential.kind, *authorizer, user, std::move(password));
   if (auto account = UserAccount::fromUserJson(response->body)) {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     account_ = std::move(account);
   }
   services_.logger.information("profile %s: logged in (%s)", config_.name, credential.kind);
@@ -411,7 +384,7 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
   auto entry = services_.logins.add(session);
   if (!entry) return entry.error();
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     sessions_.push_back(session);
   }
   return StartedLogin{entry->loginId, session->authorizeUrl(), entry->expiresAt};
@@ -420,14 +393,14 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
 Status Profile::logout() {
   std::string kind;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     kind = kind_;
   }
   Status erased = kind == "oauth" ? tokens_->logout() : store_.erase(config_.name);
   if (!erased) return erased;
   {
-    std::lock_guard lock(mutex_);
-    ++credentialChanges_;
+    LockGuard lock(mutex_);
+    credentials_.advance();
     state_ = CredentialState::LoggedOut;
     kind_.clear();
     user_.clear();
@@ -443,11 +416,13 @@ Status Profile::logout() {
 }
 
 void Profile::restoreOnce(std::chrono::milliseconds wait) {
-  std::unique_lock lock(mutex_);
+  LockGuard lock(mutex_);
   if (restoreRunning_) {
     // The scheduler's first tick and the request that socket-activated wped both arrive
     // here at start: one keyring read serves both.
-    restored_.wait_for(lock, wait, [this] { return !restoreRunning_; });
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (restoreRunning_ && restored_.waitUntil(mutex_, deadline)) {
+    }
     return;
   }
   restoreRunning_ = true;
@@ -456,13 +431,13 @@ void Profile::restoreOnce(std::chrono::milliseconds wait) {
   lock.lock();
   restoreRunning_ = false;
   lock.unlock();
-  restored_.notify_all();
+  restored_.notifyAll();
 }
 
 Status Profile::awaitRestore() {
   CredentialState state;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     state = state_;
   }
   // The keyring may have been unlocked since the last attempt: try once more, bounded by the
@@ -471,7 +446,7 @@ Status Profile::awaitRestore() {
       state == CredentialState::StoreUnavailable) {
     restoreOnce(kRestoreWait);
   }
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (state_ != CredentialState::Restoring) return {};
   return Error(ErrorCode::Unavailable, "profile " + config_.name +
                                            ": still reading the credential from the keyring; "
@@ -480,7 +455,7 @@ Status Profile::awaitRestore() {
 
 Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
   if (auto settled = awaitRestore(); !settled) return settled.error();
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   switch (state_) {
     case CredentialState::Ready:
       return authorizer_;
@@ -496,34 +471,26 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
   }
 }
 
-Result<TokenView> Profile::token(std::chrono::seconds minValid) {
+Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
   auto authorizer = this->authorizer();
   if (!authorizer) return authorizer.error();
   std::string kind, user;
   Secret password;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     kind = kind_;
     user = user_;
     password = password_;
   }
-  if (kind == "oauth") {
-    auto token = tokens_->token(minValid);
-    if (!token) return token.error();
-    return TokenView{
-        token->accessToken, token->tokenType, token->expiresAt, token->authorization, "",
-        std::nullopt};
-  }
+  if (kind == "oauth") return tokens_->token(minValid);
   auto value = (*authorizer)->authorization(minValid);
   if (!value) return value.error();
   const std::string& header = value->reveal();
   auto space = header.find(' ');
-  TokenView view{Secret(header.substr(space + 1)),
-                 kind == "basic" ? "Basic" : "ApiKey",
-                 std::nullopt,
-                 *value,
-                 "",
-                 std::nullopt};
+  TokenInfo view;
+  view.accessToken = Secret(header.substr(space + 1));
+  view.tokenType = kind == "basic" ? "Basic" : "ApiKey";
+  view.authorization = *value;
   if (kind == "basic") {
     view.user = user;
     view.password = password;
@@ -535,14 +502,14 @@ BootTime Profile::tick() {
   CredentialState state;
   std::string kind;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     state = state_;
     kind = kind_;
   }
   if (state == CredentialState::Restoring || state == CredentialState::StoreLocked ||
       state == CredentialState::StoreUnavailable) {
     restoreOnce(std::chrono::milliseconds(0));  // a request is reading it: not again
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     kind = kind_;
   }
   if (kind == "oauth") return tokens_->tick();
@@ -552,7 +519,7 @@ BootTime Profile::tick() {
 void Profile::fetchAccountIfUnknown() {
   std::shared_ptr<Authorizer> authorizer;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (state_ != CredentialState::Ready || account_ || !authorizer_) return;
     if (accountRetryAt_ && services_.clock.boottime() < *accountRetryAt_) return;
     authorizer = authorizer_;
@@ -567,7 +534,7 @@ void Profile::fetchAccountIfUnknown() {
     if (!account) return Error(ErrorCode::UpstreamError, "GET /user answered no email or name");
     return *account;
   }();
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (authorizer_ != authorizer) return;  // the credential changed meanwhile
   if (!fetched) {
     accountRetryAt_ = services_.clock.boottime() + kAccountRetry;
@@ -584,14 +551,14 @@ TransportOptions Profile::transportOptions() const {
 }
 
 std::optional<UserAccount> Profile::account() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return account_;
 }
 
 Profile::Snapshot Profile::snapshot() const {
   Snapshot s;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     s.state = state_;
     s.kind = kind_;
     s.user = user_;

@@ -14,20 +14,20 @@
 //
 // Lifecycle: restore() at start (and again from the scheduler while the keyring was locked or
 // unavailable), login*(), logout(). tick() is the scheduler's hook (OAuth refreshes, restore
-// retries). Thread-safe: one mutex guards the credential state; no lock is held across
-// keyring or network I/O.
+// retries). Thread-safe: mutex_ guards the credential state (GUARDED_BY); no lock is held
+// across keyring or network I/O.
 
 #include <Poco/JSON/Object.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/cond_var.h"
+#include "common/generation.h"
+#include "common/mutex.h"
 #include "common/result.h"
 #include "common/secret.h"
 #include "daemon/auth/login_registry.h"
@@ -59,16 +59,6 @@ struct StartedLogin {
   WallTime expiresAt;
 };
 
-// What `token` answers: the value and how to use it.
-struct TokenView {
-  Secret accessToken;     // the key, the Basic password's header value, or the access token
-  std::string tokenType;  // "ApiKey" | "Basic" | "Bearer"
-  std::optional<WallTime> expiresAt;  // only for OAuth
-  Secret authorization;               // the whole Authorization value
-  std::string user;                   // basic: the API user id
-  std::optional<Secret> password;     // basic: the API password (for `wpectl exec`)
-};
-
 class Profile {
  public:
   Profile(ProfileConfig config, ProfileServices& services);
@@ -81,28 +71,28 @@ class Profile {
 
   // Reads the credential from the store. LoggedOut when there is none. On a keyring error
   // the state says so and the scheduler calls it again.
-  Status restore();
+  Status restore() EXCLUDES(mutex_);
 
   // api_key / basic: checks the credential with GET {api_url}/user first; on 401 nothing is
   // stored. Returns the API's user object (JSON text) on success.
-  Result<std::string> loginWithApiKey(Secret key);
-  Result<std::string> loginWithBasic(std::string user, Secret password);
+  Result<std::string> loginWithApiKey(Secret key) EXCLUDES(mutex_);
+  Result<std::string> loginWithBasic(std::string user, Secret password) EXCLUDES(mutex_);
   // oauth: starts a loopback login; the completion installs the grant.
-  Result<StartedLogin> beginOAuthLogin(std::optional<Secret> clientSecret);
+  Result<StartedLogin> beginOAuthLogin(std::optional<Secret> clientSecret) EXCLUDES(mutex_);
 
   // Revokes what can be revoked, erases the keyring item, drops the cached lists.
-  Status logout();
+  Status logout() EXCLUDES(mutex_);
 
   // Before anything that needs the credential (a sync, a refresh, a first list): Restoring
   // means "not read yet", not "logged out", so this waits for a keyring read in progress (or
   // does the read itself when none is) — at most kRestoreWait — and retries one when the
   // keyring was locked or unavailable. OK when the state is settled; Unavailable ("still
   // reading the credential from the keyring; try again") when the read outlasts the wait.
-  Status awaitRestore();
+  Status awaitRestore() EXCLUDES(mutex_);
 
-  Result<TokenView> token(std::chrono::seconds minValid);
+  Result<TokenInfo> token(std::chrono::seconds minValid) EXCLUDES(mutex_);
   // The current authorizer (after awaitRestore()), or LoginRequired with what to do.
-  Result<std::shared_ptr<Authorizer>> authorizer();
+  Result<std::shared_ptr<Authorizer>> authorizer() EXCLUDES(mutex_);
 
   SiteCatalog& catalog() { return *catalog_; }
 
@@ -114,18 +104,18 @@ class Profile {
   // after an OAuth login or a restore, fetchAccountIfUnknown() (the scheduler's sync thread)
   // asks the API. Network I/O; a failure is tried again after kAccountRetry. Cleared by
   // logout and by a new credential.
-  void fetchAccountIfUnknown();
-  std::optional<UserAccount> account() const;
+  void fetchAccountIfUnknown() EXCLUDES(mutex_);
+  std::optional<UserAccount> account() const EXCLUDES(mutex_);
   static constexpr std::chrono::minutes kAccountRetry{1};
 
   // The keyring call bound (5 s, SecretServiceStore) plus a margin for a slow D-Bus start.
   static constexpr std::chrono::seconds kRestoreWait{7};
 
   // Fails every pending OAuth login of this profile (wped is stopping, or the profile goes).
-  void cancelLogins(const std::string& reason);
+  void cancelLogins(const std::string& reason) EXCLUDES(mutex_);
 
   // Scheduler hook: restore retries and OAuth refreshes. Returns when it wants the next call.
-  BootTime tick();
+  BootTime tick() EXCLUDES(mutex_);
 
   struct Snapshot {
     CredentialState state = CredentialState::Restoring;
@@ -134,23 +124,23 @@ class Profile {
     std::string detail;                  // what is wrong and what to do next
     std::optional<TokenSnapshot> token;  // oauth only
   };
-  Snapshot snapshot() const;
+  Snapshot snapshot() const EXCLUDES(mutex_);
 
  private:
   Result<std::string> verifyAndStore(const StoredCredential& credential,
                                      std::shared_ptr<Authorizer> candidate);
-  // unlessChangedSince: restore()'s snapshot of credentialChanges_; a login or logout since
-  // then wins and this does nothing.
+  // unlessChangedSince: restore()'s stamp of credentials_; a login or logout since then wins
+  // and this does nothing.
   void becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
                    std::string user, Secret password,
-                   std::optional<std::uint64_t> unlessChangedSince = {});
+                   std::optional<Generation::Stamp> unlessChangedSince = {}) EXCLUDES(mutex_);
   // user, password: filled for a basic credential.
   Result<std::shared_ptr<Authorizer>> authorizerFor(const StoredCredential& credential,
                                                     std::string* user, Secret* password);
   std::string loginHint() const;
   // restore(), single flight: one keyring read at a time per profile. A caller that finds one
   // running waits up to `wait` for it (0: returns at once) instead of reading again.
-  void restoreOnce(std::chrono::milliseconds wait);
+  void restoreOnce(std::chrono::milliseconds wait) EXCLUDES(mutex_);
 
   const ProfileConfig config_;
   ProfileServices& services_;
@@ -159,21 +149,21 @@ class Profile {
   std::shared_ptr<TokenManager> tokens_;
   std::unique_ptr<SiteCatalog> catalog_;
 
-  mutable std::mutex mutex_;  // guards the fields below
-  CredentialState state_ = CredentialState::Restoring;
-  bool restoreRunning_ = false;          // restoreOnce() is reading the keyring
-  std::condition_variable restored_;     // notified when a restoreOnce() read ends
-  std::uint64_t credentialChanges_ = 0;  // +1 on every login, logout and successful restore
-  std::string kind_;
-  std::string user_;
-  Secret password_;  // basic only: handed out by token() beside the header
-  std::string detail_;
-  std::shared_ptr<Authorizer> authorizer_;
-  std::optional<UserAccount> account_;
-  std::optional<BootTime> accountRetryAt_;  // after a failed GET /user
+  mutable Mutex mutex_;  // the catalog's locks nest inside it (becomeReady)
+  CredentialState state_ GUARDED_BY(mutex_) = CredentialState::Restoring;
+  bool restoreRunning_ GUARDED_BY(mutex_) = false;  // restoreOnce() is reading the keyring
+  CondVar restored_;                                // notified when a restoreOnce() read ends
+  Generation credentials_ GUARDED_BY(mutex_);  // advanced by every login, logout and restore
+  std::string kind_ GUARDED_BY(mutex_);
+  std::string user_ GUARDED_BY(mutex_);
+  Secret password_ GUARDED_BY(mutex_);  // basic only: handed out by token() beside the header
+  std::string detail_ GUARDED_BY(mutex_);
+  std::shared_ptr<Authorizer> authorizer_ GUARDED_BY(mutex_);
+  std::optional<UserAccount> account_ GUARDED_BY(mutex_);
+  std::optional<BootTime> accountRetryAt_ GUARDED_BY(mutex_);  // after a failed GET /user
   // OAuth logins started here; cancelled when the profile goes away (their completion
   // refers to this object).
-  std::vector<std::weak_ptr<LoginSession>> sessions_;
+  std::vector<std::weak_ptr<LoginSession>> sessions_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

@@ -29,7 +29,7 @@ std::vector<std::shared_ptr<Profile>> ProfileRegistry::apply(const DaemonConfig&
   std::vector<std::shared_ptr<Profile>> created;
   std::vector<std::shared_ptr<Profile>> retired;  // destroyed outside the lock
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     configPath_ = config.sourcePath;
     for (auto it = profiles_.begin(); it != profiles_.end();) {
       auto next = config.profiles.find(it->first);
@@ -51,7 +51,7 @@ std::vector<std::shared_ptr<Profile>> ProfileRegistry::apply(const DaemonConfig&
 }
 
 Result<std::shared_ptr<Profile>> ProfileRegistry::find(const std::string& name) const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   auto it = profiles_.find(name);
   if (it != profiles_.end()) return it->second;
   std::string where = configPath_.empty() ? "~/.config/wped/wped.ini" : configPath_;
@@ -60,20 +60,20 @@ Result<std::shared_ptr<Profile>> ProfileRegistry::find(const std::string& name) 
 }
 
 std::vector<std::shared_ptr<Profile>> ProfileRegistry::all() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   std::vector<std::shared_ptr<Profile>> out;
   for (const auto& [name, profile] : profiles_) out.push_back(profile);
   return out;
 }
 
 void ProfileRegistry::setStoreStatus(StoreStatus status) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   storeStatus_ = std::move(status);
   storeProbed_ = true;
 }
 
 StoreStatusInfo ProfileRegistry::credentialStore() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (!storeProbed_ && !memoryStore_) return {"unknown", "the keyring has not been probed yet"};
   return {storeStateName(storeStatus_.state), storeStatus_.detail};
 }

@@ -11,10 +11,10 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/config/daemon_config.h"
 #include "daemon/credentials/credential_store.h"
@@ -47,10 +47,10 @@ class ProfileRegistry final : public StatusProvider {
   ProfileServices& services_;
   const bool memoryStore_;
   std::string configPath_;
-  mutable std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<Profile>> profiles_;
-  StoreStatus storeStatus_{StoreState::Unavailable, "not probed yet"};
-  bool storeProbed_ = false;
+  mutable Mutex mutex_;
+  std::map<std::string, std::shared_ptr<Profile>> profiles_ GUARDED_BY(mutex_);
+  StoreStatus storeStatus_ GUARDED_BY(mutex_){StoreState::Unavailable, "not probed yet"};
+  bool storeProbed_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace wpe

@@ -7,7 +7,7 @@ Result<HttpResponse> RequestCoalescer::run(const std::string& profile, const std
   const Key id{profile, key};
   std::promise<Result<HttpResponse>> promise;
   {
-    std::unique_lock lock(mutex_);
+    LockGuard lock(mutex_);
     auto it = inFlight_.find(id);
     if (it != inFlight_.end()) {
       auto shared = it->second;
@@ -21,7 +21,7 @@ Result<HttpResponse> RequestCoalescer::run(const std::string& profile, const std
   // upstream itself instead of getting an old answer.
   auto finish = [&](Result<HttpResponse> result) {
     {
-      std::lock_guard lock(mutex_);
+      LockGuard lock(mutex_);
       inFlight_.erase(id);
     }
     promise.set_value(std::move(result));
@@ -39,7 +39,7 @@ Result<HttpResponse> RequestCoalescer::run(const std::string& profile, const std
 }
 
 std::uint64_t RequestCoalescer::coalesced(const std::string& profile) const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   auto it = coalesced_.find(profile);
   return it == coalesced_.end() ? 0 : it->second;
 }

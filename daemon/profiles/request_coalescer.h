@@ -14,10 +14,10 @@
 #include <functional>
 #include <future>
 #include <map>
-#include <mutex>
 #include <string>
 #include <utility>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/upstream/http_transport.h"
 
@@ -36,9 +36,9 @@ class RequestCoalescer {
 
  private:
   using Key = std::pair<std::string, std::string>;
-  mutable std::mutex mutex_;
-  std::map<Key, std::shared_future<Result<HttpResponse>>> inFlight_;  // guarded by mutex_
-  std::map<std::string, std::uint64_t> coalesced_;                    // guarded by mutex_
+  mutable Mutex mutex_;
+  std::map<Key, std::shared_future<Result<HttpResponse>>> inFlight_ GUARDED_BY(mutex_);
+  std::map<std::string, std::uint64_t> coalesced_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

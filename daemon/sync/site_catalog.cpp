@@ -39,17 +39,17 @@ SiteCatalog::SiteCatalog(SiteCatalogOptions options, std::shared_ptr<Authorizer>
 }
 
 void SiteCatalog::setAuthorizer(std::shared_ptr<Authorizer> authorizer) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   authorizer_ = std::move(authorizer);
-  ++epoch_;
+  credentials_.advance();
 }
 
 Status SiteCatalog::forget() {
-  std::lock_guard write(writeMutex_);
+  LockGuard write(writeMutex_);
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     authorizer_.reset();
-    ++epoch_;
+    credentials_.advance();
     nextDue_.reset();
     consecutiveFailures_ = 0;
     memoryErrors_.clear();
@@ -59,12 +59,20 @@ Status SiteCatalog::forget() {
 
 bool SiteCatalog::marksUnchanged(const std::vector<ListKind>& kinds) {
   return std::all_of(kinds.begin(), kinds.end(),
-                     [&](ListKind k) { return runningMarks_[k] == staleMarks_[k]; });
+                     [&](ListKind k) REQUIRES(mutex_) {
+                       return staleMarks_[k].isCurrent(runningMarks_[k]);
+                     });
 }
 
-Status SiteCatalog::checkEpoch(std::uint64_t epoch) {
-  std::lock_guard lock(mutex_);
-  if (epoch == epoch_) return {};
+SiteCatalog::Marks SiteCatalog::staleMarkStamps() {
+  Marks stamps;
+  for (const auto& [kind, marks] : staleMarks_) stamps[kind] = marks.stamp();
+  return stamps;
+}
+
+Status SiteCatalog::checkEpoch(Generation::Stamp credentials) {
+  LockGuard lock(mutex_);
+  if (credentials_.isCurrent(credentials)) return {};
   if (!authorizer_) {
     return Error(ErrorCode::LoginRequired, "profile " + options_.profile +
                                                " was logged out while its lists were fetched; "
@@ -78,7 +86,7 @@ Status SiteCatalog::checkEpoch(std::uint64_t epoch) {
 }
 
 BootTime SiteCatalog::jitteredDeadline(std::chrono::nanoseconds base) {
-  // Called with mutex_ held, which also serialises random_.
+  // Under mutex_, which also serialises random_.
   const double factor = 1.0 + options_.jitter * (2.0 * random_() - 1.0);
   const auto jittered = std::chrono::nanoseconds(
       static_cast<std::chrono::nanoseconds::rep>(static_cast<double>(base.count()) * factor));
@@ -86,17 +94,18 @@ BootTime SiteCatalog::jitteredDeadline(std::chrono::nanoseconds base) {
 }
 
 Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
-  std::unique_lock lock(mutex_);
+  LockGuard lock(mutex_);
   while (running_) {
     // A sync started with other credentials (before a logout or re-login), or before a
     // write marked one of these lists stale, may miss what the caller wants: not joined.
-    if (covers(runningKinds_, kinds) && runningEpoch_ == epoch_ && marksUnchanged(kinds)) {
+    if (covers(runningKinds_, kinds) && credentials_.isCurrent(runningEpoch_) &&
+        marksUnchanged(kinds)) {
       // Join the running sync: same upstream requests, same result.
-      const std::uint64_t joined = generation_;
-      cv_.wait(lock, [&] { return generation_ != joined; });
+      const Generation::Stamp joined = syncs_.stamp();
+      while (syncs_.isCurrent(joined)) cv_.wait(mutex_);
       return lastResult_;
     }
-    cv_.wait(lock, [&] { return !running_; });
+    while (running_) cv_.wait(mutex_);
   }
   running_ = true;
   runningKinds_ = kinds;
@@ -104,20 +113,20 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
   // A login that replaces the credentials mid-sync discards what was fetched so far; the
   // caller still gets a sync, with the new credentials (a few rounds at most).
   for (int round = 0; round < 3; ++round) {
-    runningEpoch_ = epoch_;
-    runningMarks_ = staleMarks_;
+    runningEpoch_ = credentials_.stamp();
+    runningMarks_ = staleMarkStamps();
     const auto authorizer = authorizer_;
-    const auto staleMarks = staleMarks_;
-    const std::uint64_t epoch = epoch_;
+    const Marks staleMarks = runningMarks_;
+    const Generation::Stamp credentials = runningEpoch_;
     lock.unlock();
-    result = runSync(kinds, authorizer, staleMarks, epoch);
+    result = runSync(kinds, authorizer, staleMarks, credentials);
     lock.lock();
     if (result || result.error().code != ErrorCode::Conflict) break;
   }
 
   running_ = false;
   runningKinds_.clear();
-  ++generation_;
+  syncs_.advance();
   lastResult_ = result;
   // After a failure the next background attempt comes sooner (1, 2, 4 … min, up to the
   // interval) so a brief outage does not leave the list stale for a whole interval; a missing
@@ -134,17 +143,16 @@ Status SiteCatalog::sync(const std::vector<ListKind>& kinds) {
     nextDue_ = std::max(*nextDue_, clock_.boottime() + *result.error().retryAfter);
   }
   lock.unlock();
-  cv_.notify_all();
+  cv_.notifyAll();
   return result;
 }
 
 Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
                             const std::shared_ptr<Authorizer>& authorizer,
-                            const std::map<ListKind, std::uint64_t>& staleMarks,
-                            std::uint64_t epoch) {
+                            const Marks& staleMarks, Generation::Stamp credentials) {
   if (Status opened = cache_.reopen(); !opened) {
     // Nowhere to keep the lists: fetching them would only cost the API requests.
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     for (ListKind kind : kinds) memoryErrors_[kind] = opened.error().message;
     return opened;
   }
@@ -152,7 +160,7 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
   transport.profile = options_.profile;
   using Fetched = Result<std::vector<CacheItem>>;
   auto fetch = [&](ListKind kind) -> Fetched {
-    if (!authorizer || !checkEpoch(epoch)) {
+    if (!authorizer || !checkEpoch(credentials)) {
       return Error(ErrorCode::LoginRequired, "profile " + options_.profile +
                                                  " is not logged in; run `wpectl login --profile " +
                                                  options_.profile + "`");
@@ -177,8 +185,8 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
     const ListKind kind = kinds[i];
     const char* name = listKindName(kind);
     Fetched& items = results[i];
-    std::lock_guard write(writeMutex_);
-    if (Status current = checkEpoch(epoch); !current) {
+    LockGuard write(writeMutex_);
+    if (Status current = checkEpoch(credentials); !current) {
       // Logged out or in again meanwhile: nothing of this sync may reach the cache.
       logger_.information("profile " + options_.profile + ": discarding the " + name +
                           " sync begun with the previous credentials");
@@ -190,16 +198,16 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
     if (status) {
       logger_.information("profile " + options_.profile + ": synced " +
                           std::to_string(items->size()) + " " + name);
-      std::lock_guard lock(mutex_);
+      LockGuard lock(mutex_);
       auto mark = staleMarks.find(kind);
-      cleanMarks_[kind] = mark == staleMarks.end() ? 0 : mark->second;
+      cleanMarks_[kind] = mark == staleMarks.end() ? Generation::Stamp() : mark->second;
       memoryErrors_.erase(kind);
       continue;
     }
     {
       // Also kept here: on a full disk the cache cannot record it, and the list must not
       // read as fresh.
-      std::lock_guard lock(mutex_);
+      LockGuard lock(mutex_);
       memoryErrors_[kind] = status.error().message;
     }
     logger_.warning("profile " + options_.profile + ": syncing " + name +
@@ -221,7 +229,7 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
 bool SiteCatalog::syncIfDue() {
   bool firstCheck;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (running_) return false;
     if (nextDue_ && clock_.boottime() < *nextDue_) return false;
     firstCheck = !nextDue_;
@@ -240,7 +248,7 @@ bool SiteCatalog::syncIfDue() {
       oldest = std::max<std::chrono::nanoseconds>(oldest, clock_.now() - *state->syncedAt);
     }
     if (!due && oldest < options_.interval) {
-      std::lock_guard lock(mutex_);
+      LockGuard lock(mutex_);
       nextDue_ = jitteredDeadline(options_.interval - oldest);
       return false;
     }
@@ -251,8 +259,8 @@ bool SiteCatalog::syncIfDue() {
 }
 
 void SiteCatalog::markStale(ListKind kind) {
-  std::lock_guard lock(mutex_);
-  ++staleMarks_[kind];
+  LockGuard lock(mutex_);
+  staleMarks_[kind].advance();
 }
 
 bool SiteCatalog::isSynced(ListKind kind) {
@@ -269,10 +277,10 @@ Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
   out.lastError = cached->state.lastError;
   bool markedStale;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     out.syncing = running_ && std::find(runningKinds_.begin(), runningKinds_.end(), kind) !=
                                   runningKinds_.end();
-    markedStale = staleMarks_[kind] != cleanMarks_[kind];
+    markedStale = !staleMarks_[kind].isCurrent(cleanMarks_[kind]);
     if (auto failed = memoryErrors_.find(kind); failed != memoryErrors_.end()) {
       out.lastError = failed->second;
     }
@@ -292,12 +300,14 @@ Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
 Status SiteCatalog::waitForFirstSync(ListKind kind, std::chrono::milliseconds timeout) {
   if (isSynced(kind)) return {};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(mutex_);
+  LockGuard lock(mutex_);
   while (running_) {
-    const std::uint64_t seen = generation_;
+    const Generation::Stamp seen = syncs_.stamp();
     const bool mine =
         std::find(runningKinds_.begin(), runningKinds_.end(), kind) != runningKinds_.end();
-    if (!cv_.wait_until(lock, deadline, [&] { return generation_ != seen; })) {
+    while (syncs_.isCurrent(seen) && cv_.waitUntil(mutex_, deadline)) {
+    }
+    if (syncs_.isCurrent(seen)) {
       return Error(ErrorCode::Unavailable, std::string("the first sync of ") + listKindName(kind) +
                                                " for profile " + options_.profile +
                                                " is still running; try again in a moment");

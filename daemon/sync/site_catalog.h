@@ -21,15 +21,16 @@
 
 #include <array>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/cond_var.h"
+#include "common/generation.h"
+#include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/cache/cache_store.h"
 #include "daemon/core/authorizer.h"
@@ -72,39 +73,44 @@ class SiteCatalog {
 
   // After a login or restore. Takes effect for the next sync; a sync running with the
   // previous authorizer stores nothing (it may belong to another account).
-  void setAuthorizer(std::shared_ptr<Authorizer> authorizer);
+  void setAuthorizer(std::shared_ptr<Authorizer> authorizer) EXCLUDES(mutex_);
 
   // Logout: takes the authorizer away and drops the cached lists. A sync running now stores
   // nothing afterwards (its caller gets LoginRequired), so the lists cannot come back.
-  Status forget();
+  Status forget() EXCLUDES(mutex_);
 
   // Fetches the given lists (default all three). Returns the first failure, if any.
-  Status sync(const std::vector<ListKind>& kinds = {kAllListKinds.begin(), kAllListKinds.end()});
+  Status sync(const std::vector<ListKind>& kinds = {kAllListKinds.begin(), kAllListKinds.end()})
+      EXCLUDES(mutex_);
   Status refresh(ListKind kind) { return sync({kind}); }
 
   // Runs a sync of all lists when one is due; returns whether it ran.
-  bool syncIfDue();
+  bool syncIfDue() EXCLUDES(mutex_);
 
   // The list changed upstream (a write went through the passthrough): serve it as stale until
   // the next successful sync that started after this call.
-  void markStale(ListKind kind);
+  void markStale(ListKind kind) EXCLUDES(mutex_);
 
   // withJson = false leaves json empty (for status: no need to build the whole list).
-  Result<CatalogSnapshot> snapshot(ListKind kind, bool withJson = true);
+  Result<CatalogSnapshot> snapshot(ListKind kind, bool withJson = true) EXCLUDES(mutex_);
 
   // OK once the list has been synced at least once. If a sync is running, waits for it up to
   // `timeout` (Unavailable when it is still running then); if it failed, its error. If none is
   // running, runs one on the caller's thread.
-  Status waitForFirstSync(ListKind kind, std::chrono::milliseconds timeout);
+  Status waitForFirstSync(ListKind kind, std::chrono::milliseconds timeout) EXCLUDES(mutex_);
 
  private:
+  using Marks = std::map<ListKind, Generation::Stamp>;
+
   Status runSync(const std::vector<ListKind>& kinds, const std::shared_ptr<Authorizer>& auth,
-                 const std::map<ListKind, std::uint64_t>& staleMarks, std::uint64_t epoch);
-  // Called with writeMutex_ held: an Error when the credentials changed since `epoch`.
-  Status checkEpoch(std::uint64_t epoch);
-  // Called with mutex_ held: no markStale() of these kinds since the running sync began.
-  bool marksUnchanged(const std::vector<ListKind>& kinds);
-  BootTime jitteredDeadline(std::chrono::nanoseconds base);
+                 const Marks& staleMarks, Generation::Stamp credentials) EXCLUDES(mutex_);
+  // An Error when the credentials changed since `credentials` (a write of the outcome checks
+  // it with writeMutex_ held, so a forget() cannot slip in between).
+  Status checkEpoch(Generation::Stamp credentials) EXCLUDES(mutex_);
+  // No markStale() of these kinds since the running sync began.
+  bool marksUnchanged(const std::vector<ListKind>& kinds) REQUIRES(mutex_);
+  Marks staleMarkStamps() REQUIRES(mutex_);
+  BootTime jitteredDeadline(std::chrono::nanoseconds base) REQUIRES(mutex_);
   bool isSynced(ListKind kind);
 
   const SiteCatalogOptions options_;
@@ -112,28 +118,28 @@ class SiteCatalog {
   CacheStore& cache_;
   const Clock& clock_;
   Poco::Logger& logger_;
-  RandomSource random_;
 
   // Held around each write of a sync's outcome to the cache and by forget(): a write either
   // lands before a logout's drop or sees the new epoch and is skipped.
-  std::mutex writeMutex_;
-  std::mutex mutex_;  // guards everything below; never held across network or SQLite writes
-  std::condition_variable cv_;
-  std::shared_ptr<Authorizer> authorizer_;
-  std::uint64_t epoch_ = 0;         // +1 on every setAuthorizer()/forget()
-  std::uint64_t runningEpoch_ = 0;  // epoch_ when the running sync started
-  bool running_ = false;
-  std::vector<ListKind> runningKinds_;
-  std::uint64_t generation_ = 0;  // +1 each time a sync finishes
-  Status lastResult_;
-  std::optional<BootTime> nextDue_;
-  int consecutiveFailures_ = 0;
-  std::map<ListKind, std::uint64_t> staleMarks_;    // bumped by markStale()
-  std::map<ListKind, std::uint64_t> runningMarks_;  // staleMarks_ when the running sync began
-  std::map<ListKind, std::uint64_t> cleanMarks_;    // staleMarks_ value a successful sync saw
+  Mutex writeMutex_;
+  Mutex mutex_ ACQUIRED_AFTER(writeMutex_);  // never held across network or SQLite writes
+  CondVar cv_;  // notified when a sync finishes
+  RandomSource random_ GUARDED_BY(mutex_);
+  std::shared_ptr<Authorizer> authorizer_ GUARDED_BY(mutex_);
+  Generation credentials_ GUARDED_BY(mutex_);           // advanced by setAuthorizer()/forget()
+  Generation::Stamp runningEpoch_ GUARDED_BY(mutex_);  // credentials_ when the sync started
+  bool running_ GUARDED_BY(mutex_) = false;
+  std::vector<ListKind> runningKinds_ GUARDED_BY(mutex_);
+  Generation syncs_ GUARDED_BY(mutex_);  // advanced each time a sync finishes
+  Status lastResult_ GUARDED_BY(mutex_);
+  std::optional<BootTime> nextDue_ GUARDED_BY(mutex_);
+  int consecutiveFailures_ GUARDED_BY(mutex_) = 0;
+  std::map<ListKind, Generation> staleMarks_ GUARDED_BY(mutex_);  // advanced by markStale()
+  Marks runningMarks_ GUARDED_BY(mutex_);  // staleMarks_ when the running sync began
+  Marks cleanMarks_ GUARDED_BY(mutex_);    // staleMarks_ as the last successful sync saw them
   // The last failed sync's error per list until one succeeds, also when the cache could not
   // record it (a full disk): a snapshot then still reads stale, with the reason.
-  std::map<ListKind, std::string> memoryErrors_;
+  std::map<ListKind, std::string> memoryErrors_ GUARDED_BY(mutex_);
   std::array<SyncProgress, kAllListKinds.size()> progress_;  // by ListKind; reset per walk
 };
 

@@ -23,10 +23,10 @@ void Watchdog::start() {
 
 void Watchdog::stop() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    LockGuard lock(mutex_);
     stop_ = true;
   }
-  wake_.notify_all();
+  wake_.notifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -37,7 +37,7 @@ void Watchdog::loop() {
                         std::chrono::duration_cast<std::chrono::milliseconds>(period / 2) +
                             std::chrono::milliseconds(1));
   bool failing = false;
-  std::unique_lock<std::mutex> lock(mutex_);
+  LockGuard lock(mutex_);
   while (!stop_) {
     lock.unlock();
     auto reply = client.request("GET", "/v1/ping");
@@ -51,7 +51,9 @@ void Watchdog::loop() {
                     reply ? "HTTP " + std::to_string(reply->status) : reply.error().message);
     }
     lock.lock();
-    wake_.wait_for(lock, period, [this] { return stop_; });
+    const auto deadline = std::chrono::steady_clock::now() + period;
+    while (!stop_ && wake_.waitUntil(mutex_, deadline)) {
+    }
   }
 }
 

@@ -7,10 +7,11 @@
 // Not copyable; start/stop from one thread.
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
+
+#include "common/cond_var.h"
+#include "common/mutex.h"
 
 namespace Poco {
 class Logger;
@@ -38,9 +39,9 @@ class Watchdog {
   Notifier& notifier_;
   std::string socketPath_;
   std::chrono::microseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mutex_
+  Mutex mutex_;
+  CondVar wake_;
+  bool stop_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

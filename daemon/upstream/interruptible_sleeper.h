@@ -4,22 +4,22 @@
 // immediately. Thread-safe; share one instance per daemon.
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 
+#include "common/cond_var.h"
+#include "common/mutex.h"
 #include "daemon/upstream/sleeper.h"
 
 namespace wpe {
 
 class InterruptibleSleeper final : public Sleeper {
  public:
-  bool sleepFor(std::chrono::milliseconds duration) override;
-  void interrupt();
+  bool sleepFor(std::chrono::milliseconds duration) EXCLUDES(mutex_) override;
+  void interrupt() EXCLUDES(mutex_);
 
  private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool interrupted_ = false;
+  Mutex mutex_;
+  CondVar cv_;
+  bool interrupted_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace wpe

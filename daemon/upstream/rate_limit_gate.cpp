@@ -5,7 +5,7 @@ namespace wpe {
 void RateLimitGate::close(const std::string& profile, std::chrono::seconds wait) {
   if (wait <= std::chrono::seconds(0)) return;
   const BootTime until = clock_.boottime() + wait;
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   Entry& entry = entries_[profile];
   if (until > entry.until) {
     entry.until = until;
@@ -15,7 +15,7 @@ void RateLimitGate::close(const std::string& profile, std::chrono::seconds wait)
 
 std::optional<std::chrono::seconds> RateLimitGate::remaining(const std::string& profile) const {
   const BootTime now = clock_.boottime();
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   auto it = entries_.find(profile);
   if (it == entries_.end() || it->second.until <= now) return std::nullopt;
   const auto left = it->second.until - now;
@@ -24,13 +24,13 @@ std::optional<std::chrono::seconds> RateLimitGate::remaining(const std::string& 
 }
 
 void RateLimitGate::countHeldBack(const std::string& profile) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   ++entries_[profile].heldBack;
 }
 
 RateLimitGate::Snapshot RateLimitGate::snapshot(const std::string& profile) const {
   const BootTime now = clock_.boottime();
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   Snapshot s;
   auto it = entries_.find(profile);
   if (it == entries_.end()) return s;

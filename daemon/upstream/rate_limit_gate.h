@@ -15,10 +15,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/mutex.h"
 #include "daemon/core/clock.h"
 
 namespace wpe {
@@ -50,8 +50,8 @@ class RateLimitGate {
     std::uint64_t heldBack = 0;
   };
   const Clock& clock_;
-  mutable std::mutex mutex_;
-  std::map<std::string, Entry> entries_;  // guarded by mutex_
+  mutable Mutex mutex_;
+  std::map<std::string, Entry> entries_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

@@ -40,7 +40,7 @@ std::chrono::milliseconds RetryPolicy::backoff(int failedAttempts) const {
       static_cast<double>(options_.base.count()) * static_cast<double>(1LL << exponent));
   double r;
   {
-    std::lock_guard lock(randomMutex_);
+    LockGuard lock(randomMutex_);
     r = random_();
   }
   r = std::clamp(r, 0.0, 1.0);

@@ -13,10 +13,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/mutex.h"
 #include "daemon/core/clock.h"
 
 namespace wpe {
@@ -67,8 +67,8 @@ class RetryPolicy {
 
  private:
   RetryPolicyOptions options_;
-  RandomSource random_;
-  mutable std::mutex randomMutex_;
+  RandomSource random_ GUARDED_BY(randomMutex_);
+  mutable Mutex randomMutex_;
 };
 
 }  // namespace wpe
