@@ -14,7 +14,7 @@
 #include "common/unix_http_client.h"
 #include "common/wire.h"
 #include "ctl/api_reply.h"
-#include "ctl/json_value.h"
+#include "common/json_value.h"
 #include "ctl/reply_views.h"
 #include "ctl/status_view.h"
 #include "ctl/table.h"
@@ -22,7 +22,7 @@
 
 namespace {
 
-std::size_t walk(const wpe::ctl::JsonValue& v, int depth) {
+std::size_t walk(const wpe::JsonValue& v, int depth) {
   FUZZ_CHECK(depth <= 65, "JsonValue nested deeper than its limit");
   std::size_t n = 1;
   for (const auto& item : v.items()) n += walk(item, depth + 1);
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::int64_t now = 1'800'000'000 + data[0] * 997;
   const std::string_view body = wpe::fuzz::bytes(data + 1, size - 1);
 
-  if (auto value = wpe::ctl::JsonValue::parse(body)) {
+  if (auto value = wpe::JsonValue::parse(body)) {
     walk(*value, 0);
     (void)(*value)["results"].items().size();
     (void)(*value)["count"].text();
