@@ -1,5 +1,6 @@
 #include "common/profile_wire.h"
 
+#include "common/auth_kind.h"
 #include "common/json_value.h"
 #include "common/json_writer.h"
 #include "common/wire.h"
@@ -64,13 +65,14 @@ Result<LoginRequest> loginRequestFromJson(std::string_view body) {
   request.password = std::move(password.value());
   request.clientSecret = std::move(clientSecret.value());
   if (request.method.empty()) request.method = request.apiKey ? "api_key" : "";
-  if (request.method != "api_key" && request.method != "basic" && request.method != "oauth") {
+  const auto kind = authKindFromName(request.method);
+  if (!kind) {
     return Error(ErrorCode::BadRequest, "\"method\" must be \"api_key\", \"basic\" or \"oauth\"");
   }
-  if (request.method == "api_key" && (!request.apiKey || request.apiKey->empty())) {
+  if (kind == AuthKind::ApiKey && (!request.apiKey || request.apiKey->empty())) {
     return Error(ErrorCode::BadRequest, "an api_key login needs a non-empty \"api_key\"");
   }
-  if (request.method == "basic" &&
+  if (kind == AuthKind::Basic &&
       (request.user.empty() || !request.password || request.password->empty())) {
     return Error(ErrorCode::BadRequest,
                  "a basic login needs \"user\" (the API user id) and a non-empty \"password\"");

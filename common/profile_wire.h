@@ -22,7 +22,7 @@ namespace wpe {
 //   {"method":"api_key","api_key":"…"} | {"method":"basic","user":"…","password":"…"}
 //   | {"method":"oauth"[,"client_secret":"…"]}
 struct LoginRequest {
-  std::string method;  // "api_key" | "basic" | "oauth"
+  std::string method;  // an AuthKind name (common/auth_kind.h)
   std::optional<Secret> apiKey;
   std::string user;
   std::optional<Secret> password;

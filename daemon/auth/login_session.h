@@ -32,6 +32,7 @@
 #include <string>
 #include <thread>
 
+#include "common/login_state.h"
 #include "common/result.h"
 #include "common/secret.h"
 #include "daemon/auth/loopback_listener.h"
@@ -42,10 +43,6 @@
 #include "daemon/core/clock.h"
 
 namespace wpe {
-
-enum class LoginState { Pending, Succeeded, Failed };
-
-const char* loginStateName(LoginState state);  // "pending" | "succeeded" | "failed"
 
 struct LoginStatus {
   LoginState state = LoginState::Pending;

@@ -39,7 +39,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "daemon/cache/list_kind.h"
+#include "common/list_kind.h"
 #include "daemon/core/clock.h"
 
 struct sqlite3;

@@ -84,14 +84,14 @@ ApiResponse ProfileEndpoints::login(ApiRequest& request) {
   auto body = loginRequestFromJson(request.body);
   if (!body) return ApiResponse::error(body.error());
 
-  if (body->method == "oauth") {
+  if (authKindFromName(body->method) == AuthKind::OAuth) {
     auto started = (*profile)->beginOAuthLogin(body->clientSecret);
     if (!started) return ApiResponse::error(started.error());
     return noStore(
         ApiResponse::json(202, loginStartedToJson({started->loginId, started->authorizeUrl,
                                                    formatRfc3339(started->expiresAt)})));
   }
-  auto user = body->method == "basic" ? (*profile)->loginWithBasic(body->user, *body->password)
+  auto user = authKindFromName(body->method) == AuthKind::Basic ? (*profile)->loginWithBasic(body->user, *body->password)
                                       : (*profile)->loginWithApiKey(*body->apiKey);
   if (!user) return ApiResponse::error(user.error());
   return ApiResponse::json(200, loginReplyToJson({(*profile)->name(), body->method, *user}));
