@@ -63,9 +63,7 @@ JsonWriter& JsonWriter::boolean(bool value) { return raw(value ? "true" : "false
 
 JsonWriter& JsonWriter::number(std::int64_t value) { return raw(std::to_string(value)); }
 
-JsonWriter& JsonWriter::unsignedNumber(std::uint64_t value) {
-  return raw(std::to_string(value));
-}
+JsonWriter& JsonWriter::unsignedNumber(std::uint64_t value) { return raw(std::to_string(value)); }
 
 std::string JsonWriter::take() {
   needComma_ = false;

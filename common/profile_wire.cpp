@@ -214,8 +214,7 @@ Result<TokenReply> tokenReplyFromJson(std::string_view body) {
   auto apiUrl = stringField(*object, "api_url");
   auto user = stringField(*object, "user");
   auto password = secretField(*object, "password");
-  if (!accessToken || !tokenType || !expiresAt || !authorization || !apiUrl || !user ||
-      !password) {
+  if (!accessToken || !tokenType || !expiresAt || !authorization || !apiUrl || !user || !password) {
     return bad;
   }
   TokenReply reply;

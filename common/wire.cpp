@@ -172,7 +172,8 @@ Result<std::vector<ProfileInfo>> profileListFromJson(std::string_view body) {
   auto root = parseObject(body);
   if (!root) return unexpected("profile list", root.error());
   const JsonValue& list = (*root)["profiles"];
-  if (!list.isArray()) return Error(ErrorCode::Internal, "wped's profile list has no \"profiles\" array");
+  if (!list.isArray())
+    return Error(ErrorCode::Internal, "wped's profile list has no \"profiles\" array");
   std::vector<ProfileInfo> out;
   for (const auto& item : list.items()) {
     auto info = profileInfoFrom(item);

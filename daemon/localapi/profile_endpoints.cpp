@@ -91,8 +91,9 @@ ApiResponse ProfileEndpoints::login(ApiRequest& request) {
         ApiResponse::json(202, loginStartedToJson({started->loginId, started->authorizeUrl,
                                                    formatRfc3339(started->expiresAt)})));
   }
-  auto user = authKindFromName(body->method) == AuthKind::Basic ? (*profile)->loginWithBasic(body->user, *body->password)
-                                      : (*profile)->loginWithApiKey(*body->apiKey);
+  auto user = authKindFromName(body->method) == AuthKind::Basic
+                  ? (*profile)->loginWithBasic(body->user, *body->password)
+                  : (*profile)->loginWithApiKey(*body->apiKey);
   if (!user) return ApiResponse::error(user.error());
   return ApiResponse::json(200, loginReplyToJson({(*profile)->name(), body->method, *user}));
 }

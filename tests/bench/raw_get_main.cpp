@@ -37,9 +37,9 @@ int main(int argc, char** argv) {
     return 3;
   }
   char request[1024];
-  int length = std::snprintf(request, sizeof request,
-                             "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                             argv[2]);
+  int length =
+      std::snprintf(request, sizeof request,
+                    "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", argv[2]);
   if (length <= 0 || static_cast<std::size_t>(length) >= sizeof request ||
       !writeAll(fd, request, static_cast<std::size_t>(length))) {
     return 1;

@@ -70,8 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // header"), so the header line alone may be wider than a very narrow terminal; no line may
     // be wider than the terminal or, failing that, than the header line.
     const std::size_t headerEnd = std::min(table.find('\n'), table.size());
-    const std::size_t allowed =
-        std::max(width, wpe::ctl::Table::displayWidth(std::string_view(table).substr(0, headerEnd)));
+    const std::size_t allowed = std::max(
+        width, wpe::ctl::Table::displayWidth(std::string_view(table).substr(0, headerEnd)));
     std::size_t lineStart = 0;
     for (std::size_t i = 0; i <= table.size(); ++i) {
       if (i == table.size() || table[i] == '\n') {

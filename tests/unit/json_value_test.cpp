@@ -1,7 +1,8 @@
+#include "common/json_value.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "common/json_value.h"
 #include "common/json_writer.h"
 #include "common/profile_wire.h"
 #include "common/wire.h"
@@ -10,9 +11,11 @@ using wpe::JsonValue;
 using wpe::JsonWriter;
 
 TEST_CASE("JsonValue: refuses what RFC 8259 does not allow", "[json]") {
-  for (const char* bad : {"01", "-", "1.", ".5", "1e", "+1", "--1", "0x10", "1.e3", "[1,]",
-                          "{\"a\":1,}", "[,1]", "tru", "nulll", "'a'", "{a:1}", "\"\t\"",
-                          "\"a\nb\"", "\"\\x41\"", "[1 2]", "{\"a\":1 \"b\":2}", "\v1"}) {
+  for (const char* bad :
+       {"01",   "-",     "1.",     ".5",         "1e",        "+1",    "--1",
+        "0x10", "1.e3",  "[1,]",   "{\"a\":1,}", "[,1]",      "tru",   "nulll",
+        "'a'",  "{a:1}", "\"\t\"", "\"a\nb\"",   "\"\\x41\"", "[1 2]", "{\"a\":1 \"b\":2}",
+        "\v1"}) {
     INFO(bad);
     CHECK_FALSE(JsonValue::parse(bad));
   }
@@ -24,9 +27,9 @@ TEST_CASE("JsonValue: refuses what RFC 8259 does not allow", "[json]") {
 
 TEST_CASE("JsonValue: strings must be UTF-8, escapes must not be lone surrogates", "[json]") {
   CHECK(JsonValue::parse("\"caf\xC3\xA9\""));
-  for (const char* bad : {"\"\xC3\"", "\"\xC0\xAF\"", "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"",
-                          "\"\xFF\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"",
-                          "\"\\u12\""}) {
+  for (const char* bad :
+       {"\"\xC3\"", "\"\xC0\xAF\"", "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xFF\"",
+        "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\u12\""}) {
     INFO(bad);
     CHECK_FALSE(JsonValue::parse(bad));
   }
@@ -98,7 +101,8 @@ TEST_CASE("Wire: the small replies keep their bytes", "[json][wire]") {
         R"({"profile":"p","state":"ready","credential":"api_key","user":{"id":"u"}})");
   CHECK(wpe::loginReplyToJson({"p", "basic", ""}) ==
         R"({"profile":"p","state":"ready","credential":"basic","user":null})");
-  wpe::SyncReply sync{"p", {{"sites", 3, "2026-01-01T00:00:00Z", false}, {"installs", 0, "", true}}};
+  wpe::SyncReply sync{"p",
+                      {{"sites", 3, "2026-01-01T00:00:00Z", false}, {"installs", 0, "", true}}};
   CHECK(wpe::syncReplyToJson(sync) ==
         R"({"profile":"p","sites":{"count":3,"synced_at":"2026-01-01T00:00:00Z","stale":false},)"
         R"("installs":{"count":0,"synced_at":null,"stale":true}})");
