@@ -1,25 +1,20 @@
 #include "common/audit_wire.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <optional>
 
+#include "common/json_value.h"
 #include "common/wire.h"
 
 namespace wpe {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+std::string text(const JsonValue& o, std::string_view key) { return o[key].text(); }
 
-std::string text(const Object::Ptr& o, const char* key) {
-  if (!o->has(key) || o->isNull(key)) return {};
-  return o->getValue<std::string>(key);
-}
-
-std::int64_t number(const Object::Ptr& o, const char* key) {
-  if (!o->has(key) || o->isNull(key)) return 0;
-  return o->getValue<std::int64_t>(key);
+// 0 when absent or null; nullopt when the member is there but not an integer.
+std::optional<std::int64_t> number(const JsonValue& o, std::string_view key) {
+  const JsonValue& value = o[key];
+  if (value.isNull()) return 0;
+  return value.integer();
 }
 
 }  // namespace
@@ -42,35 +37,35 @@ std::string auditReplyToJson(const AuditReply& reply) {
 }
 
 Result<AuditReply> auditReplyFromJson(std::string_view body) {
-  try {
-    Poco::JSON::Parser parser;
-    auto root = parser.parse(std::string(body)).extract<Object::Ptr>();
-    if (!root) throw Poco::JSON::JSONException("not an object");
-    AuditReply reply;
-    reply.dropped = static_cast<std::uint64_t>(number(root, "dropped"));
-    auto entries = root->getArray("entries");
-    if (!entries) throw Poco::JSON::JSONException("no entries");
-    for (std::size_t i = 0; i < entries->size(); ++i) {
-      auto o = entries->getObject(static_cast<unsigned>(i));
-      if (!o) throw Poco::JSON::JSONException("entry is not an object");
-      AuditEntry e;
-      e.time = text(o, "time");
-      e.lastTime = text(o, "last_time");
-      e.count = number(o, "count");
-      e.profile = text(o, "profile");
-      e.method = text(o, "method");
-      e.path = text(o, "path");
-      e.status = static_cast<int>(number(o, "status"));
-      e.pid = number(o, "pid");
-      e.uid = number(o, "uid");
-      e.exe = text(o, "exe");
-      e.unit = text(o, "unit");
-      reply.entries.push_back(std::move(e));
-    }
-    return reply;
-  } catch (const std::exception&) {
-    return Error(ErrorCode::Internal, "wped's audit answer is not the expected JSON document");
+  const Error bad(ErrorCode::Internal, "wped's audit answer is not the expected JSON document");
+  auto root = JsonValue::parse(body);
+  if (!root || !root->isObject() || !(*root)["entries"].isArray()) return bad;
+  AuditReply reply;
+  auto dropped = number(*root, "dropped");
+  if (!dropped) return bad;
+  reply.dropped = static_cast<std::uint64_t>(*dropped);
+  for (const auto& o : (*root)["entries"].items()) {
+    if (!o.isObject()) return bad;
+    auto count = number(o, "count");
+    auto status = number(o, "status");
+    auto pid = number(o, "pid");
+    auto uid = number(o, "uid");
+    if (!count || !status || !pid || !uid) return bad;
+    AuditEntry e;
+    e.time = text(o, "time");
+    e.lastTime = text(o, "last_time");
+    e.count = *count;
+    e.profile = text(o, "profile");
+    e.method = text(o, "method");
+    e.path = text(o, "path");
+    e.status = static_cast<int>(*status);
+    e.pid = *pid;
+    e.uid = *uid;
+    e.exe = text(o, "exe");
+    e.unit = text(o, "unit");
+    reply.entries.push_back(std::move(e));
   }
+  return reply;
 }
 
 }  // namespace wpe

@@ -1,35 +1,24 @@
 #include "common/login_callback_wire.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
-#include <sstream>
+#include "common/json_value.h"
+#include "common/json_writer.h"
 
 namespace wpe {
 
 std::string loginCallbackToJson(const LoginCallback& callback) {
-  Poco::JSON::Object object;
-  object.set("url", callback.url.reveal());
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
+  JsonWriter w;
+  w.beginObject().key("url").string(callback.url.reveal()).endObject();
+  return w.take();
 }
 
 Result<LoginCallback> loginCallbackFromJson(std::string_view body) {
   Error bad(ErrorCode::BadRequest,
             "the body must be a JSON object with \"url\": the address the browser ended on");
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(std::string(body)).extract<Poco::JSON::Object::Ptr>();
-    if (!object || !object->has("url")) return bad;
-    auto value = object->get("url");
-    if (!value.isString()) return bad;
-    LoginCallback callback{Secret(value.extract<std::string>())};
-    if (callback.url.empty()) return bad;
-    return callback;
-  } catch (const std::exception&) {
-    return bad;
-  }
+  auto object = JsonValue::parse(body);
+  if (!object || !object->isObject()) return bad;
+  const JsonValue& url = (*object)["url"];
+  if (!url.isString() || url.text().empty()) return bad;
+  return LoginCallback{Secret(url.text())};
 }
 
 }  // namespace wpe

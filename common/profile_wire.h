@@ -10,7 +10,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "common/json_value.h"
 #include "common/result.h"
 #include "common/secret.h"
 
@@ -20,7 +22,7 @@ namespace wpe {
 //   {"method":"api_key","api_key":"…"} | {"method":"basic","user":"…","password":"…"}
 //   | {"method":"oauth"[,"client_secret":"…"]}
 struct LoginRequest {
-  std::string method;  // "api_key" | "basic" | "oauth"
+  std::string method;  // an AuthKind name (common/auth_kind.h)
   std::optional<Secret> apiKey;
   std::string user;
   std::optional<Secret> password;
@@ -47,6 +49,35 @@ struct LoginProgress {
 };
 std::string loginProgressToJson(const LoginProgress& progress);
 Result<LoginProgress> loginProgressFromJson(std::string_view body);
+
+// 200 answer to an api_key or basic login:
+//   {"profile","state":"ready","credential":"api_key|basic","user":{…WP Engine user}|null}
+struct LoginReply {
+  std::string profile;
+  std::string credential;  // the login method
+  std::string userJson;    // the API's user object as it came, or "" (sent as null)
+};
+std::string loginReplyToJson(const LoginReply& reply);
+
+// POST /v1/profiles/{p}/logout: {"profile","state":"logged_out"}
+struct LogoutReply {
+  std::string profile;
+};
+std::string logoutReplyToJson(const LogoutReply& reply);
+
+// POST /v1/profiles/{p}/sync:
+//   {"profile","sites":{"count","synced_at" (or null),"stale"},"installs":{…},"accounts":{…}}
+struct SyncReply {
+  struct List {
+    std::string kind;  // "sites" | "installs" | "accounts"
+    std::size_t count = 0;
+    std::string syncedAt;  // "" when never synced (sent as null)
+    bool stale = true;
+  };
+  std::string profile;
+  std::vector<List> lists;
+};
+std::string syncReplyToJson(const SyncReply& reply);
 
 // GET /v1/profiles/{p}/token:
 //   {"access_token","token_type","expires_at" (RFC 3339, or null for keys),"authorization",
@@ -76,5 +107,14 @@ struct ListReplyHead {
   std::string lastError;  // "" when none (sent as null)
 };
 std::string listReplyToJson(const ListReplyHead& head, std::string_view resultsArrayJson);
+
+// A list answer as wpectl reads it: the head, and the results array (moved out of the
+// document, never copied). hasCount is false when "count" is absent (an older wped).
+struct ListReply {
+  ListReplyHead head;
+  bool hasCount = false;
+  JsonValue results;
+};
+Result<ListReply> listReplyFromJson(std::string_view body);
 
 }  // namespace wpe

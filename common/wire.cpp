@@ -1,55 +1,51 @@
 #include "common/wire.h"
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
+#include <charconv>
 #include <cstdio>
 #include <set>
-#include <sstream>
+
+#include "common/json_value.h"
+#include "common/json_writer.h"
 
 namespace wpe {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+// A member's text: a string's content or a scalar's text; "" when absent or null.
+std::string getString(const JsonValue& object, std::string_view key) { return object[key].text(); }
 
-std::string stringify(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(value, out, 0, -1, Poco::JSON_PRESERVE_KEY_ORDER);
-  return out.str();
+// A member's integer: a JSON integer, or a string holding one (the old POCO reader converted
+// both); 0 when absent or null. Anything else is not the expected document.
+Result<std::int64_t> getInteger(const JsonValue& object, std::string_view key) {
+  const JsonValue& value = object[key];
+  if (value.isNull()) return std::int64_t{0};
+  if (auto n = value.integer()) return *n;
+  if (value.isString()) {
+    std::int64_t n = 0;
+    const std::string& t = value.text();
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+    if (ec == std::errc() && ptr == t.data() + t.size()) return n;
+  }
+  return Error(ErrorCode::Internal, "\"" + std::string(key) + "\" is not an integer");
 }
 
-Object::Ptr parseObject(std::string_view body) {
-  Poco::JSON::Parser parser;
-  auto value = parser.parse(std::string(body));
-  return value.extract<Object::Ptr>();
+void writeProfileInfo(JsonWriter& w, const ProfileInfo& p) {
+  w.beginObject();
+  w.key("name").string(p.name);
+  w.key("auth").string(p.auth);
+  w.key("api_url").string(p.apiUrl);
+  w.key("user").string(p.user);
+  w.key("authorize_url").string(p.authorizeUrl);
+  w.key("token_url").string(p.tokenUrl);
+  w.key("revoke_url").string(p.revokeUrl);
+  w.key("client_id").string(p.clientId);
+  w.key("scope").string(p.scope);
+  w.key("redirect_port").number(p.redirectPort);
+  w.key("ca_file").string(p.caFile);
+  w.endObject();
 }
 
-std::string getString(const Object::Ptr& object, const char* key) {
-  if (!object->has(key) || object->isNull(key)) return {};
-  return object->getValue<std::string>(key);
-}
-
-Object::Ptr profileInfoObject(const ProfileInfo& p) {
-  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  o->set("name", p.name);
-  o->set("auth", p.auth);
-  o->set("api_url", p.apiUrl);
-  o->set("user", p.user);
-  o->set("authorize_url", p.authorizeUrl);
-  o->set("token_url", p.tokenUrl);
-  o->set("revoke_url", p.revokeUrl);
-  o->set("client_id", p.clientId);
-  o->set("scope", p.scope);
-  o->set("redirect_port", p.redirectPort);
-  o->set("ca_file", p.caFile);
-  return o;
-}
-
-ProfileInfo profileInfoFrom(const Object::Ptr& o) {
+Result<ProfileInfo> profileInfoFrom(const JsonValue& o) {
+  if (!o.isObject()) return Error(ErrorCode::Internal, "a profile is not an object");
   ProfileInfo p;
   p.name = getString(o, "name");
   p.auth = getString(o, "auth");
@@ -60,13 +56,23 @@ ProfileInfo profileInfoFrom(const Object::Ptr& o) {
   p.revokeUrl = getString(o, "revoke_url");
   p.clientId = getString(o, "client_id");
   p.scope = getString(o, "scope");
-  p.redirectPort = o->has("redirect_port") ? o->getValue<int>("redirect_port") : 0;
+  auto port = getInteger(o, "redirect_port");
+  if (!port) return port.error();
+  p.redirectPort = static_cast<int>(*port);
   p.caFile = getString(o, "ca_file");
   return p;
 }
 
-Error unexpected(const char* what, const std::exception& e) {
-  return Error(ErrorCode::Internal, std::string("unexpected ") + what + " from wped: " + e.what());
+Error unexpected(const char* what, const Error& e) {
+  return Error(ErrorCode::Internal, std::string("unexpected ") + what + " from wped: " + e.message);
+}
+
+// The document as an object; Internal otherwise.
+Result<JsonValue> parseObject(std::string_view body) {
+  auto doc = JsonValue::parse(body);
+  if (!doc) return doc.error();
+  if (!doc->isObject()) return Error(ErrorCode::Internal, "not a JSON object");
+  return doc;
 }
 
 }  // namespace
@@ -122,129 +128,148 @@ std::string errorToJson(const Error& error) {
 }
 
 Error errorFromJson(std::string_view body, int httpStatus) {
-  try {
-    auto root = parseObject(body);
-    auto inner = root->getObject("error");
-    if (inner) {
+  if (auto root = parseObject(body)) {
+    const JsonValue& inner = (*root)["error"];
+    if (inner.isObject()) {
       Error error(errorCodeFromName(getString(inner, "code")), getString(inner, "message"));
-      if (inner->has("retry_after")) {
-        error.retryAfter = std::chrono::seconds(inner->getValue<int>("retry_after"));
+      auto retryAfter = getInteger(inner, "retry_after");
+      auto upstream = getInteger(inner, "upstream_status");
+      if (retryAfter && upstream) {
+        if (inner.has("retry_after")) error.retryAfter = std::chrono::seconds(*retryAfter);
+        if (inner.has("upstream_status")) error.upstreamStatus = static_cast<int>(*upstream);
+        return error;
       }
-      if (inner->has("upstream_status")) {
-        error.upstreamStatus = inner->getValue<int>("upstream_status");
-      }
-      return error;
     }
-  } catch (const std::exception&) {
-    // Not an error document: fall through to the generic description below.
   }
+  // Not an error document: the generic description below.
   return Error(ErrorCode::Internal,
                "wped answered HTTP " + std::to_string(httpStatus) + " without an error document");
 }
 
 std::string profileInfoToJson(const ProfileInfo& profile) {
-  return stringify(profileInfoObject(profile));
+  JsonWriter w;
+  writeProfileInfo(w, profile);
+  return w.take();
 }
 
 std::string profileListToJson(const std::vector<ProfileInfo>& profiles) {
-  Array::Ptr list = new Array;
-  for (const auto& p : profiles) list->add(profileInfoObject(p));
-  Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  root->set("profiles", list);
-  return stringify(root);
+  JsonWriter w;
+  w.beginObject().key("profiles").beginArray();
+  for (const auto& p : profiles) writeProfileInfo(w, p);
+  w.endArray().endObject();
+  return w.take();
 }
 
 Result<ProfileInfo> profileInfoFromJson(std::string_view body) {
-  try {
-    return profileInfoFrom(parseObject(body));
-  } catch (const std::exception& e) {
-    return unexpected("profile document", e);
-  }
+  auto root = parseObject(body);
+  if (!root) return unexpected("profile document", root.error());
+  auto info = profileInfoFrom(*root);
+  if (!info) return unexpected("profile document", info.error());
+  return info;
 }
 
 Result<std::vector<ProfileInfo>> profileListFromJson(std::string_view body) {
-  try {
-    auto root = parseObject(body);
-    auto list = root->getArray("profiles");
-    if (!list) return Error(ErrorCode::Internal, "wped's profile list has no \"profiles\" array");
-    std::vector<ProfileInfo> out;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      out.push_back(profileInfoFrom(list->getObject(static_cast<unsigned>(i))));
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return unexpected("profile list", e);
+  auto root = parseObject(body);
+  if (!root) return unexpected("profile list", root.error());
+  const JsonValue& list = (*root)["profiles"];
+  if (!list.isArray())
+    return Error(ErrorCode::Internal, "wped's profile list has no \"profiles\" array");
+  std::vector<ProfileInfo> out;
+  for (const auto& item : list.items()) {
+    auto info = profileInfoFrom(item);
+    if (!info) return unexpected("profile list", info.error());
+    out.push_back(std::move(info.value()));
   }
+  return out;
+}
+
+std::string pingReplyToJson() {
+  JsonWriter w;
+  w.beginObject().key("ok").boolean(true).endObject();
+  return w.take();
+}
+
+std::string shutdownReplyToJson() {
+  JsonWriter w;
+  w.beginObject().key("stopping").boolean(true).endObject();
+  return w.take();
+}
+
+std::string reloadReplyToJson(const ReloadReply& reply) {
+  JsonWriter w;
+  w.beginObject().key("reloaded").boolean(true);
+  w.key("config").string(reply.config);
+  w.key("profiles").unsignedNumber(reply.profiles);
+  w.endObject();
+  return w.take();
 }
 
 std::string statusToJson(const StatusInfo& s) {
-  Object::Ptr root = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  root->set("version", s.version);
-  root->set("pid", s.pid);
-  root->set("uptime_seconds", s.uptimeSeconds);
-  root->set("socket", s.socket);
-  root->set("config", s.config);
-  Object::Ptr store = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  store->set("state", s.credentialStore.state);
-  store->set("detail", s.credentialStore.detail);
-  root->set("credential_store", store);
-  Object::Ptr cache = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  cache->set("state", s.cache.state);
-  cache->set("detail", s.cache.detail);
-  root->set("cache", cache);
-  Array::Ptr profiles = new Array;
+  JsonWriter w;
+  w.beginObject();
+  w.key("version").string(s.version);
+  w.key("pid").number(s.pid);
+  w.key("uptime_seconds").number(s.uptimeSeconds);
+  w.key("socket").string(s.socket);
+  w.key("config").string(s.config);
+  w.key("credential_store").beginObject();
+  w.key("state").string(s.credentialStore.state);
+  w.key("detail").string(s.credentialStore.detail);
+  w.endObject();
+  w.key("cache").beginObject();
+  w.key("state").string(s.cache.state);
+  w.key("detail").string(s.cache.detail);
+  w.endObject();
+  w.key("profiles").beginArray();
   for (const auto& p : s.profiles) {
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("name", p.name);
-    o->set("auth", p.auth);
-    o->set("state", p.state);
-    o->set("detail", p.detail);
-    for (const auto& [key, value] : p.extra) o->set(key, value);
-    profiles->add(o);
+    w.beginObject();
+    w.key("name").string(p.name);
+    w.key("auth").string(p.auth);
+    w.key("state").string(p.state);
+    w.key("detail").string(p.detail);
+    for (const auto& [key, value] : p.extra) w.key(key).string(value);
+    w.endObject();
   }
-  root->set("profiles", profiles);
-  return stringify(root);
+  w.endArray().endObject();
+  return w.take();
 }
 
 Result<StatusInfo> statusFromJson(std::string_view body) {
-  static const std::set<std::string> kKnown{"name", "auth", "state", "detail"};
-  try {
-    auto root = parseObject(body);
-    StatusInfo s;
-    s.version = getString(root, "version");
-    s.pid = root->has("pid") ? root->getValue<std::int64_t>("pid") : 0;
-    s.uptimeSeconds =
-        root->has("uptime_seconds") ? root->getValue<std::int64_t>("uptime_seconds") : 0;
-    s.socket = getString(root, "socket");
-    s.config = getString(root, "config");
-    if (auto store = root->getObject("credential_store")) {
-      s.credentialStore.state = getString(store, "state");
-      s.credentialStore.detail = getString(store, "detail");
-    }
-    if (auto cache = root->getObject("cache")) {
-      s.cache.state = getString(cache, "state");
-      s.cache.detail = getString(cache, "detail");
-    }
-    if (auto list = root->getArray("profiles")) {
-      for (std::size_t i = 0; i < list->size(); ++i) {
-        auto o = list->getObject(static_cast<unsigned>(i));
-        if (!o) continue;
-        ProfileStatus p;
-        p.name = getString(o, "name");
-        p.auth = getString(o, "auth");
-        p.state = getString(o, "state");
-        p.detail = getString(o, "detail");
-        for (const auto& [key, value] : *o) {
-          if (kKnown.count(key) == 0 && !value.isEmpty())
-            p.extra.emplace_back(key, value.toString());
-        }
-        s.profiles.push_back(std::move(p));
-      }
-    }
-    return s;
-  } catch (const std::exception& e) {
-    return unexpected("status document", e);
+  static const std::set<std::string, std::less<>> kKnown{"name", "auth", "state", "detail"};
+  auto root = parseObject(body);
+  if (!root) return unexpected("status document", root.error());
+  StatusInfo s;
+  s.version = getString(*root, "version");
+  auto pid = getInteger(*root, "pid");
+  if (!pid) return unexpected("status document", pid.error());
+  s.pid = *pid;
+  auto uptime = getInteger(*root, "uptime_seconds");
+  if (!uptime) return unexpected("status document", uptime.error());
+  s.uptimeSeconds = *uptime;
+  s.socket = getString(*root, "socket");
+  s.config = getString(*root, "config");
+  if (const JsonValue& store = (*root)["credential_store"]; store.isObject()) {
+    s.credentialStore.state = getString(store, "state");
+    s.credentialStore.detail = getString(store, "detail");
   }
+  if (const JsonValue& cache = (*root)["cache"]; cache.isObject()) {
+    s.cache.state = getString(cache, "state");
+    s.cache.detail = getString(cache, "detail");
+  }
+  for (const auto& o : (*root)["profiles"].items()) {
+    if (!o.isObject()) continue;
+    ProfileStatus p;
+    p.name = getString(o, "name");
+    p.auth = getString(o, "auth");
+    p.state = getString(o, "state");
+    p.detail = getString(o, "detail");
+    for (const auto& [key, value] : o.members()) {
+      if (kKnown.count(key) == 0 && !value.isNull() && !value.isArray() && !value.isObject())
+        p.extra.emplace_back(key, value.text());
+    }
+    s.profiles.push_back(std::move(p));
+  }
+  return s;
 }
 
 }  // namespace wpe

@@ -72,6 +72,17 @@ std::string profileListToJson(const std::vector<ProfileInfo>& profiles);  // {"p
 Result<ProfileInfo> profileInfoFromJson(std::string_view body);
 Result<std::vector<ProfileInfo>> profileListFromJson(std::string_view body);
 
+// GET /v1/ping: {"ok":true}
+std::string pingReplyToJson();
+// POST /v1/shutdown (202): {"stopping":true}
+std::string shutdownReplyToJson();
+// POST /v1/reload: {"reloaded":true,"config":"FILE or \"\"","profiles":N}
+struct ReloadReply {
+  std::string config;  // the file read, or "" when defaults were used
+  std::size_t profiles = 0;
+};
+std::string reloadReplyToJson(const ReloadReply& reply);
+
 std::string statusToJson(const StatusInfo& status);
 Result<StatusInfo> statusFromJson(std::string_view body);
 

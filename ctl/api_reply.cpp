@@ -1,7 +1,6 @@
 #include "ctl/api_reply.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include "common/json_value.h"
 
 namespace wpe::ctl {
 
@@ -24,19 +23,13 @@ Result<std::string> apiPath(std::string_view path) {
 bool isWpedError(const HttpReply& reply) {
   if (reply.status < 400) return false;
   if (!reply.header("x-wped-error").empty()) return true;
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(reply.body).extract<Poco::JSON::Object::Ptr>();
-    if (!object || !object->has("error") || object->isNull("error")) return false;
-    auto error = object->getObject("error");
-    if (!error || !error->has("code") || !error->has("message")) return false;
-    auto code = error->get("code");
-    if (!code.isString() || !error->get("message").isString()) return false;
-    std::string name = code.extract<std::string>();
-    return errorCodeName(errorCodeFromName(name)) == name;
-  } catch (const std::exception&) {
-    return false;  // not JSON at all: the API's answer
-  }
+  auto doc = JsonValue::parse(reply.body);
+  if (!doc || !doc->isObject()) return false;  // not JSON at all: the API's answer
+  const JsonValue& error = (*doc)["error"];
+  if (!error.isObject()) return false;
+  const JsonValue& code = error["code"];
+  if (!code.isString() || !error["message"].isString()) return false;
+  return errorCodeName(errorCodeFromName(code.text())) == code.text();
 }
 
 }  // namespace wpe::ctl

@@ -6,7 +6,7 @@
 #include "common/profile_name.h"
 #include "common/unix_http_client.h"
 #include "common/wire.h"
-#include "ctl/json_value.h"
+#include "common/json_value.h"
 
 namespace wpe::ctl {
 

@@ -7,11 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/rfc3339.h"
+
 namespace wpe::ctl {
 
-// Seconds since the epoch for an RFC 3339 time ("2026-11-28T09:19:20Z", fractions and
-// "+hh:mm" offsets accepted); nullopt when it is not one.
-std::optional<std::int64_t> parseRfc3339Seconds(std::string_view text);
+// RFC 3339 times are read by the one parser wped shares (common/rfc3339.h).
+using wpe::parseRfc3339Seconds;
 
 // "just now" (under a minute or in the future), "N min ago", "N h ago", "N days ago".
 std::string formatAge(std::chrono::seconds age);

@@ -1,9 +1,8 @@
 #include "ctl/reply_views.h"
 
-#include <cstdlib>
-
+#include "common/json_value.h"
+#include "common/profile_wire.h"
 #include "common/terminal_escape.h"
-#include "ctl/json_value.h"
 #include "ctl/relative_time.h"
 
 namespace wpe::ctl {
@@ -74,19 +73,18 @@ std::map<std::string, std::string> accountNames(std::string_view accountsJson) {
 
 Result<ListView> listView(std::string_view kind, std::string_view json,
                           const std::map<std::string, std::string>& accounts) {
-  auto doc = JsonValue::parse(json);
-  if (!doc || !(*doc)["results"].isArray()) {
+  auto reply = listReplyFromJson(json);
+  if (!reply) {
     return Error(ErrorCode::Internal,
                  "wped's " + std::string(kind) + " answer is not the expected JSON");
   }
   ListView view;
   view.table = emptyTable(kind);
-  view.syncedAt = text(*doc, "synced_at");
-  view.stale = (*doc)["stale"].boolean();
-  view.lastError = text(*doc, "last_error");
-  for (const auto& item : (*doc)["results"].items()) addRow(view.table, kind, item, accounts);
-  std::string count = text(*doc, "count");
-  view.count = count.empty() ? view.table.rowCount() : std::strtoul(count.c_str(), nullptr, 10);
+  view.syncedAt = reply->head.syncedAt;
+  view.stale = reply->head.stale;
+  view.lastError = reply->head.lastError;
+  for (const auto& item : reply->results.items()) addRow(view.table, kind, item, accounts);
+  view.count = reply->hasCount ? reply->head.count : view.table.rowCount();
   return view;
 }
 

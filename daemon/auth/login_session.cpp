@@ -51,18 +51,6 @@ std::optional<std::map<std::string, std::string>> parseQuery(const std::string& 
 
 }  // namespace
 
-const char* loginStateName(LoginState state) {
-  switch (state) {
-    case LoginState::Pending:
-      return "pending";
-    case LoginState::Succeeded:
-      return "succeeded";
-    case LoginState::Failed:
-      return "failed";
-  }
-  return "failed";
-}
-
 LoginSession::LoginSession(ProfileConfig profile, TokenEndpoint& endpoint, const Clock& clock,
                            Poco::Logger& logger, std::optional<Secret> clientSecret,
                            Completion onComplete, std::chrono::milliseconds timeout)

@@ -31,6 +31,7 @@
 #include <thread>
 
 #include "common/cond_var.h"
+#include "common/login_state.h"
 #include "common/mutex.h"
 #include "common/result.h"
 #include "common/secret.h"
@@ -42,10 +43,6 @@
 #include "daemon/core/clock.h"
 
 namespace wpe {
-
-enum class LoginState { Pending, Succeeded, Failed };
-
-const char* loginStateName(LoginState state);  // "pending" | "succeeded" | "failed"
 
 struct LoginStatus {
   LoginState state = LoginState::Pending;

@@ -45,17 +45,7 @@ std::string tableSchema(const char* table) {
          t + "_name ON " + t + " (profile, name);";
 }
 
-const char* singular(ListKind kind) {
-  switch (kind) {
-    case ListKind::Sites:
-      return "site";
-    case ListKind::Installs:
-      return "install";
-    case ListKind::Accounts:
-      return "account";
-  }
-  return "item";
-}
+const char* singular(ListKind kind) { return enumName(kListKindSingulars, kind); }
 
 long long toMillis(WallTime t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();

@@ -39,7 +39,7 @@
 
 #include "common/mutex.h"
 #include "common/result.h"
-#include "daemon/cache/list_kind.h"
+#include "common/list_kind.h"
 #include "daemon/core/clock.h"
 
 struct sqlite3;

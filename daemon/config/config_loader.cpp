@@ -210,14 +210,9 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
   }
   auto get = [&](const char* key) { return ini.getRawString(section + "." + key, ""); };
   if (auto auth = get("auth"); !auth.empty()) {
-    if (auth == "api_key")
-      profile.auth = AuthKind::ApiKey;
-    else if (auth == "basic")
-      profile.auth = AuthKind::Basic;
-    else if (auth == "oauth")
-      profile.auth = AuthKind::OAuth;
-    else
-      return check.bad(section, "auth", auth, "must be one of api_key, basic, oauth");
+    auto kind = authKindFromName(auth);
+    if (!kind) return check.bad(section, "auth", auth, "must be one of api_key, basic, oauth");
+    profile.auth = *kind;
   }
   struct UrlKey {
     const char* key;

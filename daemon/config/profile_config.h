@@ -6,11 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include "common/auth_kind.h"
+
 namespace wpe {
-
-enum class AuthKind { ApiKey, Basic, OAuth };
-
-const char* authKindName(AuthKind kind);  // "api_key" | "basic" | "oauth"
 
 struct ProfileConfig {
   std::string name = "default";

@@ -1,6 +1,6 @@
 #pragma once
-// RFC 3339 UTC timestamps ("2027-01-15T08:00:00Z"), the form every persisted or displayed
-// wall time takes (docs/interface.md "Time format"). Free functions; thread-safe.
+// RFC 3339 UTC timestamps ("2027-01-15T08:00:00Z") as the daemon's WallTime: thin wrappers
+// over common/rfc3339.h, the one parser wped and wpectl share. Free functions; thread-safe.
 
 #include <optional>
 #include <string>
@@ -13,7 +13,7 @@ namespace wpe {
 // Whole seconds, always UTC with a "Z".
 std::string formatRfc3339(WallTime t);
 
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)"; nullopt for anything else.
+// What parseRfc3339Seconds accepts; nullopt for anything else.
 std::optional<WallTime> parseRfc3339(std::string_view text);
 
 }  // namespace wpe

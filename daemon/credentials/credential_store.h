@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "common/store_state.h"
 #include "common/result.h"
 #include "common/secret.h"
 #include "daemon/credentials/credential_binding.h"
@@ -30,19 +31,11 @@ struct StoredCredential {
   CredentialBinding binding{};  // empty: an item stored before credentials were bound
 };
 
-enum class StoreState {
-  Ready,        // the Secret Service answered and the collection is unlocked
-  Memory,       // credential_store = memory: secrets in RAM only, lost on restart
-  Unavailable,  // no Secret Service (no session bus, or nobody owns org.freedesktop.secrets)
-  Locked,       // the collection exists but is locked
-};
-
 struct StoreStatus {
   StoreState state = StoreState::Unavailable;
   std::string detail;  // one line for `wpectl status`: what is wrong and what to do next
 };
 
-const char* storeStateName(StoreState state);  // "ready" | "memory" | "unavailable" | "locked"
 
 class CredentialStore {
  public:

@@ -37,7 +37,7 @@ ProfileInfo profileInfoOf(const ProfileConfig& p) {
 void CoreEndpoints::registerRoutes(Router& router) {
   router.addParamRule("p", isValidProfileName, "a profile name (1 to 64 of A-Z a-z 0-9 _ -)");
   router.add("GET", "/v1/ping",
-             [](ApiRequest&) { return ApiResponse::json(200, "{\"ok\":true}"); });
+             [](ApiRequest&) { return ApiResponse::json(200, pingReplyToJson()); });
   router.add("GET", "/v1/status", [this](ApiRequest& r) { return status(r); });
   router.add("GET", "/v1/profiles", [this](ApiRequest& r) { return profiles(r); });
   router.add("GET", "/v1/profiles/{p}", [this](ApiRequest& r) { return profile(r); });
@@ -86,14 +86,12 @@ ApiResponse CoreEndpoints::reload(ApiRequest&) {
   auto result = deps_.reload();
   if (!result) return ApiResponse::error(result.error());
   auto config = deps_.config.current();
-  return ApiResponse::json(200, "{\"reloaded\":true,\"config\":" + jsonQuote(config->sourcePath) +
-                                    ",\"profiles\":" + std::to_string(config->profiles.size()) +
-                                    "}");
+  return ApiResponse::json(200, reloadReplyToJson({config->sourcePath, config->profiles.size()}));
 }
 
 ApiResponse CoreEndpoints::shutdown(ApiRequest&) {
   deps_.requestShutdown();
-  return ApiResponse::json(202, "{\"stopping\":true}");
+  return ApiResponse::json(202, shutdownReplyToJson());
 }
 
 }  // namespace wpe

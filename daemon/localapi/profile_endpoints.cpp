@@ -84,20 +84,18 @@ ApiResponse ProfileEndpoints::login(ApiRequest& request) {
   auto body = loginRequestFromJson(request.body);
   if (!body) return ApiResponse::error(body.error());
 
-  if (body->method == "oauth") {
+  if (authKindFromName(body->method) == AuthKind::OAuth) {
     auto started = (*profile)->beginOAuthLogin(body->clientSecret);
     if (!started) return ApiResponse::error(started.error());
     return noStore(
         ApiResponse::json(202, loginStartedToJson({started->loginId, started->authorizeUrl,
                                                    formatRfc3339(started->expiresAt)})));
   }
-  auto user = body->method == "basic" ? (*profile)->loginWithBasic(body->user, *body->password)
-                                      : (*profile)->loginWithApiKey(*body->apiKey);
+  auto user = authKindFromName(body->method) == AuthKind::Basic
+                  ? (*profile)->loginWithBasic(body->user, *body->password)
+                  : (*profile)->loginWithApiKey(*body->apiKey);
   if (!user) return ApiResponse::error(user.error());
-  return ApiResponse::json(200,
-                           "{\"profile\":" + jsonQuote((*profile)->name()) +
-                               ",\"state\":\"ready\",\"credential\":" + jsonQuote(body->method) +
-                               ",\"user\":" + (user->empty() ? std::string("null") : *user) + "}");
+  return ApiResponse::json(200, loginReplyToJson({(*profile)->name(), body->method, *user}));
 }
 
 ApiResponse ProfileEndpoints::loginProgress(ApiRequest& request) {
@@ -130,8 +128,7 @@ ApiResponse ProfileEndpoints::logout(ApiRequest& request) {
   if (!profile) return ApiResponse::error(profile.error());
   auto result = (*profile)->logout();
   if (!result) return ApiResponse::error(result.error());
-  return ApiResponse::json(
-      200, "{\"profile\":" + jsonQuote((*profile)->name()) + ",\"state\":\"logged_out\"}");
+  return ApiResponse::json(200, logoutReplyToJson({(*profile)->name()}));
 }
 
 ApiResponse ProfileEndpoints::token(ApiRequest& request) {
@@ -207,16 +204,14 @@ ApiResponse ProfileEndpoints::sync(ApiRequest& request) {
   }
   Status result = catalog.sync();
   if (!result) return ApiResponse::error(result.error());
-  std::string out = "{\"profile\":" + jsonQuote((*profile)->name());
+  SyncReply reply{(*profile)->name(), {}};
   for (ListKind kind : kAllListKinds) {
     auto snapshot = catalog.snapshot(kind, false);
     if (!snapshot) continue;
-    out += std::string(",\"") + listKindName(kind) +
-           "\":{\"count\":" + std::to_string(snapshot->count) + ",\"synced_at\":" +
-           (snapshot->syncedAt.empty() ? std::string("null") : jsonQuote(snapshot->syncedAt)) +
-           ",\"stale\":" + (snapshot->stale ? "true" : "false") + "}";
+    reply.lists.push_back(
+        {listKindName(kind), snapshot->count, snapshot->syncedAt, snapshot->stale});
   }
-  return ApiResponse::json(200, out + "}");
+  return ApiResponse::json(200, syncReplyToJson(reply));
 }
 
 ApiResponse ProfileEndpoints::api(ApiRequest& request) {

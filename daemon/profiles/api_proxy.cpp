@@ -2,7 +2,7 @@
 
 #include <Poco/URI.h>
 
-#include "daemon/cache/list_kind.h"
+#include "common/list_kind.h"
 
 namespace wpe {
 namespace {

@@ -1,7 +1,7 @@
 #include "daemon/profiles/profile_registry.h"
 
 #include "daemon/cache/cache_store.h"
-#include "daemon/cache/list_kind.h"
+#include "common/list_kind.h"
 #include "daemon/core/rfc3339.h"
 #include "daemon/profiles/request_coalescer.h"
 #include "daemon/upstream/rate_limit_gate.h"

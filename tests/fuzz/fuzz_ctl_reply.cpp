@@ -3,18 +3,21 @@
 // readers of status, profiles, token and login replies. The daemon is trusted, but a wpectl
 // talking to an older/newer or broken daemon must still only ever print an error. The first
 // byte picks a terminal width and a clock; the rest is the reply body. Invariants: never
-// throws; JsonValue keeps to its nesting limit; a rendered table fits its width; an API path
-// never carries what would break the request line.
+// throws; JsonValue keeps to its nesting limit and everything it accepts holds valid UTF-8
+// only (keys and strings); a rendered table fits its width; an API path never carries what
+// would break the request line.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
+#include "common/audit_wire.h"
+#include "common/json_value.h"
 #include "common/profile_wire.h"
 #include "common/unix_http_client.h"
+#include "common/utf8_scan.h"
 #include "common/wire.h"
 #include "ctl/api_reply.h"
-#include "ctl/json_value.h"
 #include "ctl/reply_views.h"
 #include "ctl/status_view.h"
 #include "ctl/table.h"
@@ -22,10 +25,23 @@
 
 namespace {
 
-std::size_t walk(const wpe::ctl::JsonValue& v, int depth) {
-  FUZZ_CHECK(depth <= 65, "JsonValue nested deeper than its limit");
+void checkUtf8(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const wpe::Utf8Step step = wpe::utf8Step(text, pos);
+    FUZZ_CHECK(step.valid, "JsonValue accepted a string that is not UTF-8");
+    pos += step.length;
+  }
+}
+
+std::size_t walk(const wpe::JsonValue& v, int depth) {
+  FUZZ_CHECK(depth <= wpe::JsonValue::kMaxDepth + 1, "JsonValue nested deeper than its limit");
+  if (v.isString()) checkUtf8(v.text());
   std::size_t n = 1;
   for (const auto& item : v.items()) n += walk(item, depth + 1);
+  for (const auto& [key, member] : v.members()) {
+    checkUtf8(key);
+    n += walk(member, depth + 1);
+  }
   return n;
 }
 
@@ -37,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::int64_t now = 1'800'000'000 + data[0] * 997;
   const std::string_view body = wpe::fuzz::bytes(data + 1, size - 1);
 
-  if (auto value = wpe::ctl::JsonValue::parse(body)) {
+  if (auto value = wpe::JsonValue::parse(body)) {
     walk(*value, 0);
     (void)(*value)["results"].items().size();
     (void)(*value)["count"].text();
@@ -54,8 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // header"), so the header line alone may be wider than a very narrow terminal; no line may
     // be wider than the terminal or, failing that, than the header line.
     const std::size_t headerEnd = std::min(table.find('\n'), table.size());
-    const std::size_t allowed =
-        std::max(width, wpe::ctl::Table::displayWidth(std::string_view(table).substr(0, headerEnd)));
+    const std::size_t allowed = std::max(
+        width, wpe::ctl::Table::displayWidth(std::string_view(table).substr(0, headerEnd)));
     std::size_t lineStart = 0;
     for (std::size_t i = 0; i <= table.size(); ++i) {
       if (i == table.size() || table[i] == '\n') {
@@ -76,6 +92,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)wpe::tokenReplyFromJson(body);
   (void)wpe::loginStartedFromJson(body);
   (void)wpe::loginProgressFromJson(body);
+  (void)wpe::auditReplyFromJson(body);
+  if (auto list = wpe::listReplyFromJson(body)) {
+    FUZZ_CHECK(list->results.isArray(), "a list reply read without a results array");
+  }
   const wpe::Error error = wpe::errorFromJson(body, 400 + data[0] % 200);
   (void)error;
 

@@ -1,14 +1,15 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "common/json_value.h"
 #include "common/unix_http_client.h"
 #include "ctl/api_reply.h"
-#include "ctl/json_value.h"
 #include "ctl/progress_notice.h"
 #include "ctl/relative_time.h"
 #include "ctl/reply_views.h"
 
 using namespace wpe::ctl;
+using wpe::JsonValue;
 
 namespace {
 
