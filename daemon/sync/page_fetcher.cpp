@@ -1,7 +1,5 @@
 #include "daemon/sync/page_fetcher.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
 #include <algorithm>
@@ -13,7 +11,7 @@
 #include <unordered_set>
 
 #include "common/log_escape.h"
-#include "daemon/sync/raw_json.h"
+#include "daemon/sync/list_page_reader.h"
 
 namespace wpe {
 namespace {
@@ -21,13 +19,6 @@ namespace {
 // A token with at least this much life left is used for a page; the OAuth authorizer
 // refreshes first otherwise, so a page never goes out with a token about to expire.
 constexpr std::chrono::seconds kMinValid{60};
-
-std::string nestedId(const Poco::JSON::Object::Ptr& object, const std::string& key) {
-  if (!object->has(key)) return {};
-  auto inner = object->getObject(key);  // null when the value is null or not an object
-  if (!inner || !inner->has("id") || !inner->get("id").isString()) return {};
-  return inner->getValue<std::string>("id");
-}
 
 Error invalid(ListKind kind, const std::string& why) {
   return Error(ErrorCode::UpstreamError, std::string("the WP Engine API sent an invalid ") +
@@ -64,53 +55,24 @@ PageFetcher::PageFetcher(UpstreamClient& client, Poco::Logger& logger, std::size
       limits_(limits) {}
 
 Result<PageFetcher::Page> PageFetcher::parsePage(std::string body, ListKind kind) {
-  // One pass over the body for "count" and the "results" elements, no DOM of the whole page:
-  // a page is then held at most twice (the body and its compact items) and each object is
-  // parsed on its own, so what is validated is exactly what is stored.
-  auto slices = sliceListPage(body);
-  if (!slices) return invalid(kind, "not one JSON object with distinct member names");
+  // One pass over the body, no DOM: the items come out validated and compact together
+  // (readListPage's contract), so what is validated is exactly what is stored.
+  auto read = readListPage(body);
   std::string().swap(body);  // the items are copied out; free the body now
-  if (!slices->results) return invalid(kind, "no \"results\" array");
-  if (!slices->count) return invalid(kind, "no integer \"count\"");
-  const auto count = parseCount(*slices->count);
+  if (!read) return invalid(kind, read.error().message);
+  const auto count = parseCount(*read->count);
   if (!count) {
     return invalid(
-        kind, "\"count\" is not a non-negative integer (" + escapeForLog(*slices->count, 40) + ")");
+        kind, "\"count\" is not a non-negative integer (" + escapeForLog(*read->count, 40) + ")");
   }
   if (*count > kMaxItems) {
     return invalid(kind, "count " + std::to_string(*count) + " is out of range (at most " +
                              std::to_string(kMaxItems) + ")");
   }
-
-  auto& raw = *slices->results;
   Page page;
   page.count = *count;
-  page.items.reserve(raw.size());
-  Poco::JSON::Parser parser;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    Poco::JSON::Object::Ptr object;
-    try {
-      parser.reset();
-      object = parser.parse(raw[i]).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-      object = nullptr;
-    }
-    if (!object) return invalid(kind, "result " + std::to_string(i) + " is not an object");
-    if (!object->has("id") || !object->get("id").isString() ||
-        object->getValue<std::string>("id").empty()) {
-      return invalid(kind, "result " + std::to_string(i) + " has no string id");
-    }
-    CacheItem item;
-    item.id = object->getValue<std::string>("id");
-    if (object->has("name") && object->get("name").isString()) {
-      item.name = object->getValue<std::string>("name");
-    }
-    item.accountId = nestedId(object, "account");
-    item.siteId = nestedId(object, "site");
-    item.json = std::move(raw[i]);
-    page.bytes += item.json.size();
-    page.items.push_back(std::move(item));
-  }
+  page.bytes = read->itemBytes;
+  page.items = std::move(read->items);
   return page;
 }
 

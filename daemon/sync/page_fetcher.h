@@ -13,7 +13,8 @@
 //    credential elsewhere). Prefetched pages that line up are used, the others dropped.
 //  - A 401 calls authorizer.afterUnauthorized(rejected) once and retries that page once
 //    (OAuth refreshes; static kinds answer LoginRequired, which ends the fetch).
-//  - Validation: every result is an object with a non-empty string id; every page's count
+//  - Validation: each page is read once, without a DOM, by readListPage (well-formed JSON,
+//    every result an object with a non-empty string id, see list_page_reader.h); every page's count
 //    equals the first page's (a list that changed mid-walk is refused rather than stored
 //    torn); a page with no items before `count` is reached ends the walk with an error (no
 //    loop); no page may carry the list past `count`; ids unique; total == count.
