@@ -78,9 +78,13 @@ Result<PageFetcher::Page> PageFetcher::parsePage(std::string body, ListKind kind
 
 Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, ListKind kind,
                                                  std::size_t offset, Authorizer& authorizer,
-                                                 const TransportOptions& options) {
+                                                 const TransportOptions& options,
+                                                 InFlightBudget& budget) {
   auto authorization = authorizer.authorization(kMinValid);
   if (!authorization) return authorization.error();
+  // Held for the whole exchange, the 401 retry and the client's backoffs included: the API
+  // never sees more than the budget's requests from this profile at once.
+  std::optional<InFlightBudget::Slot> slot(budget.acquire());
   TransportOptions bounded = options;
   bounded.maxBodyBytes = std::min(options.maxBodyBytes, limits_.maxPageBytes);
   HttpRequest request;
@@ -114,6 +118,7 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
     }
     return response.error();
   }
+  slot.reset();  // parsing is not a request: the next page may go out meanwhile
   if (response->body.size() > limits_.maxPageBytes) return tooCostly(kind, pageBound);
   return parsePage(std::move(response->body), kind);
 }
@@ -121,8 +126,11 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
 Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, ListKind kind,
                                                   Authorizer& authorizer,
                                                   const TransportOptions& options,
-                                                  SyncProgress* progress) {
-  auto first = fetchPage(apiUrl, kind, 0, authorizer, options);
+                                                  SyncProgress* progress, InFlightBudget* shared) {
+  std::optional<InFlightBudget> own;
+  if (!shared) own.emplace(maxWorkers_);
+  InFlightBudget& budget = shared ? *shared : *own;
+  auto first = fetchPage(apiUrl, kind, 0, authorizer, options, budget);
   if (!first) return first.error();
   if (progress) progress->addPage(first->items.size());
   const std::size_t count = first->count;
@@ -158,7 +166,7 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   auto worker = [&] {
     for (std::size_t k = next++; k < planned && !stop; k = next++) {
       ++requests;
-      auto result = fetchPage(apiUrl, kind, k * pageSize, authorizer, options);
+      auto result = fetchPage(apiUrl, kind, k * pageSize, authorizer, options, budget);
       if (!result) return fail(result.error());
       if (progress) progress->addPage(result->items.size());
       if ((bytes += result->bytes) > limits_.maxListBytes) return fail(tooCostly(kind, listBound));
@@ -167,7 +175,9 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
       prefetched[k] = std::move(*result);                 // distinct slots: no lock needed
     }
   };
-  const std::size_t workers = std::min(maxWorkers_, planned - 1);
+  // As many workers as the budget has slots: while another list of the profile holds some,
+  // the extra workers wait for a slot, and take them up as soon as that list is done.
+  const std::size_t workers = std::min(budget.capacity(), planned - 1);
   std::vector<std::thread> threads;
   threads.reserve(workers);
   try {
@@ -225,7 +235,7 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
                                  std::to_string(limits_.maxPages) +
                                  " pages wped asks for one list");
     }
-    auto fetched = fetchPage(apiUrl, kind, offset, authorizer, options);
+    auto fetched = fetchPage(apiUrl, kind, offset, authorizer, options, budget);
     if (!fetched) return fetched.error();
     if (progress) progress->addPage(fetched->items.size());
     if ((bytes += fetched->bytes) > limits_.maxListBytes) return tooCostly(kind, listBound);
