@@ -1,5 +1,9 @@
 #include "daemon/sync/list_page_reader.h"
 
+#include <locale.h>
+
+#include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "common/utf8_scan.h"
@@ -254,8 +258,26 @@ class Reader {
     return true;
   }
 
-  // RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  // RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, and a value POCO could hold
+  // (its parser refused the others): an integer within int64 (negative) or uint64, any other
+  // number finite as a double.
   bool number() {
+    const char* start = p_;
+    if (!numberSyntax()) return false;
+    const std::string_view text(start, static_cast<std::size_t>(p_ - start));
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      const bool negative = text[0] == '-';
+      const std::string_view digits = text.substr(negative ? 1 : 0);
+      const std::string_view most = negative ? "9223372036854775808" : "18446744073709551615";
+      return digits.size() < most.size() || (digits.size() == most.size() && digits <= most);
+    }
+    static const locale_t cLocale = newlocale(LC_NUMERIC_MASK, "C", locale_t(0));
+    const std::string copy(text);  // strtod wants a terminated string
+    const double value = strtod_l(copy.c_str(), nullptr, cLocale);
+    return std::isfinite(value);  // overflow gives ±HUGE_VAL; underflow (0, subnormal) is fine
+  }
+
+  bool numberSyntax() {
     if (p_ < end_ && *p_ == '-') ++p_;
     if (p_ == end_ || !isDigit(*p_)) return false;
     if (*p_++ != '0') {

@@ -109,11 +109,21 @@ TEST_CASE("readListPage: refuses what could be read two ways, and malformed text
   CHECK(refused(page("{\"id\":\"\xc0\xaf\"}")));
   CHECK(refused(page("{\"id\":\"a\"}\f")));
   CHECK(refused(page(std::string("{\"id\":\"a\x01\"}"))));
+  // Numbers POCO could not hold: refused; the largest it could, and underflow, accepted.
+  CHECK(refused(page(R"({"id":"a","n":18446744073709551616})")));
+  CHECK(refused(page(R"({"id":"a","n":-9223372036854775809})")));
+  CHECK(refused(page(R"({"id":"a","n":123456789012345678901234567890})")));
+  CHECK(refused(page(R"({"id":"a","n":1e309})")));
+  CHECK(refused(page(R"({"id":"a","n":-1.8e308})")));
+  CHECK_FALSE(refused(page(R"({"id":"a","n":18446744073709551615,"m":-9223372036854775808})")));
+  CHECK_FALSE(refused(page(R"({"id":"a","n":1e-400,"m":1.7976931348623157e308,"z":-0})")));
   // Nesting past the bound.
   std::string deep = R"({"id":"a","x":)" + std::string(kMaxListPageDepth, '[') +
                      std::string(kMaxListPageDepth, ']') + "}";
   CHECK(refused(page(deep)));
-  std::string fine = R"({"id":"a","x":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  // An item nested 128 deep (POCO's bound) is read; one more level is refused.
+  std::string fine = R"({"id":"a","x":)" + std::string(127, '[') + std::string(127, ']') + "}";
+  CHECK(refused(page(R"({"id":"a","x":)" + std::string(128, '[') + std::string(128, ']') + "}")));
   CHECK_FALSE(refused(page(fine)));
   // Repeats elsewhere are stored as sent, as before.
   CHECK_FALSE(refused(page(R"({"id":"a","x":1,"x":2})")));
