@@ -285,8 +285,7 @@ TEST_CASE("SiteCatalog: all lists of a profile share one budget of requests in f
   CHECK(f.api.maxInFlight_ > 4);   // more than any one list had before
 }
 
-TEST_CASE("SiteCatalog: a list is written as soon as it is complete, and stays whole when a "
-          "later list fails",
+TEST_CASE("SiteCatalog: a list written early stays whole when a later list fails",
           "[site_catalog]") {
   Fixture f;
   REQUIRE(f.catalog->sync());
