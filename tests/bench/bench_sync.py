@@ -89,6 +89,9 @@ def run():
         daemon = stack.daemon(sandbox)
         pid = benchlib.daemon_pid(daemon)
         benchlib.wait_upstream_quiet(sandbox)  # a sync that login may have started
+        # Untimed: joins the login's sync if it is still writing (the upstream is quiet before
+        # the last list is stored), so each timed round is a whole sync of its own.
+        daemon_sync(sandbox, daemon)
 
         rounds = []
         for _ in range(ROUNDS):
