@@ -1,7 +1,5 @@
 #include "daemon/sync/page_fetcher.h"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
 #include <algorithm>
@@ -13,7 +11,7 @@
 #include <unordered_set>
 
 #include "common/log_escape.h"
-#include "daemon/sync/raw_json.h"
+#include "daemon/sync/list_page_reader.h"
 
 namespace wpe {
 namespace {
@@ -21,13 +19,6 @@ namespace {
 // A token with at least this much life left is used for a page; the OAuth authorizer
 // refreshes first otherwise, so a page never goes out with a token about to expire.
 constexpr std::chrono::seconds kMinValid{60};
-
-std::string nestedId(const Poco::JSON::Object::Ptr& object, const std::string& key) {
-  if (!object->has(key)) return {};
-  auto inner = object->getObject(key);  // null when the value is null or not an object
-  if (!inner || !inner->has("id") || !inner->get("id").isString()) return {};
-  return inner->getValue<std::string>("id");
-}
 
 Error invalid(ListKind kind, const std::string& why) {
   return Error(ErrorCode::UpstreamError, std::string("the WP Engine API sent an invalid ") +
@@ -64,61 +55,36 @@ PageFetcher::PageFetcher(UpstreamClient& client, Poco::Logger& logger, std::size
       limits_(limits) {}
 
 Result<PageFetcher::Page> PageFetcher::parsePage(std::string body, ListKind kind) {
-  // One pass over the body for "count" and the "results" elements, no DOM of the whole page:
-  // a page is then held at most twice (the body and its compact items) and each object is
-  // parsed on its own, so what is validated is exactly what is stored.
-  auto slices = sliceListPage(body);
-  if (!slices) return invalid(kind, "not one JSON object with distinct member names");
+  // One pass over the body, no DOM: the items come out validated and compact together
+  // (readListPage's contract), so what is validated is exactly what is stored.
+  auto read = readListPage(body);
   std::string().swap(body);  // the items are copied out; free the body now
-  if (!slices->results) return invalid(kind, "no \"results\" array");
-  if (!slices->count) return invalid(kind, "no integer \"count\"");
-  const auto count = parseCount(*slices->count);
+  if (!read) return invalid(kind, read.error().message);
+  const auto count = parseCount(*read->count);
   if (!count) {
     return invalid(
-        kind, "\"count\" is not a non-negative integer (" + escapeForLog(*slices->count, 40) + ")");
+        kind, "\"count\" is not a non-negative integer (" + escapeForLog(*read->count, 40) + ")");
   }
   if (*count > kMaxItems) {
     return invalid(kind, "count " + std::to_string(*count) + " is out of range (at most " +
                              std::to_string(kMaxItems) + ")");
   }
-
-  auto& raw = *slices->results;
   Page page;
   page.count = *count;
-  page.items.reserve(raw.size());
-  Poco::JSON::Parser parser;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    Poco::JSON::Object::Ptr object;
-    try {
-      parser.reset();
-      object = parser.parse(raw[i]).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-      object = nullptr;
-    }
-    if (!object) return invalid(kind, "result " + std::to_string(i) + " is not an object");
-    if (!object->has("id") || !object->get("id").isString() ||
-        object->getValue<std::string>("id").empty()) {
-      return invalid(kind, "result " + std::to_string(i) + " has no string id");
-    }
-    CacheItem item;
-    item.id = object->getValue<std::string>("id");
-    if (object->has("name") && object->get("name").isString()) {
-      item.name = object->getValue<std::string>("name");
-    }
-    item.accountId = nestedId(object, "account");
-    item.siteId = nestedId(object, "site");
-    item.json = std::move(raw[i]);
-    page.bytes += item.json.size();
-    page.items.push_back(std::move(item));
-  }
+  page.bytes = read->itemBytes;
+  page.items = std::move(read->items);
   return page;
 }
 
 Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, ListKind kind,
                                                  std::size_t offset, Authorizer& authorizer,
-                                                 const TransportOptions& options) {
+                                                 const TransportOptions& options,
+                                                 InFlightBudget& budget) {
   auto authorization = authorizer.authorization(kMinValid);
   if (!authorization) return authorization.error();
+  // Held for the whole exchange, the 401 retry and the client's backoffs included: the API
+  // never sees more than the budget's requests from this profile at once.
+  std::optional<InFlightBudget::Slot> slot(budget.acquire());
   TransportOptions bounded = options;
   bounded.maxBodyBytes = std::min(options.maxBodyBytes, limits_.maxPageBytes);
   HttpRequest request;
@@ -152,6 +118,7 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
     }
     return response.error();
   }
+  slot.reset();  // parsing is not a request: the next page may go out meanwhile
   if (response->body.size() > limits_.maxPageBytes) return tooCostly(kind, pageBound);
   return parsePage(std::move(response->body), kind);
 }
@@ -159,8 +126,11 @@ Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, List
 Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, ListKind kind,
                                                   Authorizer& authorizer,
                                                   const TransportOptions& options,
-                                                  SyncProgress* progress) {
-  auto first = fetchPage(apiUrl, kind, 0, authorizer, options);
+                                                  SyncProgress* progress, InFlightBudget* shared) {
+  std::optional<InFlightBudget> own;
+  if (!shared) own.emplace(maxWorkers_);
+  InFlightBudget& budget = shared ? *shared : *own;
+  auto first = fetchPage(apiUrl, kind, 0, authorizer, options, budget);
   if (!first) return first.error();
   if (progress) progress->addPage(first->items.size());
   const std::size_t count = first->count;
@@ -196,7 +166,7 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   auto worker = [&] {
     for (std::size_t k = next++; k < planned && !stop; k = next++) {
       ++requests;
-      auto result = fetchPage(apiUrl, kind, k * pageSize, authorizer, options);
+      auto result = fetchPage(apiUrl, kind, k * pageSize, authorizer, options, budget);
       if (!result) return fail(result.error());
       if (progress) progress->addPage(result->items.size());
       if ((bytes += result->bytes) > limits_.maxListBytes) return fail(tooCostly(kind, listBound));
@@ -205,7 +175,9 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
       prefetched[k] = std::move(*result);                 // distinct slots: no lock needed
     }
   };
-  const std::size_t workers = std::min(maxWorkers_, planned - 1);
+  // As many workers as the budget has slots: while another list of the profile holds some,
+  // the extra workers wait for a slot, and take them up as soon as that list is done.
+  const std::size_t workers = std::min(budget.capacity(), planned - 1);
   std::vector<std::thread> threads;
   threads.reserve(workers);
   try {
@@ -263,7 +235,7 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
                                  std::to_string(limits_.maxPages) +
                                  " pages wped asks for one list");
     }
-    auto fetched = fetchPage(apiUrl, kind, offset, authorizer, options);
+    auto fetched = fetchPage(apiUrl, kind, offset, authorizer, options, budget);
     if (!fetched) return fetched.error();
     if (progress) progress->addPage(fetched->items.size());
     if ((bytes += fetched->bytes) > limits_.maxListBytes) return tooCostly(kind, listBound);

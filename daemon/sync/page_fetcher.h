@@ -5,15 +5,19 @@
 //  - The walk follows what the server returns, not a page size of our own: every request
 //    asks for limit=100 (the API's maximum); the first page gives `count` and the server's
 //    page size S (its item count — servers may cap lower than asked). The offsets S, 2S, …
-//    are then fetched concurrently by at most maxWorkers requests in flight, each through
-//    UpstreamClient (retries, backoff) with the Authorizer's current value.
+//    are then fetched concurrently, each through UpstreamClient (retries, backoff) with the
+//    Authorizer's current value. Requests in flight are bounded by an InFlightBudget: the one
+//    passed to fetch() (SiteCatalog shares one between the lists of a profile), else one of
+//    maxWorkers slots for this call alone. A slot is held from a page's request to its last
+//    retry and released before the page is parsed.
 //  - Irregular pages (a page short of S before the end): the prefetch stops and the rest is
 //    walked sequentially, each request at the offset the items so far imply (what `next`
 //    says on this API; `next` itself is not followed, so a hostile link cannot send the
 //    credential elsewhere). Prefetched pages that line up are used, the others dropped.
 //  - A 401 calls authorizer.afterUnauthorized(rejected) once and retries that page once
 //    (OAuth refreshes; static kinds answer LoginRequired, which ends the fetch).
-//  - Validation: every result is an object with a non-empty string id; every page's count
+//  - Validation: each page is read once, without a DOM, by readListPage (well-formed JSON,
+//    every result an object with a non-empty string id, see list_page_reader.h); every page's count
 //    equals the first page's (a list that changed mid-walk is refused rather than stored
 //    torn); a page with no items before `count` is reached ends the walk with an error (no
 //    loop); no page may carry the list past `count`; ids unique; total == count.
@@ -32,6 +36,7 @@
 #include "common/result.h"
 #include "daemon/cache/cache_store.h"
 #include "daemon/core/authorizer.h"
+#include "daemon/sync/in_flight_budget.h"
 #include "daemon/sync/sync_progress.h"
 #include "daemon/upstream/upstream_client.h"
 
@@ -61,10 +66,13 @@ class PageFetcher {
               PageLimits limits = {});
 
   // apiUrl without a trailing slash. options.profile names the profile in messages.
-  // `progress` (may be null) counts each page as it arrives.
+  // `progress` (may be null) counts each page as it arrives. `budget` (may be null: one of
+  // maxWorkers slots for this call) bounds the requests in flight, also across concurrent
+  // fetch() calls that share it; it must outlive the call.
   Result<std::vector<CacheItem>> fetch(const std::string& apiUrl, ListKind kind,
                                        Authorizer& authorizer, const TransportOptions& options,
-                                       SyncProgress* progress = nullptr);
+                                       SyncProgress* progress = nullptr,
+                                       InFlightBudget* budget = nullptr);
 
   const PageLimits& limits() const { return limits_; }
 
@@ -76,7 +84,8 @@ class PageFetcher {
   };
 
   Result<Page> fetchPage(const std::string& apiUrl, ListKind kind, std::size_t offset,
-                         Authorizer& authorizer, const TransportOptions& options);
+                         Authorizer& authorizer, const TransportOptions& options,
+                         InFlightBudget& budget);
   static Result<Page> parsePage(std::string body, ListKind kind);
 
   UpstreamClient& client_;

@@ -30,6 +30,7 @@ SiteCatalog::SiteCatalog(SiteCatalogOptions options, std::shared_ptr<Authorizer>
       cache_(cache),
       clock_(clock),
       logger_(logger),
+      budget_(options_.maxInFlight),
       random_(std::move(random)),
       authorizer_(std::move(authorizer)) {
   if (!random_) {
@@ -158,72 +159,78 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
   }
   TransportOptions transport = options_.transport;
   transport.profile = options_.profile;
-  using Fetched = Result<std::vector<CacheItem>>;
-  auto fetch = [&](ListKind kind) -> Fetched {
-    if (!authorizer || !checkEpoch(credentials)) {
-      return Error(ErrorCode::LoginRequired, "profile " + options_.profile +
-                                                 " is not logged in; run `wpectl login --profile " +
-                                                 options_.profile + "`");
-    }
-    SyncProgress& progress = progress_[static_cast<std::size_t>(kind)];
-    progress.reset();
-    return fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport, &progress);
+  // Each list is written as soon as its walk is complete, on the thread that walked it, while
+  // the others are still walking (issue 10: the writes used to wait for the last list, ~0.45 s
+  // after everything was fetched). Each write is its own all-or-nothing transaction, so a list
+  // that fails later leaves the ones already written as they are: new and whole.
+  auto syncOne = [&](ListKind kind) -> Status {
+    Result<std::vector<CacheItem>> items = [&]() -> Result<std::vector<CacheItem>> {
+      if (!authorizer || !checkEpoch(credentials)) {
+        return Error(ErrorCode::LoginRequired,
+                     "profile " + options_.profile +
+                         " is not logged in; run `wpectl login --profile " + options_.profile +
+                         "`");
+      }
+      SyncProgress& progress = progress_[static_cast<std::size_t>(kind)];
+      progress.reset();
+      return fetcher_.fetch(options_.apiUrl, kind, *authorizer, transport, &progress, &budget_);
+    }();
+    return storeList(kind, items, staleMarks, credentials);
   };
-  // The lists walk side by side (each with the fetcher's own bound on requests in flight):
-  // the sites and the installs walks are the long ones and take about as long each, so a
-  // full sync costs one walk instead of three. The first list walks on this thread.
-  std::vector<std::future<Fetched>> others;
+  // The lists walk side by side, sharing the profile's budget of requests in flight: the
+  // sites and the installs walks are the long ones, so a full sync costs about one walk of
+  // all their pages at the budget's width instead of three walks. The first list walks on
+  // this thread.
+  std::vector<std::future<Status>> others;
   for (std::size_t i = 1; i < kinds.size(); ++i) {
-    others.push_back(std::async(std::launch::async, fetch, kinds[i]));
+    others.push_back(std::async(std::launch::async, syncOne, kinds[i]));
   }
-  std::vector<Fetched> results;
-  results.push_back(kinds.empty() ? Fetched(std::vector<CacheItem>{}) : fetch(kinds.front()));
-  for (auto& other : others) results.push_back(other.get());
-
-  Status overall;
-  for (std::size_t i = 0; i < kinds.size(); ++i) {
-    const ListKind kind = kinds[i];
-    const char* name = listKindName(kind);
-    Fetched& items = results[i];
-    LockGuard write(writeMutex_);
-    if (Status current = checkEpoch(credentials); !current) {
-      // Logged out or in again meanwhile: nothing of this sync may reach the cache.
-      logger_.information("profile " + options_.profile + ": discarding the " + name +
-                          " sync begun with the previous credentials");
-      if (overall) overall = current;
-      continue;
-    }
-    Status status =
-        items ? cache_.replaceList(options_.profile, kind, *items) : Status(items.error());
-    if (status) {
-      logger_.information("profile " + options_.profile + ": synced " +
-                          std::to_string(items->size()) + " " + name);
-      LockGuard lock(mutex_);
-      auto mark = staleMarks.find(kind);
-      cleanMarks_[kind] = mark == staleMarks.end() ? Generation::Stamp() : mark->second;
-      memoryErrors_.erase(kind);
-      continue;
-    }
-    {
-      // Also kept here: on a full disk the cache cannot record it, and the list must not
-      // read as fresh.
-      LockGuard lock(mutex_);
-      memoryErrors_[kind] = status.error().message;
-    }
-    logger_.warning("profile " + options_.profile + ": syncing " + name +
-                    " failed, keeping the cached list: " + status.error().message);
-    if (auto recorded = cache_.recordSyncError(options_.profile, kind, status.error().message);
-        !recorded) {
-      logger_.error(recorded.error().message);
-    }
-    if (overall) overall = status;
+  Status overall = kinds.empty() ? Status() : syncOne(kinds.front());
+  for (auto& other : others) {
+    Status status = other.get();
+    if (overall) overall = std::move(status);
   }
-  results.clear();
   // A sync allocates tens of MB across the fetcher's threads (each with its own malloc
   // arena) and frees it all; hand it back to the system so the daemon's RSS stays that of
   // what it keeps.
   malloc_trim(0);
   return overall;
+}
+
+Status SiteCatalog::storeList(ListKind kind, const Result<std::vector<CacheItem>>& items,
+                              const Marks& staleMarks, Generation::Stamp credentials) {
+  const char* name = listKindName(kind);
+  LockGuard write(writeMutex_);
+  if (Status current = checkEpoch(credentials); !current) {
+    // Logged out or in again meanwhile: nothing of this sync may reach the cache.
+    logger_.information("profile " + options_.profile + ": discarding the " + name +
+                        " sync begun with the previous credentials");
+    return current;
+  }
+  Status status =
+      items ? cache_.replaceList(options_.profile, kind, *items) : Status(items.error());
+  if (status) {
+    logger_.information("profile " + options_.profile + ": synced " +
+                        std::to_string(items->size()) + " " + name);
+    LockGuard lock(mutex_);
+    auto mark = staleMarks.find(kind);
+    cleanMarks_[kind] = mark == staleMarks.end() ? Generation::Stamp() : mark->second;
+    memoryErrors_.erase(kind);
+    return status;
+  }
+  {
+    // Also kept here: on a full disk the cache cannot record it, and the list must not
+    // read as fresh.
+    LockGuard lock(mutex_);
+    memoryErrors_[kind] = status.error().message;
+  }
+  logger_.warning("profile " + options_.profile + ": syncing " + name +
+                  " failed, keeping the cached list: " + status.error().message);
+  if (auto recorded = cache_.recordSyncError(options_.profile, kind, status.error().message);
+      !recorded) {
+    logger_.error(recorded.error().message);
+  }
+  return status;
 }
 
 bool SiteCatalog::syncIfDue() {

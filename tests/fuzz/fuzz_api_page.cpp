@@ -3,7 +3,10 @@
 // driven through PageFetcher::fetch over a fake transport that answers page 1 with the input.
 // Invariants: never throws; when POCO reads the body as an object with a "results" array,
 // compactArrayElements finds the same number of elements and each slice is valid JSON on its
-// own; a fetched list has unique, non-empty ids and each item's JSON is one of the slices.
+// own; a fetched list has unique, non-empty ids and each item's JSON is one of the slices; and
+// the streaming reader (daemon/sync/list_page_reader) accepts no page the reader before it
+// (raw_json's slicer, then POCO's parser per item) refused, and reads every page it accepts
+// the same way: same ids, names, nested ids and JSON text.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -12,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -62,8 +66,8 @@ bool checkSlices(const std::string& body) {
     repeated = parser.getHandler().cast<TopLevelNames>()->repeated();
     if (root && root->has("results")) results = root->getArray("results");
     if (root && root->has("count") && root->get("count").isInteger()) {
-      morePages = root->getValue<long long>("count") >
-                  static_cast<long long>(wpe::PageFetcher::kPageSize);
+      morePages =
+          root->getValue<long long>("count") > static_cast<long long>(wpe::PageFetcher::kPageSize);
     }
   } catch (const std::exception&) {
   }
@@ -89,6 +93,43 @@ bool checkSlices(const std::string& body) {
     }
   }
   return morePages;
+}
+
+// The reader PageFetcher used before readListPage: the slices, then POCO's object per item.
+// nullopt where it refused the page.
+std::optional<std::vector<wpe::CacheItem>> referenceRead(const std::string& body) {
+  auto slices = wpe::sliceListPage(body);
+  if (!slices || !slices->results || !slices->count) return std::nullopt;
+  auto nestedId = [](const Poco::JSON::Object::Ptr& object, const std::string& key) {
+    if (!object->has(key)) return std::string();
+    auto inner = object->getObject(key);
+    if (!inner || !inner->has("id") || !inner->get("id").isString()) return std::string();
+    return inner->getValue<std::string>("id");
+  };
+  std::vector<wpe::CacheItem> items;
+  for (auto& raw : *slices->results) {
+    Poco::JSON::Object::Ptr object;
+    try {
+      Poco::JSON::Parser parser;
+      object = parser.parse(raw).extract<Poco::JSON::Object::Ptr>();
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    if (!object || !object->has("id") || !object->get("id").isString() ||
+        object->getValue<std::string>("id").empty()) {
+      return std::nullopt;
+    }
+    wpe::CacheItem item;
+    item.id = object->getValue<std::string>("id");
+    if (object->has("name") && object->get("name").isString()) {
+      item.name = object->getValue<std::string>("name");
+    }
+    item.accountId = nestedId(object, "account");
+    item.siteId = nestedId(object, "site");
+    item.json = raw;
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 struct Stack {
@@ -124,11 +165,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   });
   wpe::TransportOptions options;
   options.profile = "fuzz";
-  auto items = stack->fetcher.fetch("https://api.example.test/v1", kind, stack->authorizer,
-                                    options);
+  auto items =
+      stack->fetcher.fetch("https://api.example.test/v1", kind, stack->authorizer, options);
   if (!items) return 0;
   auto slices = wpe::compactArrayElements(body, "results");
   FUZZ_CHECK(slices.ok(), "a fetched list whose body the slicer refuses");
+  const auto reference = referenceRead(body);
+  FUZZ_CHECK(reference.has_value(), "the streaming reader accepts a page the old reader refused");
+  FUZZ_CHECK(reference->size() == items->size(), "the two readers read a different item count");
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto& mine = (*items)[i];
+    const auto& theirs = (*reference)[i];
+    FUZZ_CHECK(mine.id == theirs.id && mine.name == theirs.name &&
+                   mine.accountId == theirs.accountId && mine.siteId == theirs.siteId &&
+                   mine.json == theirs.json,
+               "the two readers read an item differently");
+  }
   std::set<std::string> ids;
   std::set<std::string> sliceSet(slices->begin(), slices->end());
   for (const auto& item : *items) {

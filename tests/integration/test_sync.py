@@ -234,3 +234,37 @@ def test_wpectl_lists_and_one_site(make_stack):
     assert len(accounts["results"]) == sandbox_total(stack, "accounts")
     r = stack.ctl("sites")
     assert r.returncode == 0 and site["name"] in r.stdout
+
+
+def test_all_lists_share_eight_requests_in_flight(make_stack):
+    # Issue 10: one budget of 8 for all the lists of a profile (no longer 4 per list).
+    stack = logged_in_and_synced(make_stack, sites=2500)
+    stack.sandbox.control("POST", "/latency", {"ms": 40})
+    stack.sandbox.reset_counters()
+    status, _, body = call(stack, "POST", "/v1/profiles/default/sync")
+    stack.sandbox.control("POST", "/latency", {"ms": 0})
+    assert status == 200, body
+    counters = stack.sandbox.counters()
+    assert counters["max_in_flight"] <= 8, counters
+    assert counters["max_in_flight"] > 4, counters  # more than one list's old share
+
+
+def test_a_list_written_early_stays_whole_when_a_later_list_fails(make_stack):
+    stack = logged_in_and_synced(make_stack, sites=2500)
+    _, _, sites_before = call(stack, "GET", "/v1/profiles/default/sites")
+    _, _, installs_before = call(stack, "GET", "/v1/profiles/default/installs")
+    time.sleep(1.1)  # synced_at has a resolution of a second
+    # Every installs page fails (404: not retried); sites and accounts are fetched and written.
+    stack.sandbox.fault(path="/v1/installs", status=404, count=1000,
+                        body='{"message":"scripted failure"}')
+    status, _, body = call(stack, "POST", "/v1/profiles/default/sync")
+    stack.sandbox.clear_faults()
+    assert status >= 400, body
+    _, _, sites = call(stack, "GET", "/v1/profiles/default/sites")
+    assert sites["stale"] is False and sites["last_error"] is None
+    assert sites["synced_at"] > sites_before["synced_at"]
+    assert sites["results"] == sites_before["results"] and sites["count"] == 2500
+    _, _, installs = call(stack, "GET", "/v1/profiles/default/installs")
+    assert installs["results"] == installs_before["results"]
+    assert installs["synced_at"] == installs_before["synced_at"]
+    assert installs["stale"] is True and "404" in installs["last_error"]

@@ -1,5 +1,7 @@
 #include "tests/sandbox/counters.h"
 
+#include <algorithm>
+
 #include "tests/sandbox/json_text.h"
 
 namespace wpe {
@@ -39,8 +41,19 @@ void Counters::recordRefreshTokensRevoked(std::uint64_t count) {
   refreshTokensRevoked_ += count;
 }
 
+void Counters::beginRequest() {
+  std::lock_guard lock(mutex_);
+  maxInFlight_ = std::max(maxInFlight_, ++inFlight_);
+}
+
+void Counters::endRequest() {
+  std::lock_guard lock(mutex_);
+  if (inFlight_ > 0) --inFlight_;
+}
+
 void Counters::reset() {
   std::lock_guard lock(mutex_);
+  maxInFlight_ = inFlight_;
   requests_ = 0;
   byPath_.clear();
   byStatus_.clear();
@@ -57,7 +70,9 @@ std::string Counters::toJson() const {
   return "{\"requests\":" + std::to_string(requests_) + ",\"by_path\":" + mapJson(byPath_) +
          ",\"by_status\":" + mapJson(byStatus_) + ",\"grants\":" + mapJson(grants) +
          ",\"revocations\":" + std::to_string(revocations_) +
-         ",\"refresh_tokens_revoked\":" + std::to_string(refreshTokensRevoked_) + "}";
+         ",\"refresh_tokens_revoked\":" + std::to_string(refreshTokensRevoked_) +
+         ",\"in_flight\":" + std::to_string(inFlight_) +
+         ",\"max_in_flight\":" + std::to_string(maxInFlight_) + "}";
 }
 
 }  // namespace wpe

@@ -104,6 +104,12 @@ void RequestRouter::serve(Poco::Net::HTTPServerRequest& request,
       send(controls_.handle(in), response);
       return;
     }
+    // Counted in flight from here to the answer sent, however this scope is left.
+    struct InFlight {
+      Counters& counters;
+      explicit InFlight(Counters& c) : counters(c) { counters.beginRequest(); }
+      ~InFlight() { counters.endRequest(); }
+    } inFlight(counters_);
     if (const auto delay = latencyMs_.load(); delay > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(delay));  // the feature: slow answers
 

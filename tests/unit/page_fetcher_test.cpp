@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "daemon/sync/raw_json.h"
 #include "tests/unit/fake_authorizer.h"
@@ -280,4 +282,28 @@ TEST_CASE("raw JSON: a page whose top-level member names repeat is refused by bo
   CHECK(sliceListPage(R"({"count":0,"results":[],"next":null})"));
   CHECK(compactArrayElements(R"({"count":0,"results":[],"next":null})", "results"));
   CHECK_FALSE(compactArrayElements(R"({"results":[]} trailing)", "results"));
+}
+
+TEST_CASE("PageFetcher: lists walked side by side with one budget stay within it together",
+          "[page_fetcher]") {
+  Fixture f;
+  f.api.setSize("installs", 2500);
+  f.api.setSize("accounts", 900);
+  InFlightBudget budget(8);
+  std::vector<std::thread> walks;
+  std::vector<std::size_t> sizes(3);
+  const ListKind kinds[] = {ListKind::Sites, ListKind::Installs, ListKind::Accounts};
+  for (std::size_t i = 0; i < 3; ++i) {
+    walks.emplace_back([&, i] {
+      auto items = f.fetcher.fetch("https://api.example.test/v1", kinds[i], f.authorizer,
+                                   f.options, nullptr, &budget);
+      sizes[i] = items ? items->size() : 0;
+    });
+  }
+  for (auto& w : walks) w.join();
+  CHECK(sizes == std::vector<std::size_t>{2500, 2500, 900});
+  CHECK(f.api.requests == 25 + 25 + 9);
+  CHECK(f.api.maxInFlight_ <= 8);
+  CHECK(budget.maxInUse() <= 8);
+  CHECK(f.api.maxInFlight_ > 4);  // more than one list's old share: the budget is shared
 }

@@ -272,3 +272,55 @@ TEST_CASE("SiteCatalog: an unavailable cache fails the sync without requests, un
   CHECK_FALSE(sites->stale);
   CHECK(sites->lastError.empty());
 }
+
+TEST_CASE("SiteCatalog: all lists of a profile share one budget of requests in flight",
+          "[site_catalog]") {
+  Fixture f;
+  f.api.setSize("sites", 2500);
+  f.api.setSize("installs", 2500);
+  f.api.setSize("accounts", 900);
+  REQUIRE(f.catalog->sync());
+  CHECK(f.api.requests == 25 + 25 + 9);
+  CHECK(f.api.maxInFlight_ <= 8);  // SiteCatalogOptions::maxInFlight, for all three lists
+  CHECK(f.api.maxInFlight_ > 4);   // more than any one list had before
+}
+
+TEST_CASE("SiteCatalog: a list written early stays whole when a later list fails",
+          "[site_catalog]") {
+  Fixture f;
+  REQUIRE(f.catalog->sync());
+  const auto oldInstalls = f.catalog->snapshot(ListKind::Installs).value();
+  f.clock.advance(std::chrono::minutes(1));
+  f.api.setSize("sites", 300);
+  f.api.setSize("installs", 5);
+  // The installs walk waits until the new sites are in the cache (they can only be if they
+  // are written before the other lists finish), then fails.
+  bool sitesWrittenFirst = false;
+  f.transport.setHandler([&](const HttpRequest& request) -> Result<HttpResponse> {
+    if (request.url.find("/installs") == std::string::npos) return f.api.serve(request);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < until) {
+      auto sites = f.cache->list("default", ListKind::Sites, false);
+      if (sites && sites->count == 300) {
+        sitesWrittenFirst = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return FakeTransport::json(400, R"({"message":"scripted failure"})");
+  });
+  auto result = f.catalog->sync();
+  REQUIRE_FALSE(result);
+  CHECK(sitesWrittenFirst);
+  auto sites = f.catalog->snapshot(ListKind::Sites).value();
+  CHECK(sites.count == 300);  // the new list, whole
+  CHECK_FALSE(sites.stale);
+  CHECK(sites.json.rfind("[" + FakeWpeApi::itemJson("sites", 0) + ",", 0) == 0);
+  CHECK(sites.json.find(FakeWpeApi::itemJson("sites", 299) + "]") != std::string::npos);
+  auto installs = f.catalog->snapshot(ListKind::Installs).value();
+  CHECK(installs.json == oldInstalls.json);  // the old list, whole
+  CHECK(installs.count == 3);
+  CHECK(installs.stale);
+  CHECK(installs.lastError.find("scripted failure") != std::string::npos);
+  CHECK(f.catalog->snapshot(ListKind::Accounts)->count == 2);
+}
