@@ -24,6 +24,7 @@
 #include "daemon/system/process_hygiene.h"
 #include "daemon/system/socket_activation.h"
 #include "daemon/system/stderr_journal_channel.h"
+#include "daemon/system/memory_policy.h"
 #include "daemon/system/watchdog.h"
 #include "version.h"
 
@@ -272,6 +273,8 @@ int runWped(int argc, char** argv) {
     std::cerr << "wped: " << ok.error().message << "\n";
     return kExitOsError;
   }
+  // Also before any thread; a refusal only costs memory (memory_policy.h).
+  static_cast<void>(applyMemoryPolicy());
   WpedApplication app;
   try {
     app.init(argc, argv);
