@@ -76,5 +76,9 @@ struct ListReplyHead {
   std::string lastError;  // "" when none (sent as null)
 };
 std::string listReplyToJson(const ListReplyHead& head, std::string_view resultsArrayJson);
+// The same reply in three pieces, for a sender that has the array elsewhere (wped sends it
+// from a file): listReplyOpening(head) + resultsArrayJson + kListReplyClosing.
+std::string listReplyOpening(const ListReplyHead& head);
+inline constexpr std::string_view kListReplyClosing = "}";
 
 }  // namespace wpe

@@ -32,6 +32,10 @@ class ApiConnection : public Poco::Net::TCPServerConnection {
   // Appends whatever arrives before `deadline` to buffer_.
   Wait readMore(TimePoint deadline);
   bool writeAll(const std::string& head, const std::string& body);
+  // Sends `size` bytes of the file `fd` from offset 0 (sendfile: no copy through us).
+  bool sendFile(int fd, std::size_t size);
+  // Waits until the socket takes bytes again; false when `deadline` passed or stop() began.
+  bool waitWritable(TimePoint deadline);
   bool respond(const ApiResponse& response, bool keepAlive);
 
   LocalApiServer& server_;

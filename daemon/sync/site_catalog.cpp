@@ -264,7 +264,7 @@ Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
   auto cached = cache_.list(options_.profile, kind, withJson);
   if (!cached) return cached.error();
   CatalogSnapshot out;
-  out.json = std::move(cached->json);
+  out.body = std::move(cached->body);
   out.count = cached->count;
   out.lastError = cached->state.lastError;
   bool markedStale;

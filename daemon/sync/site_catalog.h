@@ -41,7 +41,9 @@ class Logger;
 namespace wpe {
 
 struct CatalogSnapshot {
-  std::string json;  // the JSON array of API objects, "[]" when never synced
+  // The JSON array of API objects, "[]" when never synced; shared with the cache, never
+  // copied. Null when snapshot(kind, false).
+  std::shared_ptr<const ListBody> body;
   std::size_t count = 0;
   std::string syncedAt;       // RFC 3339 UTC, "" when never synced
   bool stale = true;          // never synced, marked stale, last attempt failed, or too old
