@@ -2,13 +2,13 @@
 
 #include <Poco/Logger.h>
 #include <poll.h>
-#include <fcntl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 
 #include "common/http_reason.h"
 #include "common/log_escape.h"
@@ -28,13 +28,9 @@ int msUntil(SteadyClock::time_point deadline) {
 
 }  // namespace
 
-ApiConnection::ApiConnection(const Poco::Net::StreamSocket& socket, LocalApiServer& server)
-    : Poco::Net::TCPServerConnection(socket), server_(server), fd_(socket.impl()->sockfd()) {
-  // Non-blocking: sendfile(2) takes no MSG_DONTWAIT, and must not block past the write
-  // deadline on a client that stopped reading (recv/sendmsg pass MSG_DONTWAIT anyway).
-  int flags = ::fcntl(fd_, F_GETFL);
-  if (flags >= 0) ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
-}
+ApiConnection::ApiConnection(int fd, LocalApiServer& server) : server_(server), fd_(fd) {}
+
+ApiConnection::~ApiConnection() { ::close(fd_); }
 
 bool ApiConnection::peerIsUs() {
   ucred cred{};
@@ -51,7 +47,9 @@ bool ApiConnection::peerIsUs() {
 }
 
 void ApiConnection::run() {
-  if (!peerIsUs()) return;  // closed by TCPServerConnection without a byte written
+  // Deleted on every way out (the socket closes with it; a foreign peer gets no byte).
+  std::unique_ptr<ApiConnection> self(this);
+  if (!peerIsUs()) return;
   if (!server_.enter()) {
     respond(
         ApiResponse::error(ErrorCode::Unavailable, "too many connections to wped; retry shortly"),
