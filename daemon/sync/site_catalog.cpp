@@ -250,6 +250,11 @@ bool SiteCatalog::syncIfDue() {
   return true;
 }
 
+BootTime SiteCatalog::nextSyncDue() {
+  std::lock_guard lock(mutex_);
+  return nextDue_ ? *nextDue_ : clock_.boottime();
+}
+
 void SiteCatalog::markStale(ListKind kind) {
   std::lock_guard lock(mutex_);
   ++staleMarks_[kind];

@@ -84,6 +84,9 @@ class SiteCatalog {
 
   // Runs a sync of all lists when one is due; returns whether it ran.
   bool syncIfDue();
+  // When syncIfDue() will run a sync: clock.boottime() or earlier when it is due now (also
+  // before its first call, which reads the persisted sync times). For the background timer.
+  BootTime nextSyncDue();
 
   // The list changed upstream (a write went through the passthrough): serve it as stale until
   // the next successful sync that started after this call.
