@@ -97,12 +97,20 @@ BootTime ProfileWorker::checkSync(bool& wasReady) {
 }
 
 void ProfileWorker::syncLoop() {
+  bool first = true;
   for (;;) {
     bool requested;
     bool synced = false;
     {
       std::unique_lock lock(mutex_);
-      syncCv_.wait(lock, [this] { return stopping_ || syncRequested_ || syncCheck_; });
+      if (first) {
+        // The first look waits kFirstLook (or a request): a start restores the credential
+        // and serves the cache before anything here may ask the API.
+        syncCv_.wait_for(lock, kFirstLook, [this] { return stopping_ || syncRequested_; });
+        first = false;
+      } else {
+        syncCv_.wait(lock, [this] { return stopping_ || syncRequested_ || syncCheck_; });
+      }
       if (stopping_) break;
       requested = syncRequested_;
       syncRequested_ = false;

@@ -29,6 +29,10 @@ namespace wpe {
 
 class ProfileWorker {
  public:
+  // 5 s after start the sync thread looks once on its own (as the 5 s poll it replaces did):
+  // a restart restores and serves from the cache before the account look-up or a due sync.
+  static constexpr std::chrono::seconds kFirstLook{5};
+
   ProfileWorker(std::shared_ptr<Profile> profile, const Clock& clock, Poco::Logger& logger);
   ~ProfileWorker();  // requestStop() + join()
   ProfileWorker(const ProfileWorker&) = delete;
