@@ -4,8 +4,9 @@
 // AuditSlot (no I/O, no lock shared with other serving threads: at 60,000 token requests/s
 // a synchronous row each, or even one shared queue lock, would be the bottleneck). One
 // writer thread, woken by the first call since its last round, takes every slot's records
-// `flushInterval` later (merged calls: count, first and last time), sorts them by time and writes them to the store in one transaction, and
-// prunes records older than `retention` or beyond `maxRows` every `pruneInterval`. A slot
+// `flushInterval` later (merged calls: count, first and last time), sorts them by time and
+// writes them to the store in one transaction, and prunes records older than `retention` or
+// beyond `maxRows` every `pruneInterval` (with a flush: an idle trail waits for a call). A slot
 // holding `maxPending` distinct records drops further new ones and counts them (dropped());
 // read() reports the count.
 //
