@@ -6,8 +6,9 @@
 // every second, issue 10); each connection runs ApiConnection on a pool thread for its whole
 // life (keep-alive requests are parsed, dispatched and answered on that thread: no
 // per-request hand-off). With every pool thread busy a newcomer gets 503 and is closed.
-// Every connection is checked with SO_PEERCRED first; another uid is closed without a byte and logged once per uid. Beyond `maxConnections` concurrent connections a
-// newcomer gets 503 and is closed. Limits and timeouts: HttpLimits.
+// Every connection is checked with SO_PEERCRED first; another uid is closed without a byte
+// and logged once per uid. Beyond `maxConnections` concurrent connections a newcomer gets
+// 503 and is closed. Limits and timeouts: HttpLimits.
 //
 // Lifecycle: construct, start() (threads begin here), stop() (stops accepting, wakes every
 // connection, waits for them, closes the socket and unlinks it when we bound it).
