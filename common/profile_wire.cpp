@@ -250,8 +250,16 @@ Result<ListReply> listReplyFromJson(std::string_view body) {
 }
 
 std::string listReplyToJson(const ListReplyHead& head, std::string_view resultsArrayJson) {
+  std::string out = listReplyOpening(head);
+  out.reserve(out.size() + resultsArrayJson.size() + kListReplyClosing.size());
+  out += resultsArrayJson;
+  out += kListReplyClosing;
+  return out;
+}
+
+std::string listReplyOpening(const ListReplyHead& head) {
   std::string out;
-  out.reserve(resultsArrayJson.size() + 160);
+  out.reserve(160);
   out += "{\"synced_at\":";
   out += head.syncedAt.empty() ? std::string("null") : jsonQuote(head.syncedAt);
   out += ",\"stale\":";
@@ -261,8 +269,6 @@ std::string listReplyToJson(const ListReplyHead& head, std::string_view resultsA
   out += ",\"last_error\":";
   out += head.lastError.empty() ? std::string("null") : jsonQuote(head.lastError);
   out += ",\"count\":" + std::to_string(head.count) + ",\"results\":";
-  out += resultsArrayJson;
-  out += '}';
   return out;
 }
 

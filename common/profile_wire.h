@@ -107,6 +107,10 @@ struct ListReplyHead {
   std::string lastError;  // "" when none (sent as null)
 };
 std::string listReplyToJson(const ListReplyHead& head, std::string_view resultsArrayJson);
+// The same reply in three pieces, for a sender that has the array elsewhere (wped sends it
+// from a file): listReplyOpening(head) + resultsArrayJson + kListReplyClosing.
+std::string listReplyOpening(const ListReplyHead& head);
+inline constexpr std::string_view kListReplyClosing = "}";
 
 // A list answer as wpectl reads it: the head, and the results array (moved out of the
 // document, never copied). hasCount is false when "count" is absent (an older wped).

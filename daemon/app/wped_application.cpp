@@ -19,6 +19,7 @@
 #include "daemon/system/notifier.h"
 #include "daemon/system/process_hygiene.h"
 #include "daemon/system/stderr_journal_channel.h"
+#include "daemon/system/memory_policy.h"
 #include "version.h"
 
 namespace wpe {
@@ -119,6 +120,8 @@ int runWped(int argc, char** argv) {
     std::cerr << "wped: " << ok.error().message << "\n";
     return Poco::Util::Application::EXIT_OSERR;
   }
+  // Also before any thread; a refusal only costs memory (memory_policy.h).
+  static_cast<void>(applyMemoryPolicy());
   WpedApplication app;
   try {
     app.init(argc, argv);

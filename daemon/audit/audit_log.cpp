@@ -72,14 +72,29 @@ void AuditLog::record(ConnectionPeer* peer, std::string_view profile, std::strin
   if (!slot->add(clock_.now(), profile, method, path.substr(0, kMaxPath), status)) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
   }
+  // The first call since the last flush wakes the writer. The plain load first: at tens of
+  // thousands of calls a second the flag is read, not written, by every serving thread.
+  if (!pending_.load(std::memory_order_acquire) &&
+      !pending_.exchange(true, std::memory_order_acq_rel)) {
+    // Taking the writer's lock orders this against its check of pending_: it is either
+    // about to read true or already waiting and gets the notify.
+    { LockGuard lock(stopMutex_); }
+    wake_.notifyAll();
+  }
 }
 
 void AuditLog::run() {
   LockGuard lock(stopMutex_);
   while (!stopping_) {
+    // Asleep while nothing was recorded: an idle daemon does not wake every second (issue
+    // 10). Then the calls of one flushInterval are gathered into one write. Pruning runs
+    // with the flushes, so a trail nobody adds to is pruned at its next call.
+    while (!stopping_ && !pending_.load(std::memory_order_acquire)) wake_.wait(stopMutex_);
     const auto deadline = std::chrono::steady_clock::now() + options_.flushInterval;
     while (!stopping_ && wake_.waitUntil(stopMutex_, deadline)) {
     }
+    // Cleared before the take: a call recorded from here on wakes the next round.
+    pending_.store(false, std::memory_order_release);
     lock.unlock();
     {
       LockGuard write(writeMutex_);

@@ -3,9 +3,10 @@
 // after every token request and passthrough call; it adds the call to the connection's own
 // AuditSlot (no I/O, no lock shared with other serving threads: at 60,000 token requests/s
 // a synchronous row each, or even one shared queue lock, would be the bottleneck). One
-// writer thread takes every slot's records each `flushInterval` (merged calls: count, first
-// and last time), sorts them by time and writes them to the store in one transaction, and
-// prunes records older than `retention` or beyond `maxRows` every `pruneInterval`. A slot
+// writer thread, woken by the first call since its last round, takes every slot's records
+// `flushInterval` later (merged calls: count, first and last time), sorts them by time and
+// writes them to the store in one transaction, and prunes records older than `retention` or
+// beyond `maxRows` every `pruneInterval` (with a flush: an idle trail waits for a call). A slot
 // holding `maxPending` distinct records drops further new ones and counts them (dropped());
 // read() reports the count.
 //
@@ -105,6 +106,9 @@ class AuditLog final : public AuditSink {
   Mutex stopMutex_;
   CondVar wake_;
   bool stopping_ GUARDED_BY(stopMutex_) = false;
+  // A call was recorded since the writer last took the slots (set by record(), cleared by
+  // the writer): it sleeps without a timeout while this is false.
+  std::atomic<bool> pending_{false};
 
   Mutex writeMutex_;  // one flush or read at a time; guards the store and below
   // (profile, exe)

@@ -126,9 +126,11 @@ class Statement {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : "";
   }
-  void appendText(int col, std::string& out) const {
+  // Valid until the next step() or reset().
+  std::string_view view(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    if (p) out.append(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
   }
   bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   long long integer(int col) const { return sqlite3_column_int64(stmt_, col); }
@@ -333,7 +335,7 @@ Status CacheStore::reopen() {
     return db.error();
   }
   db_ = *db;
-  listCache_.clear();
+  bodies_.clear();
   for (const auto& profile : pendingDrops_) {
     if (auto dropped = dropProfileLocked(profile); !dropped) {
       // Not open after all: the lists of a logged-out profile must not be served.
@@ -411,7 +413,20 @@ Status CacheStore::replaceList(const std::string& profile, ListKind kind,
     logger_.error(firstError->message);
     return *firstError;
   }
-  listCache_.erase({profile, kind});
+  // The reply text of the list just committed, before mutex_ is released. Without one (no
+  // file could be written and no memory either) list() builds it from the rows.
+  auto body = ListBody::build(dir_, [&](const ListBody::Sink& sink) {
+    if (!sink("[")) return false;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if ((i > 0 && !sink(",")) || !sink(items[i].json)) return false;
+    }
+    return sink("]");
+  });
+  if (body) {
+    bodies_[{profile, kind}] = Body{std::move(body), items.size()};
+  } else {
+    bodies_.erase({profile, kind});
+  }
   return {};
 }
 
@@ -421,23 +436,26 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
   CachedList out;
   // One read transaction: the rows and the sync state come from the same snapshot.
   if (!exec(db_, "BEGIN")) return sqlError(db_, "reading the cache");
-  int rc;
-  auto cached = withJson ? listCache_.find({profile, kind}) : listCache_.end();
-  if (cached != listCache_.end()) {
-    out.json = cached->second.json;
+  int rc = SQLITE_DONE;
+  auto cached = withJson ? bodies_.find({profile, kind}) : bodies_.end();
+  if (cached != bodies_.end()) {
+    out.body = cached->second.body;
     out.count = cached->second.count;
-    rc = SQLITE_DONE;
   } else if (withJson) {
-    Statement q(db_, std::string("SELECT json FROM ") + listKindName(kind) +
-                         " WHERE profile = ? ORDER BY pos");
-    q.bind(1, profile);
-    out.json.reserve(4096);
-    out.json += '[';
-    while ((rc = q.step()) == SQLITE_ROW) {
-      if (out.count++ > 0) out.json += ',';
-      q.appendText(0, out.json);
-    }
-    out.json += ']';
+    const std::string sql =
+        std::string("SELECT json FROM ") + listKindName(kind) + " WHERE profile = ? ORDER BY pos";
+    out.body = ListBody::build(dir_, [&](const ListBody::Sink& sink) {
+      // From the start each time: build() may ask twice (file, then memory).
+      out.count = 0;
+      Statement q(db_, sql);
+      q.bind(1, profile);
+      if (!sink("[")) return false;
+      while ((rc = q.step()) == SQLITE_ROW) {
+        if ((out.count++ > 0 && !sink(",")) || !sink(q.view(0))) return false;
+      }
+      return rc == SQLITE_DONE && sink("]");
+    });
+    if (!out.body && rc == SQLITE_DONE) rc = SQLITE_NOMEM;
   } else {
     Statement q(db_,
                 std::string("SELECT COUNT(*) FROM ") + listKindName(kind) + " WHERE profile = ?");
@@ -453,8 +471,8 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
   if (rc != SQLITE_DONE) return sqlError(db_, std::string("reading ") + listKindName(kind));
   if (!state) return state.error();
   out.state = std::move(*state);
-  if (withJson && cached == listCache_.end() && out.state.syncedAt) {
-    listCache_[{profile, kind}] = CachedText{out.json, out.count};
+  if (withJson && cached == bodies_.end() && out.state.syncedAt) {
+    bodies_[{profile, kind}] = Body{out.body, out.count};
   }
   return out;
 }
@@ -546,7 +564,7 @@ Status CacheStore::dropProfileLocked(const std::string& profile) {
     ok = del.ok() && del.step() == SQLITE_DONE;
   }
   if (ok) ok = exec(db_, "COMMIT");
-  for (ListKind kind : kAllListKinds) listCache_.erase({profile, kind});
+  for (ListKind kind : kAllListKinds) bodies_.erase({profile, kind});
   if (!ok) {
     Error error = sqlError(db_, "dropping profile " + profile);
     if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");

@@ -17,8 +17,12 @@
 //  - A corrupt or foreign file is moved aside to cache.db.corrupt-<UTC timestamp> (with its
 //    -wal/-shm) and a fresh database is built; a schema version (PRAGMA user_version) from
 //    another release makes the tables be rebuilt — it is only a cache.
-//  - Item JSON is stored exactly as the API sent it (compact); list() builds the JSON array by
-//    concatenation, without re-parsing.
+//  - Item JSON is stored exactly as the API sent it (compact); list() serves the JSON array
+//    as a ListBody (an unnamed file in the cache directory, sent with sendfile(2)), built by
+//    concatenation without re-parsing: by replaceList() right after its COMMIT, with mutex_
+//    still held, so a reader never sees the new rows with the old text; and, when there is
+//    none (at the first read after a start, after a failed build), by list() from the rows
+//    in its read transaction. A body never outlives the process (see list_body.h).
 //  - Optional: openOrUnavailable() never fails. A cache that cannot be opened (full disk,
 //    refused file, I/O error) is "unavailable": every call answers its first error
 //    (CacheFull or CacheUnavailable) until reopen() — called at each sync — succeeds.
@@ -40,6 +44,7 @@
 #include "common/mutex.h"
 #include "common/result.h"
 #include "common/list_kind.h"
+#include "daemon/cache/list_body.h"
 #include "daemon/core/clock.h"
 
 struct sqlite3;
@@ -65,7 +70,8 @@ struct SyncState {
 };
 
 struct CachedList {
-  std::string json;  // "[{…},{…}]", in the API's order
+  // "[{…},{…}]", in the API's order; shared, never copied. Null when withJson = false.
+  std::shared_ptr<const ListBody> body;
   std::size_t count = 0;
   SyncState state;
 };
@@ -131,17 +137,18 @@ class CacheStore {
   sqlite3* db_ GUARDED_BY(mutex_);  // null while unavailable
   const Clock& clock_;
   Poco::Logger& logger_;
-  Mutex mutex_;               // serialises all use of db_
+  Mutex mutex_;  // serialises all use of db_ and guards bodies_
   mutable Mutex stateMutex_ ACQUIRED_AFTER(mutex_);  // never held across SQLite calls
   std::optional<Error> unavailable_ GUARDED_BY(stateMutex_);
   std::set<std::string> pendingDrops_ GUARDED_BY(mutex_);  // dropped while unavailable
-  // The last JSON array text list() built per (profile, kind), so a list of 10,000 sites is
-  // served without reading 6 MB out of SQLite again; dropped by replaceList()/dropProfile().
-  struct CachedText {
-    std::string json;
+  // Each synced list's text per (profile, kind), so a list of 10,000 sites is served without
+  // reading 6 MB out of SQLite again: set by replaceList() (or by list() when missing),
+  // dropped by dropProfile() and reopen(). Always the committed list's.
+  struct Body {
+    std::shared_ptr<const ListBody> body;
     std::size_t count = 0;
   };
-  std::map<std::pair<std::string, ListKind>, CachedText> listCache_ GUARDED_BY(mutex_);
+  std::map<std::pair<std::string, ListKind>, Body> bodies_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

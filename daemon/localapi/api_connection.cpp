@@ -2,11 +2,13 @@
 
 #include <Poco/Logger.h>
 #include <poll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 
 #include "common/http_reason.h"
 #include "common/log_escape.h"
@@ -26,8 +28,9 @@ int msUntil(SteadyClock::time_point deadline) {
 
 }  // namespace
 
-ApiConnection::ApiConnection(const Poco::Net::StreamSocket& socket, LocalApiServer& server)
-    : Poco::Net::TCPServerConnection(socket), server_(server), fd_(socket.impl()->sockfd()) {}
+ApiConnection::ApiConnection(int fd, LocalApiServer& server) : server_(server), fd_(fd) {}
+
+ApiConnection::~ApiConnection() { ::close(fd_); }
 
 bool ApiConnection::peerIsUs() {
   ucred cred{};
@@ -44,7 +47,9 @@ bool ApiConnection::peerIsUs() {
 }
 
 void ApiConnection::run() {
-  if (!peerIsUs()) return;  // closed by TCPServerConnection without a byte written
+  // Deleted on every way out (the socket closes with it; a foreign peer gets no byte).
+  std::unique_ptr<ApiConnection> self(this);
+  if (!peerIsUs()) return;
   if (!server_.enter()) {
     respond(
         ApiResponse::error(ErrorCode::Unavailable, "too many connections to wped; retry shortly"),
@@ -108,15 +113,42 @@ bool ApiConnection::writeAll(const std::string& head, const std::string& body) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      pollfd fds[2] = {{fd_, POLLOUT, 0}, {server_.stopFd(), POLLIN, 0}};
-      int ms = msUntil(deadline);
-      if (ms == 0 || ::poll(fds, 2, ms) <= 0 || fds[1].revents != 0) {
-        server_.logger().notice("dropping a client that does not read its answer");
-        return false;
-      }
+      if (!waitWritable(deadline)) return false;
       continue;
     }
     return false;  // EPIPE, ECONNRESET: the client went away
+  }
+  return true;
+}
+
+bool ApiConnection::waitWritable(TimePoint deadline) {
+  pollfd fds[2] = {{fd_, POLLOUT, 0}, {server_.stopFd(), POLLIN, 0}};
+  int ms = msUntil(deadline);
+  if (ms == 0 || ::poll(fds, 2, ms) <= 0 || fds[1].revents != 0) {
+    server_.logger().notice("dropping a client that does not read its answer");
+    return false;
+  }
+  return true;
+}
+
+bool ApiConnection::sendFile(int fd, std::size_t size) {
+  auto deadline = SteadyClock::now() + server_.limits().writeTimeout;
+  off_t offset = 0;  // sendfile reads at this offset: the shared fd's own offset is untouched
+  while (static_cast<std::size_t>(offset) < size) {
+    ssize_t n = ::sendfile(fd_, fd, &offset, size - static_cast<std::size_t>(offset));
+    if (n > 0) {
+      deadline = SteadyClock::now() + server_.limits().writeTimeout;  // as in writeAll
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!waitWritable(deadline)) return false;
+      continue;
+    }
+    // 0: the file is shorter than its body said (cannot happen: it is ours and unnamed);
+    // the length was promised, so the connection closes.
+    if (n == 0) server_.logger().error("a cached list's file ended early; closing the client");
+    return false;
   }
   return true;
 }
@@ -125,14 +157,20 @@ bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
   head_.clear();
   head_.append("HTTP/1.1 ").append(std::to_string(response.status)).append(" ");
   head_.append(httpReasonPhrase(response.status)).append("\r\n");
-  if (!response.body.empty() || response.status != 204) {
+  const std::size_t length = response.contentLength();
+  if (length > 0 || response.status != 204) {
     head_.append("Content-Type: ").append(response.contentType).append("\r\n");
-    head_.append("Content-Length: ").append(std::to_string(response.body.size())).append("\r\n");
+    head_.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
   }
   for (const auto& [name, value] : response.headers)
     head_.append(name).append(": ").append(value).append("\r\n");
   head_.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
-  return writeAll(head_, response.body);
+  if (!writeAll(head_, response.body)) return false;
+  if (!response.listBody) return true;
+  const ListBody& list = *response.listBody;
+  if (!(list.fd() >= 0 ? sendFile(list.fd(), list.size()) : writeAll(list.text(), std::string())))
+    return false;
+  return response.bodyTail.empty() || writeAll(response.bodyTail, std::string());
 }
 
 void ApiConnection::serve() {

@@ -1,12 +1,12 @@
 #pragma once
-// ApiConnection: one accepted client on the local API, run on a TCPServer pool thread.
-// Checks the peer's uid, then reads, parses, dispatches and answers requests until the
-// client closes, asks for Connection: close, breaks a limit, times out, or the server stops.
-// Reads and writes use poll() on the socket and the server's stop pipe, so stop() wakes it
-// at once; writes carry MSG_NOSIGNAL and a deadline (a client that never reads is dropped).
+// ApiConnection: one accepted client on the local API, run on a pool thread of the
+// LocalApiServer. Checks the peer's uid, then reads, parses, dispatches and answers requests
+// until the client closes, asks for Connection: close, breaks a limit, times out, or the
+// server stops. Reads and writes use poll() on the socket and the server's stop pipe, so
+// stop() wakes it at once; writes carry MSG_NOSIGNAL and a deadline (a client that never
+// reads is dropped). Owns the accepted socket and closes it when destroyed.
 
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Runnable.h>
 
 #include <chrono>
 #include <string>
@@ -18,9 +18,17 @@ namespace wpe {
 
 class LocalApiServer;
 
-class ApiConnection : public Poco::Net::TCPServerConnection {
+class ApiConnection : public Poco::Runnable {
  public:
-  ApiConnection(const Poco::Net::StreamSocket& socket, LocalApiServer& server);
+  // Takes the accepted socket `fd` (non-blocking: sendfile(2) has no MSG_DONTWAIT).
+  ApiConnection(int fd, LocalApiServer& server);
+  ~ApiConnection() override;
+  ApiConnection(const ApiConnection&) = delete;
+  ApiConnection& operator=(const ApiConnection&) = delete;
+
+  // Serves the connection to its end, then deletes this object: LocalApiServer creates it
+  // with new and hands it to its Poco::ThreadPool, which only borrows a Runnable (and does
+  // not touch it after run() returns).
   void run() override;
 
  private:
@@ -32,24 +40,17 @@ class ApiConnection : public Poco::Net::TCPServerConnection {
   // Appends whatever arrives before `deadline` to buffer_.
   Wait readMore(TimePoint deadline);
   bool writeAll(const std::string& head, const std::string& body);
+  // Sends `size` bytes of the file `fd` from offset 0 (sendfile: no copy through us).
+  bool sendFile(int fd, std::size_t size);
+  // Waits until the socket takes bytes again; false when `deadline` passed or stop() began.
+  bool waitWritable(TimePoint deadline);
   bool respond(const ApiResponse& response, bool keepAlive);
 
   LocalApiServer& server_;
-  int fd_;
+  const int fd_;
   ConnectionPeer peer_;  // from SO_PEERCRED at accept; handed to every request
   std::string buffer_;
   std::string head_;  // reused response head
-};
-
-class ApiConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
- public:
-  explicit ApiConnectionFactory(LocalApiServer& server) : server_(server) {}
-  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-    return new ApiConnection(socket, server_);  // TCPServer owns and deletes it
-  }
-
- private:
-  LocalApiServer& server_;
 };
 
 }  // namespace wpe

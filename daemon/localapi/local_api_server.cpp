@@ -2,13 +2,15 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/TCPServerParams.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "common/http_reason.h"
 #include "common/log_escape.h"
 #include "daemon/localapi/api_connection.h"
 
@@ -30,35 +32,85 @@ Status LocalApiServer::start() {
   if (::pipe2(stopPipe_, O_CLOEXEC | O_NONBLOCK) != 0) {
     return Error(ErrorCode::Internal, std::string("pipe2: ") + std::strerror(errno));
   }
+  // Non-blocking: a client that hangs up between poll() and accept() must not block the loop.
+  const int listenFd = socket_.socket.impl()->sockfd();
+  const int flags = ::fcntl(listenFd, F_GETFL);
+  if (flags < 0 || ::fcntl(listenFd, F_SETFL, flags | O_NONBLOCK) != 0) {
+    return Error(ErrorCode::Internal, std::string("fcntl: ") + std::strerror(errno));
+  }
   try {
     // 16 threads warm: a burst of clients does not wait for thread creation, which costs
     // milliseconds each on a loaded machine. 256 KiB stacks: a connection needs little.
     pool_ = std::make_unique<Poco::ThreadPool>("wped-api", 16, options_.maxThreads, 60, 256 * 1024);
-    Poco::Net::TCPServerParams::Ptr params = new Poco::Net::TCPServerParams;  // refcounted
-    params->setMaxThreads(options_.maxThreads);
-    params->setMaxQueued(64);
-    // 1 s: POCO 1.11's TCPServerDispatcher::stop() only wakes runnables already waiting; one
-    // that finished a connection just then waits out this idle time before joinAll() returns
-    // (seen as a 60 s hang on SIGTERM after heavy load). Pool threads stay warm regardless.
-    params->setThreadIdleTime(Poco::Timespan(1, 0));
-    server_ = std::make_unique<Poco::Net::TCPServer>(
-        new ApiConnectionFactory(*this),  // owned by TCPServer
-        *pool_, socket_.socket, params);
-    server_->start();
-  } catch (const Poco::Exception& e) {
-    return Error(ErrorCode::Internal, "cannot start serving: " + e.displayText());
+    acceptor_ = std::thread([this] { acceptLoop(); });
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::Internal, std::string("cannot start serving: ") + e.what());
   }
   return {};
 }
 
+void LocalApiServer::acceptLoop() {
+  const int listenFd = socket_.socket.impl()->sockfd();
+  bool exhaustedLogged = false;
+  for (;;) {
+    pollfd fds[2] = {{listenFd, POLLIN, 0}, {stopPipe_[0], POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      logger_.error("local API: poll failed: %s; no longer accepting",
+                    std::string(std::strerror(errno)));
+      return;
+    }
+    if (fds[1].revents != 0) return;  // stop() began
+    if ((fds[0].revents & (POLLERR | POLLNVAL)) != 0) {
+      logger_.error("local API: the listening socket failed; no longer accepting");
+      return;
+    }
+    const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd >= 0) {
+      exhaustedLogged = false;
+      dispatch(fd);
+      continue;
+    }
+    if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      // Out of descriptors or memory: the pending client stays queued; wait a little (or
+      // for stop()) instead of spinning on a socket that stays readable.
+      if (!exhaustedLogged) {
+        exhaustedLogged = true;
+        logger_.warning("local API: cannot accept: %s", std::string(std::strerror(errno)));
+      }
+      pollfd stop{stopPipe_[0], POLLIN, 0};
+      if (::poll(&stop, 1, 100) > 0) return;
+    }
+    // EAGAIN, ECONNABORTED, EINTR, EPROTO…: that client is gone; the next one is served.
+  }
+}
+
+void LocalApiServer::dispatch(int fd) {
+  auto* connection = new ApiConnection(fd, *this);  // deletes itself at the end of run()
+  try {
+    pool_->start(*connection);
+  } catch (const Poco::Exception&) {
+    // NoThreadAvailable: every thread serves a client. Best effort, never blocking.
+    const ApiResponse busy =
+        ApiResponse::error(ErrorCode::Unavailable, "wped is busy; retry shortly");
+    std::string text = "HTTP/1.1 " + std::to_string(busy.status) + " " +
+                       httpReasonPhrase(busy.status) + "\r\nContent-Type: " + busy.contentType +
+                       "\r\nContent-Length: " + std::to_string(busy.body.size()) + "\r\n";
+    for (const auto& [name, value] : busy.headers) text += name + ": " + value + "\r\n";
+    text += "Connection: close\r\n\r\n" + busy.body;
+    ssize_t ignored = ::send(fd, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    (void)ignored;
+    delete connection;  // closes fd
+  }
+}
+
 void LocalApiServer::stop() {
-  if (!server_) return;
+  if (!acceptor_.joinable()) return;
   stopping_.store(true);
-  ssize_t ignored = ::write(stopPipe_[1], "x", 1);  // wakes every poll() in the connections
+  ssize_t ignored = ::write(stopPipe_[1], "x", 1);  // wakes the accept loop and every poll()
   (void)ignored;
-  server_->stop();   // stops accepting; running connections see the stop pipe
+  acceptor_.join();  // accepts nothing more
   pool_->joinAll();  // every connection has finished its current answer
-  server_.reset();
   try {
     socket_.socket.close();
   } catch (const Poco::Exception& e) {

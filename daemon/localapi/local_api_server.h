@@ -1,23 +1,26 @@
 #pragma once
 // LocalApiServer: serves the Router on the Unix socket (docs/security.md rules 5, 6).
 //
-// POCO TCPServer accepts; each connection runs ApiConnection on a pool thread for its whole
-// life (keep-alive requests are parsed, dispatched and answered on that thread: no per-request
-// hand-off). Every connection is checked with SO_PEERCRED first; another uid is closed
-// without a byte and logged once per uid. Beyond `maxConnections` concurrent connections a
-// newcomer gets 503 and is closed. Limits and timeouts: HttpLimits.
+// One accept thread blocks in poll() on the listening socket and the stop pipe (no timeout:
+// an idle daemon does not wake; POCO's TCPServer polled every 250 ms and its dispatcher
+// every second, issue 10); each connection runs ApiConnection on a pool thread for its whole
+// life (keep-alive requests are parsed, dispatched and answered on that thread: no
+// per-request hand-off). With every pool thread busy a newcomer gets 503 and is closed.
+// Every connection is checked with SO_PEERCRED first; another uid is closed without a byte
+// and logged once per uid. Beyond `maxConnections` concurrent connections a newcomer gets
+// 503 and is closed. Limits and timeouts: HttpLimits.
 //
 // Lifecycle: construct, start() (threads begin here), stop() (stops accepting, wakes every
 // connection, waits for them, closes the socket and unlinks it when we bound it).
 // start()/stop() from one thread; the rest is internally synchronised.
 
-#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "common/mutex.h"
 #include "daemon/localapi/http_limits.h"
@@ -70,8 +73,12 @@ class LocalApiServer {
   const Router& router_;
   ListenSocket socket_;
   ServerOptions options_;
+  void acceptLoop();
+  // Runs a connection on the pool, or answers 503 and closes it when no thread is free.
+  void dispatch(int fd);
+
   std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::TCPServer> server_;
+  std::thread acceptor_;
   int stopPipe_[2] = {-1, -1};
   std::atomic<bool> stopping_{false};
   std::atomic<int> active_{0};

@@ -57,11 +57,14 @@ void ProfileWorker::wakeTimer() {
 }
 
 void ProfileWorker::timerLoop() {
+  bool wasReady = false;
   for (;;) {
-    // Never sleep longer than a minute (docs/security.md rule 10), whatever tick() says.
+    // Never sleep longer than a minute (the waits run on the steady clock, the deadlines on
+    // the boot clock: after a suspend, a deadline is noticed within a minute).
     BootTime next = clock_.boottime() + std::chrono::minutes(1);
     try {
       next = std::min(next, profile_->tick());
+      next = std::min(next, checkSync(wasReady));
     } catch (const std::exception& e) {  // last resort: the next pass may fare better
       logger_.error("profile %s: timer: %s", profile_->name(), std::string(e.what()));
     }
@@ -75,15 +78,43 @@ void ProfileWorker::timerLoop() {
   --running_;
 }
 
+BootTime ProfileWorker::checkSync(bool& wasReady) {
+  const bool ready = profile_->snapshot().state == CredentialState::Ready;
+  const bool becameReady = ready && !wasReady;
+  wasReady = ready;
+  if (!ready) return BootTime::max();
+  const BootTime due = profile_->catalog().nextSyncDue();
+  const bool isDue = due <= clock_.boottime();
+  if (becameReady || isDue || !profile_->account()) {
+    {
+      std::lock_guard lock(mutex_);
+      syncCheck_ = true;
+    }
+    syncCv_.notify_all();
+  }
+  // Due now (or a sync running): the sync thread has been told; the minute cap applies.
+  return isDue ? BootTime::max() : due;
+}
+
 void ProfileWorker::syncLoop() {
+  bool first = true;
   for (;;) {
     bool requested;
+    bool synced = false;
     {
       std::unique_lock lock(mutex_);
-      syncCv_.wait_for(lock, kSyncPoll, [this] { return stopping_ || syncRequested_; });
+      if (first) {
+        // The first look waits kFirstLook (or a request): a start restores the credential
+        // and serves the cache before anything here may ask the API.
+        syncCv_.wait_for(lock, kFirstLook, [this] { return stopping_ || syncRequested_; });
+        first = false;
+      } else {
+        syncCv_.wait(lock, [this] { return stopping_ || syncRequested_ || syncCheck_; });
+      }
       if (stopping_) break;
       requested = syncRequested_;
       syncRequested_ = false;
+      syncCheck_ = false;
     }
     try {
       if (profile_->snapshot().state != CredentialState::Ready) continue;
@@ -91,16 +122,21 @@ void ProfileWorker::syncLoop() {
       // for the API: this profile's thread, nobody else's).
       profile_->fetchAccountIfUnknown();
       if (requested) {
+        synced = true;
         auto result = profile_->catalog().sync();
         if (!result) {
           logger_.warning("profile %s: sync failed: %s", profile_->name(), result.error().message);
         }
       } else {
-        profile_->catalog().syncIfDue();
+        synced = profile_->catalog().syncIfDue();
       }
     } catch (const std::exception& e) {  // last resort per pass
       logger_.error("profile %s: sync: %s", profile_->name(), std::string(e.what()));
     }
+    // A sync set the next due time (a short interval, or a failure retried in a minute):
+    // the timer thread reads it again. Only after a sync: a pass that ran none would
+    // otherwise bounce between the two threads.
+    if (synced) wakeTimer();
   }
   std::lock_guard lock(mutex_);
   --running_;

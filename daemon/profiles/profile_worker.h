@@ -2,9 +2,13 @@
 // ProfileWorker: one profile's background work on threads of its own, so a profile whose
 // upstream hangs delays nobody else (docs/security.md rules 13, 14).
 //  - The timer thread calls Profile::tick() (credential restore retries, OAuth refresh
-//    deadlines) and sleeps until the time it returns, or until wakeTimer().
-//  - The sync thread runs the background sync (SiteCatalog::syncIfDue, polled every kSyncPoll)
-//    and the syncs asked for with requestSync(); first the account look-up when unknown.
+//    deadlines) and sleeps until the time it returns, the catalog's next background sync
+//    (SiteCatalog::nextSyncDue) or a minute, whichever is first, or until wakeTimer().
+//  - The sync thread sleeps until it is asked: by requestSync(), or by the timer thread when
+//    the profile became ready, its account is not known yet or a background sync is due. It
+//    then runs the account look-up when unknown, and the sync asked for or
+//    SiteCatalog::syncIfDue. An idle profile thus wakes once a minute, on its timer thread
+//    (issue 10: it used to poll every 5 s).
 // start() launches both threads; requestStop() asks them to end without waiting (a thread
 // stuck in an upstream exchange ends when that exchange does: at its deadline, or at once
 // when wped is stopping); join() waits; finished() tells whether both have ended.
@@ -25,8 +29,9 @@ namespace wpe {
 
 class ProfileWorker {
  public:
-  // 5 s: how late a due background sync may start; syncIfDue itself is cheap when not due.
-  static constexpr std::chrono::seconds kSyncPoll{5};
+  // 5 s after start the sync thread looks once on its own (as the 5 s poll it replaces did):
+  // a restart restores and serves from the cache before the account look-up or a due sync.
+  static constexpr std::chrono::seconds kFirstLook{5};
 
   ProfileWorker(std::shared_ptr<Profile> profile, const Clock& clock, Poco::Logger& logger);
   ~ProfileWorker();  // requestStop() + join()
@@ -46,6 +51,10 @@ class ProfileWorker {
  private:
   void timerLoop();
   void syncLoop();
+  // Called on the timer thread after tick(): wakes the sync thread when there is something
+  // for it to look at; returns when the next background sync is due (BootTime::max() when
+  // not ready, or due now).
+  BootTime checkSync(bool& wasReady);
 
   const std::shared_ptr<Profile> profile_;
   const Clock& clock_;
@@ -57,6 +66,7 @@ class ProfileWorker {
   bool stopping_ = false;
   bool timerWake_ = false;
   bool syncRequested_ = false;
+  bool syncCheck_ = false;  // the timer thread asks the sync thread to look (see above)
   int running_ = 0;  // threads not yet ended
   std::thread timer_;
   std::thread sync_;

@@ -104,17 +104,28 @@ void Scheduler::reapFinished() {
 }
 
 void Scheduler::supervise() {
+  bool probe = true;
   for (;;) {
     // A last-resort catch per pass: a bug here must not stop every profile's work.
     try {
       reconcile();
-      registry_.setStoreStatus(store_.probe());
+      if (probe) {
+        const StoreStatus status = store_.probe();
+        probe = status.state != StoreState::Ready && status.state != StoreState::Memory;
+        registry_.setStoreStatus(status);
+      }
       reapFinished();
     } catch (const std::exception& e) {
       logger_.error("scheduler: %s", std::string(e.what()));
     }
     std::unique_lock lock(mutex_);
-    cv_.wait_for(lock, kMaxSleep, [this] { return stopping_ || wake_; });
+    auto woken = [this] { return stopping_ || wake_; };
+    if (probe || !retired_.empty()) {
+      // A store to probe again, or a retired worker to join once it has ended.
+      cv_.wait_for(lock, kMaxSleep, woken);
+    } else {
+      cv_.wait(lock, woken);
+    }
     if (stopping_) return;
     wake_ = false;
   }

@@ -4,8 +4,11 @@
 // token refreshes or restores (docs/security.md rules 13, 14).
 //  - The supervisor thread keeps the workers in step with the ProfileRegistry (a profile
 //    added or rebuilt by a reload gets a new worker; the old one is asked to stop and joined
-//    once it has ended) and probes the credential store, waking at least every kMaxSleep and
-//    on wake().
+//    once it has ended) on wake(), and probes the credential store: at start, and then every
+//    kMaxSleep only while the store is locked or unavailable (so a keyring unlocked by the
+//    user is noticed). A ready store is not probed again: an idle daemon sends no D-Bus
+//    traffic (issue 10); reading or saving a credential reports the store's state anyway
+//    (ReportingCredentialStore, Profile's restore).
 //  - Deadlines come from Clock::boottime(), so a wake after suspend finds an overdue refresh
 //    and does it at once.
 // start() launches the supervisor; stop() (and the destructor) ends it and every worker,
@@ -34,7 +37,7 @@ namespace wpe {
 class Scheduler {
  public:
   // 30 s: a keyring unlocked by the user is noticed within half a minute even when no
-  // request arrives, and docs/security.md rule 10 asks for a wake at least every minute.
+  // request arrives.
   static constexpr std::chrono::seconds kMaxSleep{30};
 
   Scheduler(ProfileRegistry& registry, CredentialStore& store, const Clock& clock,

@@ -265,6 +265,11 @@ bool SiteCatalog::syncIfDue() {
   return true;
 }
 
+BootTime SiteCatalog::nextSyncDue() {
+  std::lock_guard lock(mutex_);
+  return nextDue_ ? *nextDue_ : clock_.boottime();
+}
+
 void SiteCatalog::markStale(ListKind kind) {
   LockGuard lock(mutex_);
   staleMarks_[kind].advance();
@@ -279,7 +284,7 @@ Result<CatalogSnapshot> SiteCatalog::snapshot(ListKind kind, bool withJson) {
   auto cached = cache_.list(options_.profile, kind, withJson);
   if (!cached) return cached.error();
   CatalogSnapshot out;
-  out.json = std::move(cached->json);
+  out.body = std::move(cached->body);
   out.count = cached->count;
   out.lastError = cached->state.lastError;
   bool markedStale;

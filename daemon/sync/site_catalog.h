@@ -45,7 +45,9 @@ class Logger;
 namespace wpe {
 
 struct CatalogSnapshot {
-  std::string json;  // the JSON array of API objects, "[]" when never synced
+  // The JSON array of API objects, "[]" when never synced; shared with the cache, never
+  // copied. Null when snapshot(kind, false).
+  std::shared_ptr<const ListBody> body;
   std::size_t count = 0;
   std::string syncedAt;       // RFC 3339 UTC, "" when never synced
   bool stale = true;          // never synced, marked stale, last attempt failed, or too old
@@ -91,6 +93,9 @@ class SiteCatalog {
 
   // Runs a sync of all lists when one is due; returns whether it ran.
   bool syncIfDue() EXCLUDES(mutex_);
+  // When syncIfDue() will run a sync: clock.boottime() or earlier when it is due now (also
+  // before its first call, which reads the persisted sync times). For the background timer.
+  BootTime nextSyncDue() EXCLUDES(mutex_);
 
   // The list changed upstream (a write went through the passthrough): serve it as stale until
   // the next successful sync that started after this call.

@@ -102,14 +102,16 @@ void DeadlineWatch::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     const BootTime next = fireDueLocked();
-    // 1 s when nothing is armed: arm() wakes the thread for an earlier deadline anyway; the
-    // cap only bounds how late a deadline fires after a suspend (the wait is on the steady
-    // clock, the deadline on boottime).
-    BootTime wait = std::chrono::seconds(1);
-    if (next != BootTime::max()) {
-      wait = std::clamp<BootTime>(next - clock_.boottime(), std::chrono::milliseconds(1), wait);
+    if (next == BootTime::max()) {
+      // Nothing armed: asleep until arm() (which wakes us for any first deadline) or stop(),
+      // so an idle daemon does not wake every second (issue 10).
+      cv_.wait(lock);
+      continue;
     }
-    cv_.wait_for(lock, wait);
+    // At most 1 s: the cap only bounds how late a deadline fires after a suspend (the wait
+    // is on the steady clock, the deadline on boottime).
+    cv_.wait_for(lock, std::clamp<BootTime>(next - clock_.boottime(), std::chrono::milliseconds(1),
+                                            std::chrono::seconds(1)));
   }
 }
 

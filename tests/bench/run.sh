@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark driver behind `make bench`:  tests/bench/run.sh BUILD_DIR [bench_sync bench_cli …]
+# (default: every tests/bench/bench_*.py; then every figure with a target again, together).
 #
 # Runs each Python benchmark in turn against the binaries in BUILD_DIR and prints their figures
 # beside the targets. Exits non-zero only when a benchmark could not run; a slow figure is
@@ -11,7 +12,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="${1:-build}"
 shift || true
 benchmarks=("$@")
-[ ${#benchmarks[@]} -eq 0 ] && benchmarks=(bench_sync bench_cli bench_token)
+if [ ${#benchmarks[@]} -eq 0 ]; then
+  # Every bench_*.py here, so a new benchmark is in `make bench` as soon as it exists.
+  for script in "$here"/bench_*.py; do
+    name="$(basename "$script" .py)"
+    benchmarks+=("$name")
+  done
+fi
 
 if [ ! -d "$build" ]; then
   echo "run.sh: build directory '$build' not found (make build, or cmake --build BUILD)" >&2
@@ -41,6 +48,8 @@ fi
 
 echo "wped benchmarks: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(date -u +%FT%TZ)"
 failed=()
+figures="$(mktemp)"
+trap 'rm -f "$figures"' EXIT
 for bench in "${benchmarks[@]}"; do
   script="$here/$bench.py"
   if [ ! -f "$script" ]; then
@@ -48,10 +57,15 @@ for bench in "${benchmarks[@]}"; do
     failed+=("$bench")
     continue
   fi
-  "$python" "$script"
-  rc=$?
+  "$python" "$script" | tee -a "$figures"
+  rc=${PIPESTATUS[0]}
   [ "$rc" -ne 0 ] && failed+=("$bench (exit $rc)")
 done
+
+# Every figure that has a target, once more in one place (issue 10's table and the others).
+echo
+echo "== every figure with a target"
+grep -E '   target ' "$figures" | sed -E 's/^ +/   /'
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

@@ -51,14 +51,14 @@ TEST_CASE("CacheStore: a list round-trips as the same JSON, in order", "[cache_s
   auto list = store->list("default", ListKind::Sites);
   REQUIRE(list);
   CHECK(list->count == 3);
-  CHECK(list->json == "[" + items[0].json + "," + items[1].json + "," + items[2].json + "]");
+  CHECK(list->body->read().value() == "[" + items[0].json + "," + items[1].json + "," + items[2].json + "]");
   REQUIRE(list->state.syncedAt);
   CHECK(*list->state.syncedAt == clock.now());
   CHECK(list->state.lastError.empty());
 
   auto none = store->list("other", ListKind::Sites);
   REQUIRE(none);
-  CHECK(none->json == "[]");
+  CHECK(none->body->read().value() == "[]");
   CHECK_FALSE(none->state.syncedAt);
   auto installs = store->list("default", ListKind::Installs);
   CHECK(installs->count == 0);
@@ -100,7 +100,7 @@ TEST_CASE("CacheStore: a failed replace leaves the old list", "[cache_store]") {
 
   auto after = store->list("p", ListKind::Sites);
   REQUIRE(after);
-  CHECK(after->json == before.json);
+  CHECK(after->body->read().value() == before.body->read().value());
   CHECK(after->state.syncedAt == before.state.syncedAt);
   // The connection is usable again afterwards (the transaction was rolled back).
   REQUIRE(store->replaceList("p", ListKind::Sites, sites(2, "next")));
@@ -182,7 +182,7 @@ TEST_CASE("CacheStore: 10,000 sites are served whole and in order", "[cache_stor
   CHECK(list->count == 10000);
   auto again = store->list("p", ListKind::Sites);
   REQUIRE(again);
-  CHECK(again->json == list->json);
+  CHECK(again->body->read().value() == list->body->read().value());
 }
 
 TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error",
@@ -204,7 +204,7 @@ TEST_CASE("CacheStore: a full disk keeps the old list and reports the real error
 
   auto after = store->list("p", ListKind::Sites);
   REQUIRE(after);
-  CHECK(after->json == before.json);
+  CHECK(after->body->read().value() == before.body->read().value());
   REQUIRE(store->recordSyncError("p", ListKind::Sites, replaced.error().message));
   CHECK(store->syncState("p", ListKind::Sites)->lastError == replaced.error().message);
 }
@@ -215,22 +215,22 @@ TEST_CASE("CacheStore: the list kept in memory follows every replace and drop", 
   auto store = openStore(dir / "wped", clock);
   REQUIRE(store->replaceList("default", ListKind::Sites, sites(2, "old")));
   REQUIRE(store->list("default", ListKind::Sites)->count == 2);  // now served from memory
-  REQUIRE(store->list("default", ListKind::Sites)->json.find("old0") != std::string::npos);
+  REQUIRE(store->list("default", ListKind::Sites)->body->read().value().find("old0") != std::string::npos);
 
   REQUIRE(store->replaceList("default", ListKind::Sites, sites(3, "new")));
   auto replaced = store->list("default", ListKind::Sites);
   CHECK(replaced->count == 3);
-  CHECK(replaced->json.find("old0") == std::string::npos);
-  CHECK(replaced->json.find("new2") != std::string::npos);
+  CHECK(replaced->body->read().value().find("old0") == std::string::npos);
+  CHECK(replaced->body->read().value().find("new2") != std::string::npos);
 
   auto counted = store->list("default", ListKind::Sites, false);
   CHECK(counted->count == 3);
-  CHECK(counted->json.empty());
+  CHECK(counted->body == nullptr);
 
   REQUIRE(store->dropProfile("default"));
   auto dropped = store->list("default", ListKind::Sites);
   CHECK(dropped->count == 0);
-  CHECK(dropped->json == "[]");
+  CHECK(dropped->body->read().value() == "[]");
 }
 
 TEST_CASE("CacheStore: symlinked cache files and directories are refused, targets untouched",

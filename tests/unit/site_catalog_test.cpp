@@ -39,7 +39,7 @@ TEST_CASE("SiteCatalog: a sync fills every list and the snapshot serves it", "[s
   auto before = f.catalog->snapshot(ListKind::Sites);
   REQUIRE(before);
   CHECK(before->stale);
-  CHECK(before->json == "[]");
+  CHECK(before->body->read().value() == "[]");
   CHECK(before->syncedAt.empty());
 
   REQUIRE(f.catalog->sync());
@@ -49,7 +49,7 @@ TEST_CASE("SiteCatalog: a sync fills every list and the snapshot serves it", "[s
   CHECK(sites->count == 250);
   CHECK_FALSE(sites->stale);
   CHECK(sites->syncedAt == "2027-01-15T08:00:00Z");
-  CHECK(sites->json.rfind("[" + FakeWpeApi::itemJson("sites", 0) + ",", 0) == 0);
+  CHECK(sites->body->read().value().rfind("[" + FakeWpeApi::itemJson("sites", 0) + ",", 0) == 0);
   CHECK(f.catalog->snapshot(ListKind::Installs)->count == 3);
   CHECK(f.catalog->snapshot(ListKind::Accounts)->count == 2);
 
@@ -111,7 +111,7 @@ TEST_CASE("SiteCatalog: a failed sync keeps the old list and reports why", "[sit
   CHECK(failed.error().code == ErrorCode::UpstreamError);
   auto after = f.catalog->snapshot(ListKind::Sites);
   REQUIRE(after);
-  CHECK(after->json == good.json);
+  CHECK(after->body->read().value() == good.body->read().value());
   CHECK(after->syncedAt == good.syncedAt);
   CHECK(after->stale);
   CHECK(after->lastError.find("500") != std::string::npos);
@@ -136,7 +136,7 @@ TEST_CASE("SiteCatalog: after a restart the cached list is served without the ne
   f.catalog = f.makeCatalog();
   auto after = f.catalog->snapshot(ListKind::Sites);
   REQUIRE(after);
-  CHECK(after->json == before.json);
+  CHECK(after->body->read().value() == before.body->read().value());
   CHECK(after->syncedAt == before.syncedAt);
   CHECK_FALSE(after->stale);
   REQUIRE(f.catalog->waitForFirstSync(ListKind::Sites, std::chrono::milliseconds(0)));
