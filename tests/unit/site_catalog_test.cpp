@@ -315,10 +315,11 @@ TEST_CASE("SiteCatalog: a list written early stays whole when a later list fails
   auto sites = f.catalog->snapshot(ListKind::Sites).value();
   CHECK(sites.count == 300);  // the new list, whole
   CHECK_FALSE(sites.stale);
-  CHECK(sites.json.rfind("[" + FakeWpeApi::itemJson("sites", 0) + ",", 0) == 0);
-  CHECK(sites.json.find(FakeWpeApi::itemJson("sites", 299) + "]") != std::string::npos);
+  const std::string sitesJson = sites.body->read().value();
+  CHECK(sitesJson.rfind("[" + FakeWpeApi::itemJson("sites", 0) + ",", 0) == 0);
+  CHECK(sitesJson.find(FakeWpeApi::itemJson("sites", 299) + "]") != std::string::npos);
   auto installs = f.catalog->snapshot(ListKind::Installs).value();
-  CHECK(installs.json == oldInstalls.json);  // the old list, whole
+  CHECK(installs.body->read().value() == oldInstalls.body->read().value());  // the old list
   CHECK(installs.count == 3);
   CHECK(installs.stale);
   CHECK(installs.lastError.find("scripted failure") != std::string::npos);
