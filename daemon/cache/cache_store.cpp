@@ -444,10 +444,13 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
   } else if (withJson) {
     const std::string sql =
         std::string("SELECT json FROM ") + listKindName(kind) + " WHERE profile = ? ORDER BY pos";
+    // build() runs the writer at once, under this lock; the analysis cannot see into the
+    // lambda, so it takes the handle read here.
+    sqlite3* const db = db_;
     out.body = ListBody::build(dir_, [&](const ListBody::Sink& sink) {
       // From the start each time: build() may ask twice (file, then memory).
       out.count = 0;
-      Statement q(db_, sql);
+      Statement q(db, sql);
       q.bind(1, profile);
       if (!sink("[")) return false;
       while ((rc = q.step()) == SQLITE_ROW) {

@@ -266,7 +266,7 @@ bool SiteCatalog::syncIfDue() {
 }
 
 BootTime SiteCatalog::nextSyncDue() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return nextDue_ ? *nextDue_ : clock_.boottime();
 }
 
