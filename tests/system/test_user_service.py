@@ -6,7 +6,6 @@ where the user typed the command. One booted container for the module; each test
 the state it needs."""
 
 import json
-import shlex
 
 import pytest
 
@@ -107,7 +106,9 @@ def test_a_login_and_a_sync_inside_the_sandboxed_service(svc, sandbox):
     # The key went to the keyring (encrypted on disk) and nowhere else: not in any file the
     # box wrote, nor in the journal.
     key = sandbox.info["api_key"]
-    hits = svc.root(f"grep -rlF -- {shlex.quote(key)} /home /run /var/log /tmp /etc 2>/dev/null")
+    # The key reaches grep on stdin, not in its argv: the box's processes are the host's, and
+    # a parallel test's canary scan of /proc/*/cmdline would find it there.
+    hits = svc.root("grep -rlF -f - /home /run /var/log /tmp /etc 2>/dev/null", input=key + "\n")
     assert hits.stdout == ""
     assert key not in journal(svc)
 
