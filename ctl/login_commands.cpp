@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 
+#include "common/auth_kind.h"
 #include "common/credential_text.h"
 #include "common/login_callback_wire.h"
 #include "common/profile_wire.h"
@@ -104,7 +105,7 @@ int pasteInput(bool stdinTaken) {
 int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> clientSecret) {
   const bool stdinTaken = clientSecret.has_value() && !isatty(STDIN_FILENO);
   LoginRequest request;
-  request.method = "oauth";
+  request.method = authKindName(AuthKind::OAuth);
   request.clientSecret = std::move(clientSecret);
   auto started = ctx.call("POST", profileTarget(ctx) + "/login", loginRequestToJson(request));
   if (!started) return ctx.failTransport(started.error());
@@ -198,51 +199,57 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
   }
   int methods = args.has("--api-key") + args.has("--basic") + args.has("--oauth");
   if (methods > 1) return ctx.fail(kExitUsage, "choose one of --api-key, --basic and --oauth");
-  std::string method = args.has("--api-key") ? "api_key"
-                       : args.has("--basic") ? "basic"
-                       : args.has("--oauth") ? "oauth"
-                                             : "";
+  std::optional<AuthKind> method = args.has("--api-key") ? std::optional(AuthKind::ApiKey)
+                                   : args.has("--basic") ? std::optional(AuthKind::Basic)
+                                   : args.has("--oauth") ? std::optional(AuthKind::OAuth)
+                                                         : std::nullopt;
   std::string user = args.value("--user").value_or("");
   bool oauthFlags = args.has("--no-browser") || args.has("--client-secret-stdin");
-  if (!method.empty() && method != "oauth" && oauthFlags) {
+  if (method && method != AuthKind::OAuth && oauthFlags) {
     return ctx.fail(kExitUsage, "--no-browser and --client-secret-stdin go with --oauth only");
   }
-  if (method == "api_key" || method == "oauth") {
+  if (method == AuthKind::ApiKey || method == AuthKind::OAuth) {
     if (args.value("--user")) return ctx.fail(kExitUsage, "--user goes with --basic only");
   }
-  if (method.empty() || (method == "basic" && user.empty())) {
+  if (!method || (method == AuthKind::Basic && user.empty())) {
     // The profile's configuration says which kind of login it takes (and the basic user).
     auto reply = ctx.call("GET", profileTarget(ctx));
     if (!reply) return ctx.failTransport(reply.error());
     if (reply->status >= 400) return ctx.failReply(reply.value());
     auto profile = profileInfoFromJson(reply->body);
     if (!profile) return ctx.fail(kExitError, profile.error().message);
-    if (method.empty()) method = profile->auth;
+    if (!method) method = authKindFromName(profile->auth);
+    if (!method) {
+      return ctx.fail(kExitError, "profile " + ctx.options().profile +
+                                      " has an unknown auth kind \"" +
+                                      escapeForTerminal(profile->auth) + "\"; update wpectl");
+    }
     if (user.empty()) user = profile->user;
-    if (method != "oauth" && oauthFlags) {
+    if (method != AuthKind::OAuth && oauthFlags) {
       return ctx.fail(kExitUsage,
-                      "profile " + ctx.options().profile + " uses " + method +
+                      "profile " + ctx.options().profile + " uses " + authKindName(*method) +
                           " logins; --no-browser and --client-secret-stdin go with --oauth only");
     }
-    if (method == "api_key" && args.value("--user"))
+    if (method == AuthKind::ApiKey && args.value("--user"))
       return ctx.fail(kExitUsage, "--user goes with --basic only");
-    if (method == "basic" && user.empty()) {
+    if (method == AuthKind::Basic && user.empty()) {
       return ctx.fail(kExitUsage, "a basic login needs --user ID (the API user id)");
     }
   }
   const std::string& p = ctx.options().profile;
-  if (method == "basic") {
+  if (method == AuthKind::Basic) {
     if (auto refused = refusedText(ctx, user, "the API user id", " --basic --user ID",
                                    kApiAccessPage, CredentialPart::BasicUserId)) {
       return *refused;
     }
   }
   // Before any secret is read: a refusal must consume and change nothing.
-  if (auto refused = ReplaceConfirmation().check(ctx, method, args.has("--replace"))) {
+  if (auto refused =
+          ReplaceConfirmation().check(ctx, authKindName(*method), args.has("--replace"))) {
     return *refused;
   }
   SecretPrompt prompt(STDIN_FILENO);
-  if (method == "oauth") {
+  if (method == AuthKind::OAuth) {
     std::optional<Secret> clientSecret;
     if (args.has("--client-secret-stdin")) {
       auto secret = prompt.read("OAuth client secret for profile " + p + ": ", "the client secret");
@@ -257,8 +264,8 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     return oauthLogin(ctx, args, std::move(clientSecret));
   }
   LoginRequest request;
-  request.method = method;
-  if (method == "api_key") {
+  request.method = authKindName(*method);
+  if (method == AuthKind::ApiKey) {
     auto key = prompt.read("WP Engine API key for profile " + p + ": ", "the API key");
     if (!key) return ctx.fail(kExitUsage, key.error().message);
     if (auto refused =
@@ -266,7 +273,7 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
       return *refused;
     }
     request.apiKey = std::move(key.value());
-  } else if (method == "basic") {
+  } else {
     auto password = prompt.read("WP Engine API password for " + user + " (profile " + p + "): ",
                                 "the password");
     if (!password) return ctx.fail(kExitUsage, password.error().message);
@@ -276,8 +283,6 @@ int login(CliContext& ctx, const std::vector<std::string>& words) {
     }
     request.user = user;
     request.password = std::move(password.value());
-  } else {
-    return ctx.fail(kExitError, "profile " + p + " has an unknown auth kind \"" + method + "\"");
   }
   // Checking the credential may take a round trip to the WP Engine API with retries.
   ctx.setTimeout(std::chrono::seconds(90));

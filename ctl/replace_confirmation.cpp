@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "common/auth_kind.h"
 #include "common/wire.h"
 
 namespace wpe::ctl {
@@ -55,8 +56,9 @@ std::optional<int> ReplaceConfirmation::check(CliContext& ctx, const std::string
   if (!held) return exitCode;
   if (held->empty() || *held == method) return std::nullopt;
   const std::string& p = ctx.options().profile;
-  const std::string holds =
-      "profile " + p + " holds " + (*held == "basic" ? "a " : "an ") + *held + " credential";
+  const std::string holds = "profile " + p + " holds " +
+                            (authKindFromName(*held) == AuthKind::Basic ? "a " : "an ") + *held +
+                            " credential";
   if (!isatty(STDIN_FILENO)) {
     return ctx.fail(kExitUsage, holds + "; nothing was changed. To replace it with " + method +
                                     ", run the login again with --replace");

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 
+#include "common/auth_kind.h"
 #include "daemon/auth/refresh_policy.h"
 #include "daemon/core/rfc3339.h"
 
 namespace wpe {
 
 namespace {
-constexpr char kKind[] = "oauth";
-
 BootTime toBoot(std::chrono::system_clock::duration d) {
   return std::chrono::duration_cast<BootTime>(d);
 }
@@ -61,7 +60,7 @@ Status TokenManager::load() {
   if (!missing) return {};
   missing->loadPending = false;
   lastError_.reset();
-  if (!loaded.value() || loaded.value()->kind != kKind) return {};
+  if (!loaded.value() || authKindFromName(loaded.value()->kind) != AuthKind::OAuth) return {};
   auto grant = OAuthGrant::fromJson(loaded.value()->value);
   if (!grant) {
     lastError_ = grant.error();
@@ -77,7 +76,8 @@ Status TokenManager::load() {
 
 Status TokenManager::install(OAuthGrant grant) {
   LockGuard persist(persistMutex_);
-  const Status saved = store_.save(profile_, StoredCredential{kKind, grant.toJson()});
+  const Status saved =
+      store_.save(profile_, StoredCredential{authKindName(AuthKind::OAuth), grant.toJson()});
   {
     LockGuard lock(mutex_);
     epoch_.advance();  // a refresh in flight for the previous grant must not overwrite this one
@@ -107,7 +107,8 @@ Status TokenManager::persistPending() {
     copy = current->grant;
     version = grantVersion_.stamp();
   }
-  const Status saved = store_.save(profile_, StoredCredential{kKind, copy->toJson()});
+  const Status saved =
+      store_.save(profile_, StoredCredential{authKindName(AuthKind::OAuth), copy->toJson()});
   LockGuard lock(mutex_);
   GrantHeld* current = held();
   if (current && grantVersion_.isCurrent(version)) {
@@ -216,7 +217,9 @@ void TokenManager::runRefresh() {
       current = epoch_.isCurrent(epoch);
     }
     const Status saved =
-        current ? store_.save(profile_, StoredCredential{kKind, fresh.toJson()}) : Status();
+        current
+            ? store_.save(profile_, StoredCredential{authKindName(AuthKind::OAuth), fresh.toJson()})
+            : Status();
     mutex_.lock();
     if (epoch_.isCurrent(epoch)) {
       const std::string expires = formatRfc3339(fresh.expiresAt);
@@ -333,8 +336,8 @@ Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool cap
     // Enough validity left: serve it, even past the refresh deadline — tick() refreshes on
     // schedule, and callers need not wait on the network for a token that still works.
     if (expiry - now >= need) return infoOf(*current);
-    const bool canRefresh = current->grant.refreshToken && !current->refreshRefused &&
-                            now >= current->nextAttempt;
+    const bool canRefresh =
+        current->grant.refreshToken && !current->refreshRefused && now >= current->nextAttempt;
     if (attempted || !canRefresh) {
       if (capToLead && expiry - now >= std::min<BootTime>(kMinValidFloor, lead / 2)) {
         // The API still accepts this token: a refresh that failed or is backing off (an

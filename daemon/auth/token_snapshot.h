@@ -4,21 +4,10 @@
 #include <optional>
 #include <string>
 
+#include "common/token_state.h"
 #include "daemon/core/clock.h"
 
 namespace wpe {
-
-enum class TokenState {
-  None,           // no grant: never logged in, or logged out
-  Valid,          // a grant is held; refreshed on schedule
-  Refreshing,     // a refresh request is in flight
-  LoginRequired,  // the refresh token was rejected (or none is left); run `wpectl login`
-  Error,          // the token expired (the last refresh failed, or none ran in time), or the
-                  // refresh failed for good
-};
-
-// "none" | "valid" | "refreshing" | "login_required" | "error"
-const char* tokenStateName(TokenState state);
 
 struct TokenSnapshot {
   TokenState state = TokenState::None;

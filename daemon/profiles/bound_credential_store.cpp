@@ -7,6 +7,7 @@
 #include <cctype>
 #include <vector>
 
+#include "common/auth_kind.h"
 #include "common/log_escape.h"
 
 namespace wpe {
@@ -64,7 +65,7 @@ CredentialBinding BoundCredentialStore::bindingFor(const ProfileConfig& config,
   CredentialBinding binding;
   // Every kind's secret (or the access token it yields) is sent to the API.
   binding.origin = originOf(config.apiUrl);
-  if (kind == "oauth") {
+  if (authKindFromName(kind) == AuthKind::OAuth) {
     // The refresh token goes to the token endpoint, and only the client it was issued to may
     // use it: a grant from another endpoint or client must not be sent to this one.
     binding.tokenEndpoint = config.tokenUrl;
@@ -87,7 +88,7 @@ std::string BoundCredentialStore::refusal(const std::string& kind, const Credent
 Result<std::optional<StoredCredential>> BoundCredentialStore::load(const std::string& profile) {
   // wped restores from the scheduler and from the first request at once: without this both
   // would find the item unbound and migrate (and log) it twice.
-  std::lock_guard lock(loadMutex_);
+  LockGuard lock(loadMutex_);
   auto loaded = inner_.load(profile);
   if (!loaded || !loaded->has_value()) return loaded;
   StoredCredential& credential = **loaded;

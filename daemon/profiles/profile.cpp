@@ -79,24 +79,6 @@ std::string refusedStored(const std::string& loginHint) {
 
 }  // namespace
 
-const char* credentialStateName(CredentialState state) {
-  switch (state) {
-    case CredentialState::Restoring:
-      return "restoring";
-    case CredentialState::LoggedOut:
-      return "logged_out";
-    case CredentialState::Ready:
-      return "ready";
-    case CredentialState::LoginRequired:
-      return "login_required";
-    case CredentialState::StoreLocked:
-      return "keyring_locked";
-    case CredentialState::StoreUnavailable:
-      return "keyring_unavailable";
-  }
-  return "restoring";
-}
-
 Profile::Profile(ProfileConfig config, ProfileServices& services)
     : config_(std::move(config)),
       services_(services),
@@ -176,14 +158,14 @@ Status Profile::restore() {
     LockGuard lock(mutex_);
     if (!credentials_.isCurrent(seen)) return {};
     state_ = CredentialState::LoggedOut;
-    kind_.clear();
+    kind_.reset();
     authorizer_.reset();
     detail_ = "not logged in; " + loginHint();
     catalog_->setAuthorizer(nullptr);
     return {};
   }
   const StoredCredential& credential = **loaded;
-  if (credential.kind == "oauth") {
+  if (authKindFromName(credential.kind) == AuthKind::OAuth) {
     auto st = tokens_->load();
     if (!st) {
       LockGuard lock(mutex_);
@@ -192,11 +174,11 @@ Status Profile::restore() {
                : st.error().code == ErrorCode::KeyringUnavailable
                    ? CredentialState::StoreUnavailable
                    : CredentialState::LoginRequired;
-      kind_ = "oauth";
+      kind_ = AuthKind::OAuth;
       detail_ = st.error().message;
       return st;
     }
-    becomeReady("oauth", tokens_, "", Secret(), seen);
+    becomeReady(AuthKind::OAuth, tokens_, "", Secret(), seen);
     return {};
   }
   std::string user;
@@ -209,14 +191,15 @@ Status Profile::restore() {
     detail_ = authorizer.error().message;
     return authorizer.error();
   }
-  becomeReady(credential.kind, *authorizer, user, std::move(password), seen);
+  becomeReady(*authKindFromName(credential.kind), *authorizer, user, std::move(password), seen);
   return {};
 }
 
 Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredential& credential,
                                                            std::string* user, Secret* password) {
   std::shared_ptr<Authorizer> inner;
-  if (credential.kind == "api_key") {
+  const auto kind = authKindFromName(credential.kind);
+  if (kind == AuthKind::ApiKey) {
     if (auto bad = checkCredentialText(credential.value.reveal(), "the stored API key",
                                        refusedStored(loginHint()));
         !bad) {
@@ -224,7 +207,7 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
     }
     inner = std::make_shared<StaticAuthorizer>(
         StaticAuthorizer::apiKey(config_.name, credential.value));
-  } else if (credential.kind == "basic") {
+  } else if (kind == AuthKind::Basic) {
     auto parsed = BasicCredential::fromJson(credential.value);
     if (!parsed) return parsed.error();
     if (auto bad = checkCredentialText(parsed->user, "the stored API user id",
@@ -258,9 +241,8 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
   }));
 }
 
-void Profile::becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
-                          std::string user, Secret password,
-                          std::optional<Generation::Stamp> unlessChangedSince) {
+void Profile::becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer, std::string user,
+                          Secret password, std::optional<Generation::Stamp> unlessChangedSince) {
   LockGuard lock(mutex_);
   // A restore never replaces a credential that is already in use (a login got there first).
   if (unlessChangedSince &&
@@ -287,7 +269,7 @@ Result<std::string> Profile::loginWithApiKey(Secret key) {
       !bad) {
     return bad.error();
   }
-  StoredCredential credential{"api_key", key};
+  StoredCredential credential{authKindName(AuthKind::ApiKey), key};
   return verifyAndStore(
       credential, std::make_shared<StaticAuthorizer>(StaticAuthorizer::apiKey(config_.name, key)));
 }
@@ -305,14 +287,16 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
   if (auto bad = checkCredentialText(password.reveal(), "the API password", retry); !bad) {
     return bad.error();
   }
-  StoredCredential credential{"basic", BasicCredential{user, password}.toJson()};
+  StoredCredential credential{authKindName(AuthKind::Basic),
+                              BasicCredential{user, password}.toJson()};
   return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
                                         StaticAuthorizer::basic(config_.name, user, password)));
 }
 
 Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
                                             std::shared_ptr<Authorizer> candidate) {
-  const char* what = credential.kind == "basic" ? "API user id and password" : "API key";
+  const char* what =
+      authKindFromName(credential.kind) == AuthKind::Basic ? "API user id and password" : "API key";
   auto value = candidate->authorization(std::chrono::seconds(0));
   if (!value) return value.error();
   auto response = services_.upstream.exchange(userRequest(config_, *value),
@@ -341,7 +325,7 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   Secret password;
   auto authorizer = authorizerFor(credential, &user, &password);
   if (!authorizer) return authorizer.error();
-  becomeReady(credential.kind, *authorizer, user, std::move(password));
+  becomeReady(*authKindFromName(credential.kind), *authorizer, user, std::move(password));
   if (auto account = UserAccount::fromUserJson(response->body)) {
     LockGuard lock(mutex_);
     account_ = std::move(account);
@@ -371,8 +355,8 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
       [this](const OAuthGrant& grant) -> Status {
         auto installed = tokens_->install(grant);
         if (!installed) return installed;
-        becomeReady("oauth", tokens_, "", Secret());
-        // install() woke the scheduler before the kind was "oauth": that tick did not reach
+        becomeReady(AuthKind::OAuth, tokens_, "", Secret());
+        // install() woke the scheduler before the kind was OAuth: that tick did not reach
         // the TokenManager, so this profile's timer must look again now.
         if (services_.wakeScheduler) services_.wakeScheduler();
         services_.logger.information("profile %s: logged in (oauth)", config_.name);
@@ -391,18 +375,18 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
 }
 
 Status Profile::logout() {
-  std::string kind;
+  std::optional<AuthKind> kind;
   {
     LockGuard lock(mutex_);
     kind = kind_;
   }
-  Status erased = kind == "oauth" ? tokens_->logout() : store_.erase(config_.name);
+  Status erased = kind == AuthKind::OAuth ? tokens_->logout() : store_.erase(config_.name);
   if (!erased) return erased;
   {
     LockGuard lock(mutex_);
     credentials_.advance();
     state_ = CredentialState::LoggedOut;
-    kind_.clear();
+    kind_.reset();
     user_.clear();
     password_ = Secret();
     account_.reset();
@@ -474,7 +458,8 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
 Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
   auto authorizer = this->authorizer();
   if (!authorizer) return authorizer.error();
-  std::string kind, user;
+  std::optional<AuthKind> kind;
+  std::string user;
   Secret password;
   {
     LockGuard lock(mutex_);
@@ -482,16 +467,16 @@ Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
     user = user_;
     password = password_;
   }
-  if (kind == "oauth") return tokens_->token(minValid);
+  if (kind == AuthKind::OAuth) return tokens_->token(minValid);
   auto value = (*authorizer)->authorization(minValid);
   if (!value) return value.error();
   const std::string& header = value->reveal();
   auto space = header.find(' ');
   TokenInfo view;
   view.accessToken = Secret(header.substr(space + 1));
-  view.tokenType = kind == "basic" ? "Basic" : "ApiKey";
+  view.tokenType = kind == AuthKind::Basic ? "Basic" : "ApiKey";
   view.authorization = *value;
-  if (kind == "basic") {
+  if (kind == AuthKind::Basic) {
     view.user = user;
     view.password = password;
   }
@@ -500,7 +485,7 @@ Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
 
 BootTime Profile::tick() {
   CredentialState state;
-  std::string kind;
+  std::optional<AuthKind> kind;
   {
     LockGuard lock(mutex_);
     state = state_;
@@ -512,7 +497,7 @@ BootTime Profile::tick() {
     LockGuard lock(mutex_);
     kind = kind_;
   }
-  if (kind == "oauth") return tokens_->tick();
+  if (kind == AuthKind::OAuth) return tokens_->tick();
   return services_.clock.boottime() + TokenManager::kMaxTickInterval;
 }
 
@@ -564,7 +549,7 @@ Profile::Snapshot Profile::snapshot() const {
     s.user = user_;
     s.detail = detail_;
   }
-  if (s.kind == "oauth") {
+  if (s.kind == AuthKind::OAuth) {
     s.token = tokens_->snapshot();
     if (s.token->state == TokenState::LoginRequired) {
       s.state = CredentialState::LoginRequired;

@@ -2,10 +2,10 @@
 // Profile: one configured profile at run time — which credential it holds, the Authorizer
 // built from it, and its SiteCatalog.
 //
-// Credential kinds (docs/interface.md "Credential kinds"): api_key (the key is the keyring secret), basic (the secret
-// is {"user","password"} JSON: the user id is not secret but must survive restarts with the
-// password), oauth (TokenManager's grant JSON). The kind stored in the keyring is what the
-// profile uses; `auth` in the config is the default method for `wpectl login`.
+// Credential kinds (docs/interface.md "Credential kinds"): api_key (the key is the keyring secret),
+// basic (the secret is {"user","password"} JSON: the user id is not secret but must survive
+// restarts with the password), oauth (TokenManager's grant JSON). The kind stored in the keyring is
+// what the profile uses; `auth` in the config is the default method for `wpectl login`.
 //
 // Binding: every keyring access goes through a BoundCredentialStore for this config, so a
 // credential issued for another API host, token endpoint or client is refused
@@ -25,7 +25,9 @@
 #include <string>
 #include <vector>
 
+#include "common/auth_kind.h"
 #include "common/cond_var.h"
+#include "common/credential_state.h"
 #include "common/generation.h"
 #include "common/mutex.h"
 #include "common/result.h"
@@ -41,17 +43,6 @@
 #include "daemon/sync/site_catalog.h"
 
 namespace wpe {
-
-enum class CredentialState {
-  Restoring,         // not read from the keyring yet
-  LoggedOut,         // no credential stored
-  Ready,             // a credential is held and usable
-  LoginRequired,     // the API or the token endpoint rejected it
-  StoreLocked,       // the keyring is locked: retried every minute
-  StoreUnavailable,  // no Secret Service: retried every minute
-};
-
-const char* credentialStateName(CredentialState state);
 
 struct StartedLogin {
   std::string loginId;
@@ -119,7 +110,7 @@ class Profile {
 
   struct Snapshot {
     CredentialState state = CredentialState::Restoring;
-    std::string kind;                    // the stored credential's kind, "" when none
+    std::optional<AuthKind> kind;        // the stored credential's kind, none when none
     std::string user;                    // basic: the API user id
     std::string detail;                  // what is wrong and what to do next
     std::optional<TokenSnapshot> token;  // oauth only
@@ -131,9 +122,9 @@ class Profile {
                                      std::shared_ptr<Authorizer> candidate);
   // unlessChangedSince: restore()'s stamp of credentials_; a login or logout since then wins
   // and this does nothing.
-  void becomeReady(const std::string& kind, std::shared_ptr<Authorizer> authorizer,
-                   std::string user, Secret password,
-                   std::optional<Generation::Stamp> unlessChangedSince = {}) EXCLUDES(mutex_);
+  void becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer, std::string user,
+                   Secret password, std::optional<Generation::Stamp> unlessChangedSince = {})
+      EXCLUDES(mutex_);
   // user, password: filled for a basic credential.
   Result<std::shared_ptr<Authorizer>> authorizerFor(const StoredCredential& credential,
                                                     std::string* user, Secret* password);
@@ -151,10 +142,10 @@ class Profile {
 
   mutable Mutex mutex_;  // the catalog's locks nest inside it (becomeReady)
   CredentialState state_ GUARDED_BY(mutex_) = CredentialState::Restoring;
-  bool restoreRunning_ GUARDED_BY(mutex_) = false;  // restoreOnce() is reading the keyring
-  CondVar restored_;                                // notified when a restoreOnce() read ends
-  Generation credentials_ GUARDED_BY(mutex_);  // advanced by every login, logout and restore
-  std::string kind_ GUARDED_BY(mutex_);
+  bool restoreRunning_ GUARDED_BY(mutex_) = false;   // restoreOnce() is reading the keyring
+  CondVar restored_;                                 // notified when a restoreOnce() read ends
+  Generation credentials_ GUARDED_BY(mutex_);        // advanced by every login, logout and restore
+  std::optional<AuthKind> kind_ GUARDED_BY(mutex_);  // the stored credential's
   std::string user_ GUARDED_BY(mutex_);
   Secret password_ GUARDED_BY(mutex_);  // basic only: handed out by token() beside the header
   std::string detail_ GUARDED_BY(mutex_);

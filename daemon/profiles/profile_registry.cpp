@@ -94,7 +94,7 @@ void ProfileRegistry::describeProfile(const ProfileConfig& config, ProfileStatus
   auto s = profile.snapshot();
   out.state = credentialStateName(s.state);
   out.detail = s.detail;
-  if (!s.kind.empty()) out.extra.emplace_back("credential", s.kind);
+  if (s.kind) out.extra.emplace_back("credential", authKindName(*s.kind));
   if (!s.user.empty()) out.extra.emplace_back("user", s.user);
   if (auto account = profile.account()) {
     if (!account->email.empty()) out.extra.emplace_back("account_email", account->email);

@@ -3,10 +3,12 @@
 #include <string>
 
 #include "common/auth_kind.h"
+#include "common/credential_state.h"
 #include "common/list_kind.h"
 #include "common/login_state.h"
 #include "common/rfc3339.h"
 #include "common/store_state.h"
+#include "common/token_state.h"
 
 namespace {
 
@@ -34,10 +36,15 @@ TEST_CASE("EnumNames: each wire state has one name per value, read back exactly"
   checkTable(wpe::kListKindSingulars);
   checkTable(wpe::kLoginStateNames);
   checkTable(wpe::kStoreStateNames);
+  checkTable(wpe::kTokenStateNames);
+  checkTable(wpe::kCredentialStateNames);
   CHECK(std::string(wpe::authKindName(wpe::AuthKind::OAuth)) == "oauth");
   CHECK(std::string(wpe::listKindName(wpe::ListKind::Installs)) == "installs");
   CHECK(std::string(wpe::loginStateName(wpe::LoginState::Succeeded)) == "succeeded");
   CHECK(std::string(wpe::storeStateName(wpe::StoreState::Locked)) == "locked");
+  CHECK(std::string(wpe::tokenStateName(wpe::TokenState::LoginRequired)) == "login_required");
+  CHECK(std::string(wpe::credentialStateName(wpe::CredentialState::StoreLocked)) ==
+        "keyring_locked");
 }
 
 TEST_CASE("Rfc3339: one parser for wped and wpectl", "[rfc3339]") {

@@ -117,7 +117,7 @@ TEST_CASE("Profile: after a restart the keyring alone makes it ready", "[profile
   REQUIRE(restarted->restore());
   auto snap = restarted->snapshot();
   CHECK(snap.state == CredentialState::Ready);
-  CHECK(snap.kind == "basic");
+  CHECK(snap.kind == wpe::AuthKind::Basic);
   CHECK(snap.user == "api-user-1");
   auto token = restarted->token(std::chrono::seconds(0));
   REQUIRE(token);
