@@ -15,31 +15,39 @@ ProgressNotice::~ProgressNotice() { stop(); }
 
 void ProgressNotice::start() {
   if (thread_.joinable()) return;
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (changed_.wait_for(lock, delay_, [this] { return stopped_; })) return;
-    err_ << message_ << std::flush;
-    shown_ = true;
-    changed_.notify_all();
-    while (detail_) {
-      lock.unlock();
-      std::string detail = detail_();
-      lock.lock();
-      if (stopped_) return;
-      err_ << "\r\033[K" << message_ << detail << std::flush;
-      if (changed_.wait_for(lock, refresh_, [this] { return stopped_; })) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void ProgressNotice::run() {
+  LockGuard lock(mutex_);
+  auto until = std::chrono::steady_clock::now() + delay_;
+  while (!stopped_ && changed_.waitUntil(mutex_, until)) {
+  }
+  if (stopped_) return;
+  err_ << message_ << std::flush;
+  shown_ = true;
+  changed_.notifyAll();
+  while (detail_) {
+    lock.unlock();
+    std::string detail = detail_();
+    lock.lock();
+    if (stopped_) return;
+    err_ << "\r\033[K" << message_ << detail << std::flush;
+    until = std::chrono::steady_clock::now() + refresh_;
+    while (!stopped_ && changed_.waitUntil(mutex_, until)) {
     }
-  });
+    if (stopped_) return;
+  }
 }
 
 void ProgressNotice::stop() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    LockGuard lock(mutex_);
     stopped_ = true;
   }
-  changed_.notify_all();
+  changed_.notifyAll();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard<std::mutex> lock(mutex_);
+  LockGuard lock(mutex_);
   if (shown_) {
     err_ << "\r\033[K" << std::flush;  // erase the notice: the answer has arrived
     shown_ = false;
@@ -47,13 +55,13 @@ void ProgressNotice::stop() {
 }
 
 bool ProgressNotice::shown() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  LockGuard lock(mutex_);
   return shown_;
 }
 
 void ProgressNotice::waitUntilSettled() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return shown_ || stopped_; });
+  LockGuard lock(mutex_);
+  while (!shown_ && !stopped_) changed_.wait(mutex_);
 }
 
 }  // namespace wpe::ctl

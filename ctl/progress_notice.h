@@ -8,12 +8,14 @@
 // without the lock held, so it may take its time (it asks wped on its own connection).
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <ostream>
 #include <string>
 #include <thread>
+
+#include "common/cond_var.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 
 namespace wpe::ctl {
 
@@ -28,22 +30,24 @@ class ProgressNotice {
   ProgressNotice& operator=(const ProgressNotice&) = delete;
 
   void start();
-  void stop();
-  bool shown() const;
+  void stop() EXCLUDES(mutex_);
+  bool shown() const EXCLUDES(mutex_);
   // Blocks until the message was shown or stop() ran (for tests).
-  void waitUntilSettled();
+  void waitUntilSettled() EXCLUDES(mutex_);
 
  private:
+  void run() EXCLUDES(mutex_);  // the thread: waits, shows, refreshes the detail
+
   std::ostream& err_;
   std::string message_;
   std::chrono::milliseconds delay_;
   Detail detail_;
   std::chrono::milliseconds refresh_;
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  bool stopped_ = false;
-  bool shown_ = false;
-  std::thread thread_;
+  mutable Mutex mutex_;
+  CondVar changed_;
+  bool stopped_ GUARDED_BY(mutex_) = false;
+  bool shown_ GUARDED_BY(mutex_) = false;
+  std::thread thread_;  // started by start(), joined by stop(): the owner's thread only
 };
 
 }  // namespace wpe::ctl

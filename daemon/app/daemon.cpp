@@ -161,7 +161,7 @@ Status Daemon::start() {
 }
 
 Status Daemon::reload() {
-  std::lock_guard<std::mutex> lock(reloadMutex_);
+  LockGuard lock(reloadMutex_);
   notifier_.reloading();
   ConfigLoader loader(logger_);
   auto location = resolveConfigPath(configOption_, processEnv());

@@ -25,10 +25,10 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/app/startup.h"
 #include "daemon/audit/proc_peer_resolver.h"
@@ -130,7 +130,7 @@ class Daemon {
   std::optional<LocalApiServer> server_;
   std::optional<Watchdog> watchdog_;
 
-  std::mutex reloadMutex_;
+  Mutex reloadMutex_;  // one reload at a time (SIGHUP and POST /v1/reload)
   bool threadsStopped_ = false;
 };
 

@@ -200,7 +200,7 @@ Result<std::uint16_t> LoopbackListener::start(std::uint16_t port, Handler handle
 }
 
 void LoopbackListener::stop() {
-  std::lock_guard lock(stopMutex_);
+  LockGuard lock(stopMutex_);
   if (!thread_.joinable()) return;
   stopping_ = true;
   const std::uint64_t one = 1;
@@ -225,7 +225,7 @@ void LoopbackListener::run(Handler handler) {
   std::vector<Connection*> order;
 
   // Handler calls, each on a thread of its own; their replies come back through `finished`.
-  std::mutex finishedMutex;
+  Mutex finishedMutex;  // guards `finished`
   std::vector<std::pair<std::uint64_t, LoopbackReply>> finished;
   std::map<std::uint64_t, std::thread> workers;  // joined as soon as their reply is in
   std::size_t inFlight = 0;
@@ -234,7 +234,7 @@ void LoopbackListener::run(Handler handler) {
     workers[c.id] = std::thread([&, id = c.id, head = std::move(c.in)] {
       LoopbackReply reply = answer(head, handler, logger_);
       {
-        std::lock_guard lock(finishedMutex);
+        LockGuard lock(finishedMutex);
         finished.emplace_back(id, std::move(reply));
       }
       const std::uint64_t one = 1;
@@ -281,7 +281,7 @@ void LoopbackListener::run(Handler handler) {
 
     std::vector<std::uint64_t> done;
     {
-      std::lock_guard lock(finishedMutex);
+      LockGuard lock(finishedMutex);
       for (auto& [id, reply] : finished) {
         --inFlight;
         workers[id].join();  // it has delivered its reply: at most its last write is left

@@ -23,10 +23,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/result.h"
 
 namespace wpe {
@@ -58,7 +58,7 @@ class LoopbackListener {
   void run(Handler handler);
 
   Poco::Logger& logger_;
-  std::mutex stopMutex_;  // serialises stop()
+  Mutex stopMutex_;  // serialises stop()
   std::thread thread_;
   int listenFd_ = -1;
   int wakeFd_ = -1;  // eventfd: stop() wakes the loop

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
 #include <random>
+
+#include "common/mutex.h"
 
 namespace wpe {
 
@@ -31,13 +32,13 @@ nanoseconds RefreshPolicy::backoff(int failures, double random01,
 
 std::function<double()> RefreshPolicy::systemRandom() {
   struct State {
-    std::mutex mutex;
+    Mutex mutex;
     std::mt19937_64 engine{std::random_device{}()};
     std::uniform_real_distribution<double> dist{0.0, 1.0};
   };
   auto state = std::make_shared<State>();
   return [state] {
-    std::lock_guard lock(state->mutex);
+    LockGuard lock(state->mutex);
     return state->dist(state->engine);
   };
 }

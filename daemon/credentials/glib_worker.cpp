@@ -2,10 +2,12 @@
 
 #include <gio/gio.h>
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <system_error>
+
+#include "common/cond_var.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 
 namespace wpe {
 
@@ -23,7 +25,8 @@ struct Task {
 
   GlibWorker::Job job;
   GCancellable* cancellable;
-  bool done = false;       // guarded by Shared::mutex
+  // Guarded by the worker's Shared::mutex (not annotated: a Task does not know its worker).
+  bool done = false;
   bool skipped = false;    // finished without running (stopping, or abandoned while queued)
   bool abandoned = false;  // its caller timed out
 };
@@ -38,14 +41,15 @@ void drain(GMainContext* context) {
 }  // namespace
 
 struct GlibWorker::Shared {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::deque<std::shared_ptr<Task>> queue;
-  std::shared_ptr<Task> running;
-  bool started = false;
-  bool stopping = false;
-  bool exited = false;
-  bool stuck = false;  // `running` was abandoned by its caller and has not finished yet
+  Mutex mutex;
+  CondVar changed;
+  std::deque<std::shared_ptr<Task>> queue GUARDED_BY(mutex);
+  std::shared_ptr<Task> running GUARDED_BY(mutex);
+  bool started GUARDED_BY(mutex) = false;
+  bool stopping GUARDED_BY(mutex) = false;
+  bool exited GUARDED_BY(mutex) = false;
+  // `running` was abandoned by its caller and has not finished yet
+  bool stuck GUARDED_BY(mutex) = false;
 };
 
 GlibWorker::GlibWorker(std::chrono::milliseconds deadline)
@@ -54,7 +58,7 @@ GlibWorker::GlibWorker(std::chrono::milliseconds deadline)
 GlibWorker::~GlibWorker() { stop(); }
 
 Status GlibWorker::start() {
-  std::lock_guard lock(shared_->mutex);
+  LockGuard lock(shared_->mutex);
   if (shared_->started) return {};
   try {
     thread_ = std::thread(&GlibWorker::loop, shared_);
@@ -68,16 +72,18 @@ Status GlibWorker::start() {
 void GlibWorker::stop() {
   std::shared_ptr<Task> running;
   {
-    std::unique_lock lock(shared_->mutex);
+    LockGuard lock(shared_->mutex);
     if (!shared_->started || shared_->stopping) return;
     shared_->stopping = true;
     running = shared_->running;
-    shared_->changed.notify_all();
+    shared_->changed.notifyAll();
   }
   if (running) g_cancellable_cancel(running->cancellable);
-  std::unique_lock lock(shared_->mutex);
-  const bool exited =
-      shared_->changed.wait_for(lock, deadline_, [this] { return shared_->exited; });
+  LockGuard lock(shared_->mutex);
+  const auto until = std::chrono::steady_clock::now() + deadline_;
+  while (!shared_->exited && shared_->changed.waitUntil(shared_->mutex, until)) {
+  }
+  const bool exited = shared_->exited;
   lock.unlock();
   // A job that ignores its cancellation must not hang shutdown: the thread owns only
   // shared state (`loop` holds its own shared_ptr), so detaching it is safe.
@@ -90,12 +96,15 @@ void GlibWorker::stop() {
 
 GlibWorker::Outcome GlibWorker::run(Job job) {
   auto task = std::make_shared<Task>(std::move(job));
-  std::unique_lock lock(shared_->mutex);
+  LockGuard lock(shared_->mutex);
   if (!shared_->started || shared_->stopping) return Outcome::Stopped;
   if (shared_->stuck || shared_->queue.size() >= kMaxQueued) return Outcome::Busy;
   shared_->queue.push_back(task);
-  shared_->changed.notify_all();
-  if (shared_->changed.wait_for(lock, deadline_, [&task] { return task->done; })) {
+  shared_->changed.notifyAll();
+  const auto until = std::chrono::steady_clock::now() + deadline_;
+  while (!task->done && shared_->changed.waitUntil(shared_->mutex, until)) {
+  }
+  if (task->done) {
     return task->skipped ? Outcome::Stopped : Outcome::Done;
   }
   task->abandoned = true;
@@ -108,9 +117,9 @@ GlibWorker::Outcome GlibWorker::run(Job job) {
 void GlibWorker::loop(std::shared_ptr<Shared> shared) {
   GMainContext* context = g_main_context_new();
   g_main_context_push_thread_default(context);
-  std::unique_lock lock(shared->mutex);
+  LockGuard lock(shared->mutex);
   for (;;) {
-    shared->changed.wait(lock, [&] { return shared->stopping || !shared->queue.empty(); });
+    while (!shared->stopping && shared->queue.empty()) shared->changed.wait(shared->mutex);
     if (shared->stopping) break;
     std::shared_ptr<Task> task = std::move(shared->queue.front());
     shared->queue.pop_front();
@@ -127,7 +136,7 @@ void GlibWorker::loop(std::shared_ptr<Shared> shared) {
     shared->running.reset();
     if (task->abandoned) shared->stuck = false;
     task->done = true;
-    shared->changed.notify_all();
+    shared->changed.notifyAll();
   }
   for (auto& task : shared->queue) task->done = task->skipped = true;
   shared->queue.clear();
@@ -137,7 +146,7 @@ void GlibWorker::loop(std::shared_ptr<Shared> shared) {
   g_main_context_unref(context);
   lock.lock();
   shared->exited = true;
-  shared->changed.notify_all();
+  shared->changed.notifyAll();
 }
 
 }  // namespace wpe

@@ -36,8 +36,10 @@ void ConfigErrorEndpoints::registerRoutes(Router& router) {
 }
 
 std::optional<ApiResponse> ConfigErrorEndpoints::delegated(ApiRequest& request) {
-  std::unique_lock lock(mutex_);
-  phaseChanged_.wait_for(lock, kSwitchWait, [this] { return phase_ != Phase::Fixed; });
+  LockGuard lock(mutex_);
+  const auto until = std::chrono::steady_clock::now() + kSwitchWait;
+  while (phase_ == Phase::Fixed && phaseChanged_.waitUntil(mutex_, until)) {
+  }
   switch (phase_) {
     case Phase::Broken:
       return std::nullopt;
@@ -54,7 +56,7 @@ std::optional<ApiResponse> ConfigErrorEndpoints::delegated(ApiRequest& request) 
 }
 
 Error ConfigErrorEndpoints::current() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return error_;
 }
 
@@ -68,7 +70,7 @@ Result<std::string> ConfigErrorEndpoints::reloadSummary() {
   auto loaded = deps_.load();
   Error stillBroken;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (phase_ != Phase::Broken) {
       return Error(ErrorCode::Conflict, "the configuration was reloaded already; try again");
     }
@@ -88,7 +90,7 @@ Result<std::string> ConfigErrorEndpoints::reloadSummary() {
 }
 
 std::optional<DaemonConfig> ConfigErrorEndpoints::takeFixed() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   std::optional<DaemonConfig> out;
   out.swap(fixed_);
   return out;
@@ -96,19 +98,19 @@ std::optional<DaemonConfig> ConfigErrorEndpoints::takeFixed() {
 
 void ConfigErrorEndpoints::handOver(const Router& normal) {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     normal_ = &normal;
     phase_ = Phase::Normal;
   }
-  phaseChanged_.notify_all();
+  phaseChanged_.notifyAll();
 }
 
 void ConfigErrorEndpoints::close() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     if (phase_ != Phase::Normal) phase_ = Phase::Closed;
   }
-  phaseChanged_.notify_all();
+  phaseChanged_.notifyAll();
 }
 
 ApiResponse ConfigErrorEndpoints::reloadRoute(ApiRequest& request) {

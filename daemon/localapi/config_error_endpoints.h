@@ -20,13 +20,14 @@
 // Thread-safe (one mutex). `normal` must outlive every request dispatched to it.
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/cond_var.h"
+#include "common/mutex.h"
 #include "common/result.h"
+#include "common/thread_annotations.h"
 #include "daemon/config/daemon_config.h"
 #include "daemon/localapi/router.h"
 
@@ -53,32 +54,32 @@ class ConfigErrorEndpoints {
   void registerRoutes(Router& router);
 
   // The error every request gets now: the loader's message and what to do.
-  Error current() const;
+  Error current() const EXCLUDES(mutex_);
   // Re-reads the file (POST /v1/reload, SIGHUP). OK once it loads: takeFixed() then has the
   // configuration. Otherwise the new error, which becomes current().
-  Status reload();
+  Status reload() EXCLUDES(mutex_);
   // The configuration a successful reload() read; nullopt before that (or once taken).
-  std::optional<DaemonConfig> takeFixed();
+  std::optional<DaemonConfig> takeFixed() EXCLUDES(mutex_);
 
-  void handOver(const Router& normal);
-  void close();
+  void handOver(const Router& normal) EXCLUDES(mutex_);
+  void close() EXCLUDES(mutex_);
 
  private:
   enum class Phase { Broken, Fixed, Normal, Closed };
   // For every route: the normal router's answer once handed over (waiting while Fixed),
   // 503 unavailable once closed, nullopt while the file is still broken.
-  std::optional<ApiResponse> delegated(ApiRequest& request);
+  std::optional<ApiResponse> delegated(ApiRequest& request) EXCLUDES(mutex_);
   ApiResponse reloadRoute(ApiRequest& request);
   // reload(), answering the JSON summary of the new configuration.
   Result<std::string> reloadSummary();
 
   Deps deps_;
-  mutable std::mutex mutex_;  // guards everything below
-  std::condition_variable phaseChanged_;
-  Phase phase_ = Phase::Broken;
-  Error error_;
-  std::optional<DaemonConfig> fixed_;
-  const Router* normal_ = nullptr;
+  mutable Mutex mutex_;
+  CondVar phaseChanged_;
+  Phase phase_ GUARDED_BY(mutex_) = Phase::Broken;
+  Error error_ GUARDED_BY(mutex_);
+  std::optional<DaemonConfig> fixed_ GUARDED_BY(mutex_);
+  const Router* normal_ GUARDED_BY(mutex_) = nullptr;
 };
 
 }  // namespace wpe

@@ -18,9 +18,9 @@
 // BoundCredentialStore, whose first load re-checks). Thread-safe: loads are serialised (held
 // across the inner store's bounded call) so concurrent first loads migrate an item once.
 
-#include <mutex>
 #include <string>
 
+#include "common/mutex.h"
 #include "daemon/config/profile_config.h"
 #include "daemon/credentials/credential_store.h"
 
@@ -60,7 +60,7 @@ class BoundCredentialStore final : public CredentialStore {
   const ProfileConfig config_;
   Poco::Logger& logger_;
   const std::string loginHint_;
-  std::mutex loadMutex_;  // one load (and its migration) at a time
+  Mutex loadMutex_;  // one load (and its migration) at a time
 };
 
 }  // namespace wpe

@@ -14,7 +14,7 @@ ProfileWorker::~ProfileWorker() {
 }
 
 void ProfileWorker::start() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (timer_.joinable()) return;
   running_ = 2;
   timer_ = std::thread([this] { timerLoop(); });
@@ -23,11 +23,11 @@ void ProfileWorker::start() {
 
 void ProfileWorker::requestStop() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     stopping_ = true;
   }
-  timerCv_.notify_all();
-  syncCv_.notify_all();
+  timerCv_.notifyAll();
+  syncCv_.notifyAll();
 }
 
 void ProfileWorker::join() {
@@ -36,24 +36,24 @@ void ProfileWorker::join() {
 }
 
 bool ProfileWorker::finished() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return running_ == 0;
 }
 
 void ProfileWorker::requestSync() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     syncRequested_ = true;
   }
-  syncCv_.notify_all();
+  syncCv_.notifyAll();
 }
 
 void ProfileWorker::wakeTimer() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     timerWake_ = true;
   }
-  timerCv_.notify_all();
+  timerCv_.notifyAll();
 }
 
 void ProfileWorker::timerLoop() {
@@ -69,12 +69,14 @@ void ProfileWorker::timerLoop() {
       logger_.error("profile %s: timer: %s", profile_->name(), std::string(e.what()));
     }
     auto wait = std::max(next - clock_.boottime(), BootTime(std::chrono::milliseconds(10)));
-    std::unique_lock lock(mutex_);
-    timerCv_.wait_for(lock, wait, [this] { return stopping_ || timerWake_; });
+    LockGuard lock(mutex_);
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!stopping_ && !timerWake_ && timerCv_.waitUntil(mutex_, until)) {
+    }
     timerWake_ = false;
     if (stopping_) break;
   }
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   --running_;
 }
 
@@ -87,10 +89,10 @@ BootTime ProfileWorker::checkSync(bool& wasReady) {
   const bool isDue = due <= clock_.boottime();
   if (becameReady || isDue || !profile_->account()) {
     {
-      std::lock_guard lock(mutex_);
+      LockGuard lock(mutex_);
       syncCheck_ = true;
     }
-    syncCv_.notify_all();
+    syncCv_.notifyAll();
   }
   // Due now (or a sync running): the sync thread has been told; the minute cap applies.
   return isDue ? BootTime::max() : due;
@@ -102,14 +104,16 @@ void ProfileWorker::syncLoop() {
     bool requested;
     bool synced = false;
     {
-      std::unique_lock lock(mutex_);
+      LockGuard lock(mutex_);
       if (first) {
         // The first look waits kFirstLook (or a request): a start restores the credential
         // and serves the cache before anything here may ask the API.
-        syncCv_.wait_for(lock, kFirstLook, [this] { return stopping_ || syncRequested_; });
+        const auto until = std::chrono::steady_clock::now() + kFirstLook;
+        while (!stopping_ && !syncRequested_ && syncCv_.waitUntil(mutex_, until)) {
+        }
         first = false;
       } else {
-        syncCv_.wait(lock, [this] { return stopping_ || syncRequested_ || syncCheck_; });
+        while (!stopping_ && !syncRequested_ && !syncCheck_) syncCv_.wait(mutex_);
       }
       if (stopping_) break;
       requested = syncRequested_;
@@ -138,7 +142,7 @@ void ProfileWorker::syncLoop() {
     // otherwise bounce between the two threads.
     if (synced) wakeTimer();
   }
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   --running_;
 }
 

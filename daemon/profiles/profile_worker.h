@@ -17,11 +17,12 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "common/cond_var.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "daemon/core/clock.h"
 #include "daemon/profiles/profile.h"
 
@@ -40,34 +41,36 @@ class ProfileWorker {
 
   const std::shared_ptr<Profile>& profile() const { return profile_; }
 
-  void start();
-  void requestStop();
+  void start() EXCLUDES(mutex_);
+  void requestStop() EXCLUDES(mutex_);
   void join();
-  bool finished() const;
+  bool finished() const EXCLUDES(mutex_);
 
-  void requestSync();
-  void wakeTimer();
+  void requestSync() EXCLUDES(mutex_);
+  void wakeTimer() EXCLUDES(mutex_);
 
  private:
-  void timerLoop();
-  void syncLoop();
+  void timerLoop() EXCLUDES(mutex_);
+  void syncLoop() EXCLUDES(mutex_);
   // Called on the timer thread after tick(): wakes the sync thread when there is something
   // for it to look at; returns when the next background sync is due (BootTime::max() when
   // not ready, or due now).
-  BootTime checkSync(bool& wasReady);
+  BootTime checkSync(bool& wasReady) EXCLUDES(mutex_);
 
   const std::shared_ptr<Profile> profile_;
   const Clock& clock_;
   Poco::Logger& logger_;
 
-  mutable std::mutex mutex_;  // guards the flags below
-  std::condition_variable timerCv_;
-  std::condition_variable syncCv_;
-  bool stopping_ = false;
-  bool timerWake_ = false;
-  bool syncRequested_ = false;
-  bool syncCheck_ = false;  // the timer thread asks the sync thread to look (see above)
-  int running_ = 0;  // threads not yet ended
+  mutable Mutex mutex_;  // guards the flags below
+  CondVar timerCv_;
+  CondVar syncCv_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  bool timerWake_ GUARDED_BY(mutex_) = false;
+  bool syncRequested_ GUARDED_BY(mutex_) = false;
+  // the timer thread asks the sync thread to look (see above)
+  bool syncCheck_ GUARDED_BY(mutex_) = false;
+  int running_ GUARDED_BY(mutex_) = 0;  // threads not yet ended
+  // Set by start() and joined by join(), both from the owner's thread (the Scheduler).
   std::thread timer_;
   std::thread sync_;
 };

@@ -11,7 +11,7 @@ Scheduler::Scheduler(ProfileRegistry& registry, CredentialStore& store, const Cl
 Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (supervisor_.joinable()) return;
   stopping_ = false;
   supervisor_ = std::thread([this] { supervise(); });
@@ -19,14 +19,14 @@ void Scheduler::start() {
 
 void Scheduler::stop() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.notifyAll();
   if (supervisor_.joinable()) supervisor_.join();
   std::vector<std::unique_ptr<ProfileWorker>> all;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     for (auto& [name, worker] : workers_) all.push_back(std::move(worker));
     workers_.clear();
     for (auto& worker : retired_) all.push_back(std::move(worker));
@@ -40,7 +40,7 @@ void Scheduler::stop() {
 void Scheduler::requestSync(const std::string& profile) {
   auto current = registry_.find(profile);
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     auto it = workers_.find(profile);
     if (current && it != workers_.end() && it->second->profile() == current.value()) {
       it->second->requestSync();
@@ -49,21 +49,21 @@ void Scheduler::requestSync(const std::string& profile) {
     pendingSyncs_.insert(profile);  // the worker for this profile is not running yet
     wake_ = true;
   }
-  cv_.notify_all();
+  cv_.notifyAll();
 }
 
 void Scheduler::wake() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     wake_ = true;
     for (auto& [name, worker] : workers_) worker->wakeTimer();
   }
-  cv_.notify_all();
+  cv_.notifyAll();
 }
 
 void Scheduler::reconcile() {
   auto profiles = registry_.all();
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (stopping_) return;
   std::set<std::string> names;
   for (auto& profile : profiles) {
@@ -94,7 +94,7 @@ void Scheduler::reconcile() {
 void Scheduler::reapFinished() {
   std::vector<std::unique_ptr<ProfileWorker>> done;
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     auto finished = std::stable_partition(retired_.begin(), retired_.end(),
                                           [](auto& worker) { return !worker->finished(); });
     std::move(finished, retired_.end(), std::back_inserter(done));
@@ -118,13 +118,14 @@ void Scheduler::supervise() {
     } catch (const std::exception& e) {
       logger_.error("scheduler: %s", std::string(e.what()));
     }
-    std::unique_lock lock(mutex_);
-    auto woken = [this] { return stopping_ || wake_; };
+    LockGuard lock(mutex_);
     if (probe || !retired_.empty()) {
       // A store to probe again, or a retired worker to join once it has ended.
-      cv_.wait_for(lock, kMaxSleep, woken);
+      const auto until = std::chrono::steady_clock::now() + kMaxSleep;
+      while (!stopping_ && !wake_ && cv_.waitUntil(mutex_, until)) {
+      }
     } else {
-      cv_.wait(lock, woken);
+      while (!stopping_ && !wake_) cv_.wait(mutex_);
     }
     if (stopping_) return;
     wake_ = false;

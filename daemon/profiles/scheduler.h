@@ -18,15 +18,16 @@
 
 #include <Poco/Logger.h>
 
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/cond_var.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "daemon/core/clock.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/profiles/profile_registry.h"
@@ -46,32 +47,36 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  void start();
-  void stop();
+  void start() EXCLUDES(mutex_);
+  void stop() EXCLUDES(mutex_);
 
   // Asks the profile's worker to sync soon (after a login or a write).
-  void requestSync(const std::string& profile);
+  void requestSync(const std::string& profile) EXCLUDES(mutex_);
   // After a reload (profiles added or rebuilt) or a moved refresh deadline: the supervisor
   // re-reads the registry and every worker re-reads its tick().
-  void wake();
+  void wake() EXCLUDES(mutex_);
 
  private:
-  void supervise();
-  void reconcile();
-  void reapFinished();
+  void supervise() EXCLUDES(mutex_);
+  void reconcile() EXCLUDES(mutex_);
+  void reapFinished() EXCLUDES(mutex_);
 
   ProfileRegistry& registry_;
   CredentialStore& store_;
   const Clock& clock_;
   Poco::Logger& logger_;
 
-  std::mutex mutex_;  // guards everything below
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  bool wake_ = false;
-  std::map<std::string, std::unique_ptr<ProfileWorker>> workers_;  // by profile name
-  std::vector<std::unique_ptr<ProfileWorker>> retired_;            // asked to stop, not joined yet
-  std::set<std::string> pendingSyncs_;  // asked for before the profile's worker existed
+  Mutex mutex_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  bool wake_ GUARDED_BY(mutex_) = false;
+  // by profile name
+  std::map<std::string, std::unique_ptr<ProfileWorker>> workers_ GUARDED_BY(mutex_);
+  // asked to stop, not joined yet
+  std::vector<std::unique_ptr<ProfileWorker>> retired_ GUARDED_BY(mutex_);
+  // asked for before the profile's worker existed
+  std::set<std::string> pendingSyncs_ GUARDED_BY(mutex_);
+  // Set by start() and joined by stop(), both from the owner's thread.
   std::thread supervisor_;
 };
 

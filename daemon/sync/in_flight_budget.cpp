@@ -8,8 +8,8 @@ InFlightBudget::InFlightBudget(std::size_t capacity)
     : capacity_(std::max<std::size_t>(1, capacity)) {}
 
 InFlightBudget::Slot InFlightBudget::acquire() {
-  std::unique_lock lock(mutex_);
-  freed_.wait(lock, [&] { return inUse_ < capacity_; });
+  LockGuard lock(mutex_);
+  while (inUse_ >= capacity_) freed_.wait(mutex_);
   ++inUse_;
   maxInUse_ = std::max(maxInUse_, inUse_);
   return Slot(*this);
@@ -17,14 +17,14 @@ InFlightBudget::Slot InFlightBudget::acquire() {
 
 void InFlightBudget::release() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     --inUse_;
   }
-  freed_.notify_one();
+  freed_.notifyOne();
 }
 
 std::size_t InFlightBudget::maxInUse() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return maxInUse_;
 }
 

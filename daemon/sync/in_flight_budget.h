@@ -10,9 +10,11 @@
 //
 // Thread-safe. Slots must be released before the budget is destroyed.
 
-#include <condition_variable>
 #include <cstddef>
-#include <mutex>
+
+#include "common/cond_var.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 
 namespace wpe {
 
@@ -36,18 +38,18 @@ class InFlightBudget {
     InFlightBudget* budget_;
   };
 
-  Slot acquire();
+  Slot acquire() EXCLUDES(mutex_);
   std::size_t capacity() const { return capacity_; }
-  std::size_t maxInUse() const;
+  std::size_t maxInUse() const EXCLUDES(mutex_);
 
  private:
-  void release();
+  void release() EXCLUDES(mutex_);
 
   const std::size_t capacity_;
-  mutable std::mutex mutex_;
-  std::condition_variable freed_;
-  std::size_t inUse_ = 0;     // guarded by mutex_; never above capacity_
-  std::size_t maxInUse_ = 0;  // guarded by mutex_
+  mutable Mutex mutex_;
+  CondVar freed_;
+  std::size_t inUse_ GUARDED_BY(mutex_) = 0;  // never above capacity_
+  std::size_t maxInUse_ GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace wpe

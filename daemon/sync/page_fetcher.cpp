@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <optional>
 #include <system_error>
 #include <thread>
 #include <unordered_set>
 
 #include "common/log_escape.h"
+#include "common/mutex.h"
 #include "daemon/sync/list_page_reader.h"
 
 namespace wpe {
@@ -154,10 +154,10 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> bytes{first->bytes};
   std::atomic<std::size_t> requests{1};
-  std::mutex errorMutex;
+  Mutex errorMutex;  // guards firstError
   std::optional<Error> firstError;
   auto fail = [&](Error error) {
-    std::lock_guard lock(errorMutex);
+    LockGuard lock(errorMutex);
     if (!firstError) firstError = std::move(error);
     stop = true;
   };

@@ -50,7 +50,7 @@ std::string StderrJournalChannel::format(const Poco::Message& message, bool jour
 
 void StderrJournalChannel::log(const Poco::Message& message) {
   std::string line = format(message, journal_);
-  std::lock_guard<std::mutex> lock(mutex_);
+  LockGuard lock(mutex_);
   std::size_t done = 0;
   while (done < line.size()) {
     ssize_t n = ::write(fd_, line.data() + done, line.size() - done);

@@ -10,7 +10,7 @@
 
 #include <Poco/Channel.h>
 
-#include <mutex>
+#include "common/mutex.h"
 
 namespace wpe {
 
@@ -30,7 +30,7 @@ class StderrJournalChannel : public Poco::Channel {
  private:
   int fd_;
   bool journal_;
-  std::mutex mutex_;
+  Mutex mutex_;
 };
 
 }  // namespace wpe

@@ -7,18 +7,13 @@ namespace wpe {
 
 DeadlineWatch::Ticket::~Ticket() { watch_.disarm(id_); }
 
-AbortReason DeadlineWatch::Ticket::reason() const {
-  std::lock_guard lock(watch_.mutex_);
-  return reason_;
-}
-
 DeadlineWatch::DeadlineWatch(const Clock& clock) : clock_(clock) {}
 
 DeadlineWatch::~DeadlineWatch() { stop(); }
 
 std::unique_ptr<DeadlineWatch::Ticket> DeadlineWatch::arm(std::chrono::milliseconds timeout,
                                                           std::function<void()> abort) {
-  std::unique_lock lock(mutex_);
+  LockGuard lock(mutex_);
   const std::uint64_t id = nextId_++;
   std::unique_ptr<Ticket> ticket(new Ticket(*this, id, timeout));  // private constructor
   Entry entry{clock_.boottime() + timeout, std::move(abort), ticket.get()};
@@ -31,12 +26,12 @@ std::unique_ptr<DeadlineWatch::Ticket> DeadlineWatch::arm(std::chrono::milliseco
                         });
   armed_.emplace(id, std::move(entry));
   lock.unlock();
-  if (earliest) cv_.notify_all();
+  if (earliest) cv_.notifyAll();
   return ticket;
 }
 
 void DeadlineWatch::fireLocked(Entry& entry, AbortReason reason) {
-  entry.ticket->reason_ = reason;
+  entry.ticket->reason_.store(reason);
   try {
     if (entry.abort) entry.abort();
   } catch (const std::exception&) {
@@ -46,19 +41,19 @@ void DeadlineWatch::fireLocked(Entry& entry, AbortReason reason) {
 }
 
 void DeadlineWatch::cancelAll() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   cancelled_ = true;
   for (auto& [id, entry] : armed_) fireLocked(entry, AbortReason::ShuttingDown);
   armed_.clear();
 }
 
 bool DeadlineWatch::cancelled() const {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return cancelled_;
 }
 
 BootTime DeadlineWatch::fireDue() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   return fireDueLocked();
 }
 
@@ -78,12 +73,12 @@ BootTime DeadlineWatch::fireDueLocked() {
 }
 
 void DeadlineWatch::disarm(std::uint64_t id) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   armed_.erase(id);
 }
 
 void DeadlineWatch::start() {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
@@ -91,27 +86,36 @@ void DeadlineWatch::start() {
 
 void DeadlineWatch::stop() {
   {
-    std::lock_guard lock(mutex_);
+    LockGuard lock(mutex_);
     stopping_ = true;
   }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  cv_.notifyAll();
+  // Only start() and stop() touch thread_, from one thread (the owner's); the lock is not
+  // held across the join, which waits for run() to take it.
+  std::thread thread;
+  {
+    LockGuard lock(mutex_);
+    thread = std::move(thread_);
+  }
+  if (thread.joinable()) thread.join();
 }
 
 void DeadlineWatch::run() {
-  std::unique_lock lock(mutex_);
+  LockGuard lock(mutex_);
   while (!stopping_) {
     const BootTime next = fireDueLocked();
     if (next == BootTime::max()) {
       // Nothing armed: asleep until arm() (which wakes us for any first deadline) or stop(),
       // so an idle daemon does not wake every second (issue 10).
-      cv_.wait(lock);
+      cv_.wait(mutex_);
       continue;
     }
     // At most 1 s: the cap only bounds how late a deadline fires after a suspend (the wait
     // is on the steady clock, the deadline on boottime).
-    cv_.wait_for(lock, std::clamp<BootTime>(next - clock_.boottime(), std::chrono::milliseconds(1),
-                                            std::chrono::seconds(1)));
+    cv_.waitUntil(mutex_, std::chrono::steady_clock::now() +
+                              std::clamp<BootTime>(next - clock_.boottime(),
+                                                   std::chrono::milliseconds(1),
+                                                   std::chrono::seconds(1)));
   }
 }
 

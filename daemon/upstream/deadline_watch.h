@@ -17,15 +17,17 @@
 // destructor) ends it. Without the thread only cancelAll() and explicit fireDue() calls fire
 // (unit tests drive it with a fake Clock). Deadlines are on Clock::boottime(). Thread-safe.
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "common/cond_var.h"
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "daemon/core/clock.h"
 
 namespace wpe {
@@ -41,7 +43,7 @@ class DeadlineWatch {
     Ticket& operator=(const Ticket&) = delete;
 
     // None while armed; why the action ran once it did.
-    AbortReason reason() const;
+    AbortReason reason() const { return reason_.load(); }
     std::chrono::milliseconds timeout() const { return timeout_; }
 
    private:
@@ -51,7 +53,10 @@ class DeadlineWatch {
     DeadlineWatch& watch_;
     const std::uint64_t id_;
     const std::chrono::milliseconds timeout_;
-    AbortReason reason_ = AbortReason::None;  // guarded by watch_.mutex_
+    // Written once, by the watch, before the action runs (under the watch's lock); read by
+    // the exchange after the action made its I/O fail. Atomic rather than guarded: the
+    // analysis cannot tell that a Ticket's watch_ is the watch firing it.
+    std::atomic<AbortReason> reason_{AbortReason::None};
   };
 
   explicit DeadlineWatch(const Clock& clock);
@@ -60,18 +65,19 @@ class DeadlineWatch {
   DeadlineWatch& operator=(const DeadlineWatch&) = delete;
 
   // Arms `abort` to run `timeout` from now. The Ticket must not outlive the watch.
-  std::unique_ptr<Ticket> arm(std::chrono::milliseconds timeout, std::function<void()> abort);
+  std::unique_ptr<Ticket> arm(std::chrono::milliseconds timeout, std::function<void()> abort)
+      EXCLUDES(mutex_);
 
   // wped is stopping: runs every armed action now; later arm()s run theirs at once.
-  void cancelAll();
-  bool cancelled() const;
+  void cancelAll() EXCLUDES(mutex_);
+  bool cancelled() const EXCLUDES(mutex_);
 
   // Runs the actions whose deadline passed; returns the earliest deadline still armed (or
   // BootTime::max() when none is). The thread calls it; tests call it with a fake clock.
-  BootTime fireDue();
+  BootTime fireDue() EXCLUDES(mutex_);
 
-  void start();
-  void stop();
+  void start() EXCLUDES(mutex_);
+  void stop() EXCLUDES(mutex_);
 
  private:
   struct Entry {
@@ -80,19 +86,19 @@ class DeadlineWatch {
     Ticket* ticket;
   };
 
-  void fireLocked(Entry& entry, AbortReason reason);
-  BootTime fireDueLocked();
-  void disarm(std::uint64_t id);
-  void run();
+  void fireLocked(Entry& entry, AbortReason reason) REQUIRES(mutex_);
+  BootTime fireDueLocked() REQUIRES(mutex_);
+  void disarm(std::uint64_t id) EXCLUDES(mutex_);
+  void run() EXCLUDES(mutex_);
 
   const Clock& clock_;
-  mutable std::mutex mutex_;  // guards everything below and every Ticket's reason_
-  std::condition_variable cv_;
-  std::map<std::uint64_t, Entry> armed_;
-  std::uint64_t nextId_ = 1;
-  bool cancelled_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  mutable Mutex mutex_;  // guards everything below and every Ticket's reason_
+  CondVar cv_;
+  std::map<std::uint64_t, Entry> armed_ GUARDED_BY(mutex_);
+  std::uint64_t nextId_ GUARDED_BY(mutex_) = 1;
+  bool cancelled_ GUARDED_BY(mutex_) = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::thread thread_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

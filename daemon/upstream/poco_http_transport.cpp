@@ -162,21 +162,21 @@ SendOutcome abandoned(AbortReason reason, const UpstreamUrl& url, const Transpor
 // — after its Ticket was disarmed, so a cut never reaches a reused fd number.
 class SocketCutter {
  public:
-  void setFd(int fd) {
-    std::lock_guard lock(mutex_);
+  void setFd(int fd) EXCLUDES(mutex_) {
+    LockGuard lock(mutex_);
     fd_ = fd;
     if (cut_ && fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
   }
-  void cut() {
-    std::lock_guard lock(mutex_);
+  void cut() EXCLUDES(mutex_) {
+    LockGuard lock(mutex_);
     cut_ = true;
     if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
   }
 
  private:
-  std::mutex mutex_;
-  int fd_ = -1;
-  bool cut_ = false;
+  Mutex mutex_;
+  int fd_ GUARDED_BY(mutex_) = -1;
+  bool cut_ GUARDED_BY(mutex_) = false;
 };
 
 PocoHttpTransport::PocoHttpTransport(Poco::Logger& logger, DeadlineWatch& watch,
@@ -192,7 +192,7 @@ Result<HttpResponse> PocoHttpTransport::send(const HttpRequest& request,
 
 Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const TransportOptions& options) {
   const std::string& caFile = options.caFile;
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   auto it = contexts_.find(caFile);
   if (it != contexts_.end()) return it->second;
   if (caFile.empty() && !SystemTrustStore::hasCertificates()) {
@@ -222,7 +222,7 @@ Result<Poco::Net::Context::Ptr> PocoHttpTransport::contextFor(const TransportOpt
 
 void PocoHttpTransport::reloadTrust() {
   std::map<std::string, std::vector<Connection>> idle;  // closed after the lock is released
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   ++generation_;
   contexts_.clear();  // sessions in use hold their own reference to their Context
   idle.swap(idle_);
@@ -231,7 +231,7 @@ void PocoHttpTransport::reloadTrust() {
 std::optional<PocoHttpTransport::Connection> PocoHttpTransport::takeIdle(
     const std::string& key, std::uint64_t& generation) {
   std::vector<Connection> stale;  // closed after the lock is released (TLS shutdown writes)
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   generation = generation_;
   auto it = idle_.find(key);
   while (it != idle_.end() && !it->second.empty()) {
@@ -282,7 +282,7 @@ Result<PocoHttpTransport::Connection> PocoHttpTransport::open(const UpstreamUrl&
 
 void PocoHttpTransport::returnSession(const std::string& key, Connection connection,
                                       std::uint64_t generation) {
-  std::lock_guard lock(mutex_);
+  LockGuard lock(mutex_);
   if (generation != generation_) return;  // made before reloadTrust(): maybe the old CA
   auto& idle = idle_[key];
   if (idle.size() < maxIdlePerHost_) idle.push_back(std::move(connection));
@@ -303,7 +303,7 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
   if (!url->secure()) {
     bool first = false;
     {
-      std::lock_guard lock(mutex_);
+      LockGuard lock(mutex_);
       first = plainHttpWarned_.insert(options.profile + "|" + hostPort(*url)).second;
     }
     if (first) {

@@ -32,12 +32,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
+#include "common/thread_annotations.h"
 #include "daemon/upstream/http_transport.h"
 
 namespace Poco {
@@ -66,7 +67,7 @@ class PocoHttpTransport final : public HttpTransport {
   // Forgets every cached Context and closes every idle connection, so the next HTTPS request
   // reads its CA file (or the system store) as it is on disk now; `wpectl reload` calls it. A
   // connection in use keeps its exchange and is discarded afterwards, never pooled again.
-  void reloadTrust();
+  void reloadTrust() EXCLUDES(mutex_);
 
  private:
   using SessionPtr = std::unique_ptr<Poco::Net::HTTPClientSession>;
@@ -75,14 +76,17 @@ class PocoHttpTransport final : public HttpTransport {
     int fd = -1;  // the session's socket, for the DeadlineWatch's shutdown(2)
   };
 
-  Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const TransportOptions& options);
+  Result<Poco::AutoPtr<Poco::Net::Context>> contextFor(const TransportOptions& options)
+      EXCLUDES(mutex_);
   // A usable idle connection from the pool, or none.
-  std::optional<Connection> takeIdle(const std::string& key, std::uint64_t& generation);
+  std::optional<Connection> takeIdle(const std::string& key, std::uint64_t& generation)
+      EXCLUDES(mutex_);
   // A new connection (TCP, then TLS for https), its fd registered with `cutter` before the
   // connect starts. Throws Poco::Exception like the session would.
   Result<Connection> open(const UpstreamUrl& url, const TransportOptions& options,
                           SocketCutter& cutter);
-  void returnSession(const std::string& key, Connection connection, std::uint64_t generation);
+  void returnSession(const std::string& key, Connection connection, std::uint64_t generation)
+      EXCLUDES(mutex_);
   SendOutcome exchange(Poco::Net::HTTPClientSession& session, const UpstreamUrl& url,
                        const HttpRequest& request, const TransportOptions& options,
                        bool& keepSession);
@@ -90,15 +94,15 @@ class PocoHttpTransport final : public HttpTransport {
   Poco::Logger& logger_;
   DeadlineWatch& watch_;
   std::size_t maxIdlePerHost_;
-  std::mutex mutex_;  // guards contexts_, idle_, generation_ and plainHttpWarned_
-  std::map<std::string, Poco::AutoPtr<Poco::Net::Context>> contexts_;
-  std::map<std::string, std::vector<Connection>> idle_;
+  Mutex mutex_;
+  std::map<std::string, Poco::AutoPtr<Poco::Net::Context>> contexts_ GUARDED_BY(mutex_);
+  std::map<std::string, std::vector<Connection>> idle_ GUARDED_BY(mutex_);
   // Bumped by reloadTrust(); a session taken under an older generation may hold an old
   // Context, so it is not pooled again.
-  std::uint64_t generation_ = 0;
+  std::uint64_t generation_ GUARDED_BY(mutex_) = 0;
   // "profile|host:port" already warned about plain http://: once per profile and origin, not
   // once per request (a sync of 10,000 sites was 6,000 lines).
-  std::set<std::string> plainHttpWarned_;
+  std::set<std::string> plainHttpWarned_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe
