@@ -34,7 +34,7 @@
 #include "daemon/audit/proc_peer_resolver.h"
 #include "daemon/auth/login_registry.h"
 #include "daemon/config/config_holder.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 #include "daemon/localapi/core_endpoints.h"
 #include "daemon/localapi/local_api_server.h"
 #include "daemon/localapi/router.h"

@@ -41,7 +41,7 @@
 #include "daemon/audit/audit_slot.h"
 #include "daemon/audit/audit_store.h"
 #include "daemon/audit/peer_resolver.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

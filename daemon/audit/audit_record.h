@@ -10,7 +10,7 @@
 #include <string>
 
 #include "daemon/audit/peer_identity.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

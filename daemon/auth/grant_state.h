@@ -13,7 +13,7 @@
 #include <variant>
 
 #include "daemon/auth/oauth_grant.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

@@ -16,7 +16,7 @@
 #include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/auth/login_session.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

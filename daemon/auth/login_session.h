@@ -40,7 +40,7 @@
 #include "daemon/auth/pkce.h"
 #include "daemon/auth/token_endpoint.h"
 #include "daemon/config/profile_config.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

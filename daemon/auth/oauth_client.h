@@ -15,7 +15,7 @@
 
 #include "daemon/auth/token_endpoint.h"
 #include "daemon/config/profile_config.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 #include "daemon/upstream/http_transport.h"
 
 namespace wpe {

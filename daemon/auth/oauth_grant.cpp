@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "common/credential_text.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 
 namespace wpe {
 

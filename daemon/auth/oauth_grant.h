@@ -12,7 +12,7 @@
 
 #include "common/result.h"
 #include "common/secret.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "common/secret.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

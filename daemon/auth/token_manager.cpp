@@ -4,7 +4,7 @@
 
 #include "common/auth_kind.h"
 #include "daemon/auth/refresh_policy.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 
 namespace wpe {
 

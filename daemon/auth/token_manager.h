@@ -48,8 +48,8 @@
 #include "daemon/auth/token_endpoint.h"
 #include "daemon/auth/token_info.h"
 #include "daemon/auth/token_snapshot.h"
-#include "daemon/core/authorizer.h"
-#include "daemon/core/clock.h"
+#include "daemon/upstream/authorizer.h"
+#include "daemon/time/clock.h"
 #include "daemon/credentials/credential_store.h"
 
 namespace wpe {

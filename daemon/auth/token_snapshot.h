@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/token_state.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

@@ -45,7 +45,7 @@
 #include "common/result.h"
 #include "common/list_kind.h"
 #include "daemon/cache/list_body.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 struct sqlite3;
 

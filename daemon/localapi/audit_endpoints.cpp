@@ -3,7 +3,7 @@
 #include "common/audit_wire.h"
 #include "common/log_escape.h"
 #include "common/profile_name.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 
 namespace wpe {
 namespace {

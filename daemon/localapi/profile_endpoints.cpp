@@ -3,7 +3,7 @@
 #include "common/login_callback_wire.h"
 #include "common/profile_wire.h"
 #include "common/wire.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 #include "daemon/localapi/json_body.h"
 
 namespace wpe {

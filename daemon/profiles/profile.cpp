@@ -7,7 +7,7 @@
 #include "daemon/auth/basic_credential.h"
 #include "daemon/auth/refresh_policy.h"
 #include "daemon/cache/cache_store.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/upstream/static_authorizer.h"
 #include "daemon/upstream/upstream_client.h"

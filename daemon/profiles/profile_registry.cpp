@@ -2,7 +2,7 @@
 
 #include "daemon/cache/cache_store.h"
 #include "common/list_kind.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 #include "daemon/profiles/request_coalescer.h"
 #include "daemon/upstream/rate_limit_gate.h"
 

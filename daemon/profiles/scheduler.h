@@ -28,7 +28,7 @@
 #include "common/cond_var.h"
 #include "common/mutex.h"
 #include "common/thread_annotations.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/profiles/profile_registry.h"
 #include "daemon/profiles/profile_worker.h"

@@ -35,7 +35,7 @@
 
 #include "common/result.h"
 #include "daemon/cache/cache_store.h"
-#include "daemon/core/authorizer.h"
+#include "daemon/upstream/authorizer.h"
 #include "daemon/sync/in_flight_budget.h"
 #include "daemon/sync/sync_progress.h"
 #include "daemon/upstream/upstream_client.h"

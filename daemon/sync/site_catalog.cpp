@@ -9,7 +9,7 @@
 #include <random>
 
 #include "common/log_escape.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 
 namespace wpe {
 namespace {

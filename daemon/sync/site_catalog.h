@@ -34,8 +34,8 @@
 #include "common/mutex.h"
 #include "common/result.h"
 #include "daemon/cache/cache_store.h"
-#include "daemon/core/authorizer.h"
-#include "daemon/core/clock.h"
+#include "daemon/upstream/authorizer.h"
+#include "daemon/time/clock.h"
 #include "daemon/sync/page_fetcher.h"
 
 namespace Poco {

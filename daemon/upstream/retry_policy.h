@@ -17,7 +17,7 @@
 #include <string>
 
 #include "common/mutex.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "daemon/core/authorizer.h"
+#include "daemon/upstream/authorizer.h"
 
 namespace wpe {
 

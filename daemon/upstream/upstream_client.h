@@ -35,7 +35,7 @@
 #include <optional>
 
 #include "common/result.h"
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 #include "daemon/upstream/http_transport.h"
 #include "daemon/upstream/rate_limit_gate.h"
 #include "daemon/upstream/retry_policy.h"

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 #include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/poco_http_transport.h"
 #include "daemon/upstream/ssl_initializer.h"

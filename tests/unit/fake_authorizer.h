@@ -5,7 +5,7 @@
 #include <atomic>
 #include <string>
 
-#include "daemon/core/authorizer.h"
+#include "daemon/upstream/authorizer.h"
 
 namespace wpe::testing {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 #include "daemon/credentials/credential_store.h"
 #include "daemon/upstream/http_transport.h"
 

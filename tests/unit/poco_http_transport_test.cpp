@@ -18,7 +18,7 @@
 #include <mutex>
 #include <thread>
 
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 #include "daemon/upstream/deadline_watch.h"
 #include "daemon/upstream/ssl_initializer.h"
 #include "tests/unit/temp_dir.h"

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "daemon/auth/oauth_grant.h"
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 #include "daemon/auth/token_response_parser.h"
 
 using wpe::TokenFailureKind;

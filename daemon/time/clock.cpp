@@ -1,4 +1,4 @@
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 #include <time.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/core/rfc3339.h"
+#include "daemon/time/rfc3339.h"
 
 #include "common/rfc3339.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/core/clock.h"
+#include "daemon/time/clock.h"
 
 namespace wpe {
 
