@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -132,7 +133,8 @@ Result<std::size_t> UnixHttpClient::readSome(Clock::time_point deadline) {
   }
 }
 
-Result<HttpReply> UnixHttpClient::readReply(Clock::time_point deadline, bool& sawAnyByte) {
+Result<HttpReply> UnixHttpClient::readReply(Clock::time_point deadline, bool& sawAnyByte,
+                                            const BodySink& sink) {
   std::size_t headerEnd;
   while ((headerEnd = buffer_.find("\r\n\r\n")) == std::string::npos) {
     if (buffer_.size() > 64 * 1024) return brokenAnswer("header section too large");
@@ -173,8 +175,25 @@ Result<HttpReply> UnixHttpClient::readReply(Clock::time_point deadline, bool& sa
     reply.headers.emplace_back(std::move(name), std::move(value));
   }
   buffer_.erase(0, headerEnd + 4);
+  const bool streamed = sink && reply.status >= 200 && reply.status < 300;
+  const Error sinkFailed(ErrorCode::Internal, "could not pass on wped's answer (output closed?)");
 
-  if (chunked) {
+  if (streamed && hasLength && !chunked) {
+    // Piece by piece, each piece handed on as soon as it is read: buffer_ never holds more
+    // than one read's worth of the body.
+    std::size_t left = contentLength;
+    while (left > 0) {
+      if (buffer_.empty()) {
+        auto n = readSome(deadline);
+        if (!n) return n.error();
+        if (n.value() == 0) return brokenAnswer("EOF in body");
+      }
+      const std::size_t piece = std::min(left, buffer_.size());
+      if (!sink(std::string_view(buffer_.data(), piece))) return sinkFailed;
+      buffer_.erase(0, piece);
+      left -= piece;
+    }
+  } else if (chunked) {
     for (;;) {
       std::size_t eol;
       while ((eol = buffer_.find("\r\n")) == std::string::npos) {
@@ -214,12 +233,18 @@ Result<HttpReply> UnixHttpClient::readReply(Clock::time_point deadline, bool& sa
     reply.body.swap(buffer_);
     closeAfter = true;
   }
+  if (streamed && !reply.body.empty()) {
+    // Chunked or unframed: read whole above (wped frames its lists with a length).
+    if (!sink(reply.body)) return sinkFailed;
+    reply.body.clear();
+  }
   if (closeAfter) close();
   return reply;
 }
 
 Result<HttpReply> UnixHttpClient::request(std::string_view method, std::string_view target,
-                                          std::string_view body, const HeaderList& extraHeaders) {
+                                          std::string_view body, const HeaderList& extraHeaders,
+                                          const BodySink& sink) {
   out_.clear();
   out_.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: localhost\r\n");
   for (const auto& [name, value] : extraHeaders)
@@ -248,7 +273,7 @@ Result<HttpReply> UnixHttpClient::request(std::string_view method, std::string_v
       return sent.error().code == ErrorCode::RequestTimeout ? sent.error()
                                                             : closedUnanswered(sent.error());
     }
-    auto reply = readReply(deadline, sawAnyByte);
+    auto reply = readReply(deadline, sawAnyByte, sink);
     if (!reply) {
       close();
       const bool unanswered = !sawAnyByte && reply.error().code != ErrorCode::RequestTimeout;

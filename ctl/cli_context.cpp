@@ -12,9 +12,9 @@ void CliContext::setTimeout(std::chrono::milliseconds timeout) {
 }
 
 Result<HttpReply> CliContext::call(std::string_view method, std::string_view target,
-                                   std::string_view body) {
+                                   std::string_view body, const BodySink& sink) {
   if (!client_) client_ = std::make_unique<UnixHttpClient>(options_.socketPath, timeout_);
-  return client_->request(method, target, body);
+  return client_->request(method, target, body, {}, sink);
 }
 
 int CliContext::fail(ExitCode code, const std::string& message) {

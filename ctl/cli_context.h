@@ -1,8 +1,8 @@
 #pragma once
 // CliContext: what every wpectl command gets: the global options, the output streams and a
 // connection to wped. Helpers turn answers and failures into wpectl's output conventions
-// (docs/interface.md "wpectl"): --json prints exactly one JSON document on stdout; diagnostics are one
-// line on stderr starting "wpectl: "; exit codes from ctl/exit_codes.h.
+// (docs/interface.md "wpectl"): --json prints exactly one JSON document on stdout; diagnostics are
+// one line on stderr starting "wpectl: "; exit codes from ctl/exit_codes.h.
 
 #include <chrono>
 #include <memory>
@@ -36,8 +36,10 @@ class CliContext {
   void setTimeout(std::chrono::milliseconds timeout);
 
   // One request to wped. Failure: nothing answered (or the answer broke); see fail().
+  // With a `sink`, a successful answer's body goes to it as it arrives (common/
+  // unix_http_client.h, BodySink) and HttpReply::body stays empty.
   Result<HttpReply> call(std::string_view method, std::string_view target,
-                         std::string_view body = {});
+                         std::string_view body = {}, const BodySink& sink = {});
 
   // Prints "wpectl: MESSAGE" (through escapeForTerminal, KeepLines) and returns `code`.
   int fail(ExitCode code, const std::string& message);

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ostream>
+#include <string_view>
 
 #include "common/wire.h"
 #include "ctl/command.h"
@@ -37,13 +39,30 @@ std::string percentEncode(const std::string& text) {
   return out;
 }
 
-// --json: the body verbatim, straight to stdout.
-int copyThrough(CliContext& ctx, const HttpReply& reply) {
-  ctx.out().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
-  if (reply.body.empty() || reply.body.back() != '\n') ctx.out() << '\n';
-  ctx.out().flush();
-  return kExitOk;
-}
+// --json: the body verbatim, straight to stdout as it arrives (never held whole), then a
+// newline unless it ended with one.
+class CopyThrough {
+ public:
+  explicit CopyThrough(std::ostream& out) : out_(out) {}
+  BodySink sink() {
+    return [this](std::string_view piece) {
+      if (piece.empty()) return true;
+      out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      last_ = piece.back();
+      return static_cast<bool>(out_);
+    };
+  }
+  bool started() const { return last_ != 0; }
+  int finish() {
+    if (last_ != '\n') out_ << '\n';
+    out_.flush();
+    return kExitOk;
+  }
+
+ private:
+  std::ostream& out_;
+  char last_ = 0;  // the last byte copied; 0 before any
+};
 
 // " 3 pages, 300 sites so far" while wped walks the list, from GET /v1/status on a
 // connection of its own (the list request holds the context's); "" when not known.
@@ -77,11 +96,18 @@ int list(CliContext& ctx, const std::string& kind, const std::vector<std::string
                           return syncProgress(socket, profile, kind);
                         });
   if (::isatty(STDERR_FILENO)) notice.start();
-  auto reply = ctx.call("GET", base + kind + (args.has("--refresh") ? "?refresh=1" : ""));
+  CopyThrough copy(ctx.out());
+  auto reply = ctx.call("GET", base + kind + (args.has("--refresh") ? "?refresh=1" : ""), {},
+                        ctx.options().json ? copy.sink() : BodySink());
   notice.stop();
+  if (!reply && copy.started()) {
+    // Part of the list is on stdout already: no JSON error document after it (a reader sees
+    // a cut-off document and the exit code), only the message on stderr.
+    return ctx.fail(kExitError, reply.error().message);
+  }
   if (!reply) return ctx.failTransport(reply.error());
   if (reply->status >= 400) return ctx.failReply(reply.value());
-  if (ctx.options().json) return copyThrough(ctx, reply.value());
+  if (ctx.options().json) return copy.finish();
 
   std::map<std::string, std::string> names;
   if (kind == "sites") {
