@@ -20,13 +20,13 @@ ConfigErrorEndpoints::ConfigErrorEndpoints(Deps deps, const Error& initial)
 void ConfigErrorEndpoints::registerRoutes(Router& router) {
   router.add("GET", "/v1/ping", [this](ApiRequest& r) {
     if (auto answer = delegated(r)) return *answer;
-    return ApiResponse::json(200, "{\"ok\":true}");
+    return ApiResponse::json(200, pingReplyToJson());
   });
   router.add("POST", "/v1/reload", [this](ApiRequest& r) { return reloadRoute(r); });
   router.add("POST", "/v1/shutdown", [this](ApiRequest& r) {
     if (auto answer = delegated(r)) return *answer;
     deps_.requestShutdown();
-    return ApiResponse::json(202, "{\"stopping\":true}");
+    return ApiResponse::json(202, shutdownReplyToJson());
   });
   // First match wins in the Router: everything not above, on any method.
   router.add("*", "/{path...}", [this](ApiRequest& r) {
@@ -75,8 +75,7 @@ Result<std::string> ConfigErrorEndpoints::reloadSummary() {
       return Error(ErrorCode::Conflict, "the configuration was reloaded already; try again");
     }
     if (loaded) {
-      std::string summary = "{\"reloaded\":true,\"config\":" + jsonQuote(loaded->sourcePath) +
-                            ",\"profiles\":" + std::to_string(loaded->profiles.size()) + "}";
+      std::string summary = reloadReplyToJson({loaded->sourcePath, loaded->profiles.size()});
       phase_ = Phase::Fixed;
       fixed_ = std::move(loaded.value());
       return summary;
