@@ -1,9 +1,7 @@
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -12,6 +10,7 @@
 #include "ctl/cli.h"
 #include "ctl/exit_codes.h"
 #include "temp_dir.h"
+#include "unix_listen.h"
 
 using namespace wpe;
 
@@ -27,12 +26,7 @@ class FakeWped {
   };
 
   FakeWped() : path_(dir_ / "wped.sock") {
-    listen_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
-    REQUIRE(::bind(listen_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listen_, 8) == 0);
+    listen_ = testing::listenUnix(path_, 8);
     thread_ = std::thread([this] { serve(); });
   }
   ~FakeWped() {

@@ -4,16 +4,15 @@
 #include "common/unix_http_client.h"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/unit/temp_dir.h"
+#include "tests/unit/unix_listen.h"
 
 namespace {
 
@@ -21,12 +20,7 @@ namespace {
 class ScriptedServer {
  public:
   ScriptedServer(const std::string& path, std::vector<std::string> pieces) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(fd_, 1) == 0);
+    fd_ = wpe::testing::listenUnix(path, 1);
     thread_ = std::thread([this, pieces = std::move(pieces)] {
       const int peer = ::accept(fd_, nullptr, nullptr);
       if (peer < 0) return;
