@@ -88,6 +88,9 @@ def main():
         say("Any API call through wped, which adds the credential")
         run(daemon, "api", "/installs?limit=2")
 
+        say("Which local program used which credential: the audit trail (no secret in it)")
+        run(daemon, "audit")
+
         say("OAuth 2.0 login with PKCE; a script plays the browser and follows the redirect")
         browser = os.path.join(HERE, "integration", "oauth_browser.py")
         # wpectl gives the browser a minimal environment, so the CA goes in as an argument.
