@@ -27,7 +27,7 @@ const CommandList& allCommands() {
   return commands;
 }
 
-void printHelp(std::ostream& out) {
+void printHelp(Output& out) {
   out << "usage: wpectl [--socket PATH] [--profile NAME] [--json] COMMAND [ARGS]\n\n"
          "Talks to wped, the WP Engine API agent, over its Unix socket.\n\ncommands:\n";
   for (const auto& c : allCommands()) {
@@ -70,8 +70,8 @@ std::optional<std::string> valueOption(const std::vector<std::string>& args, std
 
 }  // namespace
 
-int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-           std::ostream& err) {
+int runCli(const std::vector<std::string>& args, const EnvLookup& env, Output& out,
+           Output& err) {
   auto usage = [&err](const std::string& message) {
     err << "wpectl: " << message << " (see wpectl --help)\n";
     return static_cast<int>(kExitUsage);

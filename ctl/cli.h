@@ -4,7 +4,7 @@
 // runs it. Returns the exit code (ctl/exit_codes.h). `env` supplies WPED_SOCKET,
 // WPE_PROFILE and XDG_RUNTIME_DIR.
 
-#include <ostream>
+#include "ctl/output.h"
 #include <string>
 #include <vector>
 
@@ -13,9 +13,9 @@
 namespace wpe::ctl {
 
 // The overview of every command and the global options (`wpectl --help`).
-void printHelp(std::ostream& out);
+void printHelp(Output& out);
 
-int runCli(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-           std::ostream& err);
+int runCli(const std::vector<std::string>& args, const EnvLookup& env, Output& out,
+           Output& err);
 
 }  // namespace wpe::ctl

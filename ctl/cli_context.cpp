@@ -44,8 +44,7 @@ int CliContext::failReply(const HttpReply& reply) {
 }
 
 int CliContext::printJson(const HttpReply& reply) {
-  out_.write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
-  out_ << "\n";
+  out_ << reply.body << "\n";
   return kExitOk;
 }
 

@@ -6,7 +6,7 @@
 
 #include <chrono>
 #include <memory>
-#include <ostream>
+#include "ctl/output.h"
 #include <string>
 #include <string_view>
 
@@ -24,12 +24,12 @@ struct GlobalOptions {
 
 class CliContext {
  public:
-  CliContext(GlobalOptions options, std::ostream& out, std::ostream& err)
+  CliContext(GlobalOptions options, Output& out, Output& err)
       : options_(std::move(options)), out_(out), err_(err) {}
 
   const GlobalOptions& options() const { return options_; }
-  std::ostream& out() { return out_; }
-  std::ostream& err() { return err_; }
+  Output& out() { return out_; }
+  Output& err() { return err_; }
 
   // How long call() waits for an answer (default 30 s). Long waits (a first sync, a login
   // poll) raise it; changing it drops a kept-alive connection.
@@ -64,8 +64,8 @@ class CliContext {
 
  private:
   GlobalOptions options_;
-  std::ostream& out_;
-  std::ostream& err_;
+  Output& out_;
+  Output& err_;
   std::chrono::milliseconds timeout_ = std::chrono::seconds(30);
   std::unique_ptr<UnixHttpClient> client_;
 };

@@ -13,7 +13,7 @@
 // `run` receives the words after the command name with the global options removed.
 
 #include <functional>
-#include <ostream>
+#include "ctl/output.h"
 #include <string>
 #include <vector>
 
@@ -48,7 +48,7 @@ void addHelpCommand(CommandList& commands);
 // A command by name (internal ones excluded), or nullptr.
 const Command* findCommand(const std::string& name);
 // `wpectl help COMMAND`: its usage, summary and options.
-void printCommandUsage(const Command& command, std::ostream& out);
+void printCommandUsage(const Command& command, Output& out);
 
 // Every command, in --help order (internal ones included; check Command::internal).
 const CommandList& allCommands();

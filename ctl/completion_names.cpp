@@ -1,6 +1,8 @@
 #include "ctl/completion_names.h"
 
-#include <fstream>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <set>
 
 #include "common/profile_name.h"
@@ -52,9 +54,14 @@ std::vector<std::string> CompletionNames::profilesFromConfig() const {
   std::vector<std::string> names{"default"};
   auto location = resolveConfigPath(std::nullopt, env_);
   if (!location) return names;
-  std::ifstream in(location->path);
-  std::string line;
-  while (std::getline(in, line)) {
+  // stdio, not <fstream>: wpectl builds no standard stream (ctl/output.h says why).
+  std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(location->path.c_str(), "re"), &std::fclose);
+  if (!in) return names;
+  char* buffer = nullptr;
+  std::size_t capacity = 0;
+  ssize_t length;
+  while ((length = ::getline(&buffer, &capacity, in.get())) >= 0) {
+    std::string line(buffer, static_cast<std::size_t>(length));
     auto start = line.find_first_not_of(" \t");
     if (start == std::string::npos || line.compare(start, 9, "[profile.") != 0) continue;
     auto end = line.find(']', start);
@@ -62,6 +69,7 @@ std::vector<std::string> CompletionNames::profilesFromConfig() const {
     std::string name = line.substr(start + 9, end - start - 9);
     if (isValidProfileName(name)) names.push_back(name);
   }
+  std::free(buffer);
   return names;
 }
 

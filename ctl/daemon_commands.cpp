@@ -1,5 +1,5 @@
 // wpectl status | profiles | reload | shutdown: the daemon's own endpoints.
-#include <sstream>
+#include "ctl/output.h"
 
 #include "common/terminal_escape.h"
 #include "common/wire.h"
@@ -11,12 +11,12 @@ namespace wpe::ctl {
 namespace {
 
 std::string duration(std::int64_t seconds) {
-  std::ostringstream out;
+  Output out;
   if (seconds >= 86400) out << seconds / 86400 << "d ";
   if (seconds >= 3600) out << (seconds % 86400) / 3600 << "h ";
   if (seconds >= 60) out << (seconds % 3600) / 60 << "m ";
   out << seconds % 60 << "s";
-  return out.str();
+  return out.text();
 }
 
 int noArguments(CliContext& ctx, const std::string& command, const std::vector<std::string>& args) {
@@ -50,7 +50,7 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
   if (!s) return ctx.fail(kExitError, s.error().message);
   // wped's and the API's text (details, account names, sync errors) goes through
   // escapeForTerminal once the whole block is built; our own text has no controls.
-  std::ostringstream out;
+  Output out;
   out << "wped " << s->version << " (pid " << s->pid << "), up " << duration(s->uptimeSeconds)
       << "\n";
   out << "socket:           " << s->socket << "\n";
@@ -76,7 +76,7 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count());
   }
-  ctx.out() << escapeForTerminal(out.str(), TerminalLayout::KeepLines);
+  ctx.out() << escapeForTerminal(out.text(), TerminalLayout::KeepLines);
   return static_cast<int>(kExitOk);
 }
 

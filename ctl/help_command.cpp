@@ -1,6 +1,6 @@
 // wpectl help [COMMAND] — and `wpectl COMMAND --help`, which cli.cpp routes here: one
 // command's usage, summary and options on stdout (exit 0); an unknown command is a usage error.
-#include <ostream>
+#include "ctl/output.h"
 
 #include "ctl/cli.h"
 #include "ctl/command.h"
@@ -14,7 +14,7 @@ const Command* findCommand(const std::string& name) {
   return nullptr;
 }
 
-void printCommandUsage(const Command& command, std::ostream& out) {
+void printCommandUsage(const Command& command, Output& out) {
   out << "usage: wpectl [--socket PATH] [--profile NAME] [--json] " << command.usage << "\n\n"
       << command.summary << "\n";
   if (!command.flags.empty()) {

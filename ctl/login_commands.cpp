@@ -81,7 +81,8 @@ std::optional<int> submitPaste(CliContext& ctx, const std::string& loginId, cons
   if (reply->status == 400) {
     Error error = errorFromJson(reply->body, reply->status);
     ctx.err() << "wpectl: " << escapeForTerminal(error.message)
-              << "\nPaste the address again (the login is still waiting): " << std::flush;
+              << "\nPaste the address again (the login is still waiting): ";
+    ctx.err().flush();
     return std::nullopt;
   }
   if (reply->status == 409) {
@@ -123,13 +124,13 @@ int oauthLogin(CliContext& ctx, const CommandArgs& args, std::optional<Secret> c
       }
     }
     // Always printed: the browser may not have opened, or may be on another machine.
-    ctx.err() << "Open this URL in your browser to log in: " << login->authorizeUrl << std::endl;
+    ctx.err() << "Open this URL in your browser to log in: " << login->authorizeUrl << "\n";
   } else {
     pasteFd = pasteInput(stdinTaken);
     ctx.err() << "Open this URL in a browser to log in:\n  " << login->authorizeUrl << "\n";
     if (pasteFd >= 0) {
-      ctx.err() << "When it ends on a page that cannot load, paste its address here: "
-                << std::flush;
+      ctx.err() << "When it ends on a page that cannot load, paste its address here: ";
+      ctx.err().flush();
     }
   }
   std::optional<LineReader> paste;

@@ -2,7 +2,7 @@
 
 namespace wpe::ctl {
 
-ProgressNotice::ProgressNotice(std::ostream& err, std::string message,
+ProgressNotice::ProgressNotice(Output& err, std::string message,
                                std::chrono::milliseconds delay, Detail detail,
                                std::chrono::milliseconds refresh)
     : err_(err),
@@ -24,7 +24,8 @@ void ProgressNotice::run() {
   while (!stopped_ && changed_.waitUntil(mutex_, until)) {
   }
   if (stopped_) return;
-  err_ << message_ << std::flush;
+  err_ << message_;
+  err_.flush();
   shown_ = true;
   changed_.notifyAll();
   while (detail_) {
@@ -32,7 +33,8 @@ void ProgressNotice::run() {
     std::string detail = detail_();
     lock.lock();
     if (stopped_) return;
-    err_ << "\r\033[K" << message_ << detail << std::flush;
+    err_ << "\r\033[K" << message_ << detail;
+    err_.flush();
     until = std::chrono::steady_clock::now() + refresh_;
     while (!stopped_ && changed_.waitUntil(mutex_, until)) {
     }
@@ -49,7 +51,8 @@ void ProgressNotice::stop() {
   if (thread_.joinable()) thread_.join();
   LockGuard lock(mutex_);
   if (shown_) {
-    err_ << "\r\033[K" << std::flush;  // erase the notice: the answer has arrived
+    err_ << "\r\033[K";  // erase the notice: the answer has arrived
+    err_.flush();
     shown_ = false;
   }
 }

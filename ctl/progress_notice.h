@@ -9,7 +9,7 @@
 
 #include <chrono>
 #include <functional>
-#include <ostream>
+#include "ctl/output.h"
 #include <string>
 #include <thread>
 
@@ -22,7 +22,7 @@ namespace wpe::ctl {
 class ProgressNotice {
  public:
   using Detail = std::function<std::string()>;
-  ProgressNotice(std::ostream& err, std::string message, std::chrono::milliseconds delay,
+  ProgressNotice(Output& err, std::string message, std::chrono::milliseconds delay,
                  Detail detail = {},
                  std::chrono::milliseconds refresh = std::chrono::milliseconds(500));
   ~ProgressNotice();
@@ -38,7 +38,7 @@ class ProgressNotice {
  private:
   void run() EXCLUDES(mutex_);  // the thread: waits, shows, refreshes the detail
 
-  std::ostream& err_;
+  Output& err_;
   std::string message_;
   std::chrono::milliseconds delay_;
   Detail detail_;

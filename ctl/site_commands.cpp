@@ -5,7 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ostream>
+#include "ctl/output.h"
 #include <string_view>
 
 #include "common/wire.h"
@@ -43,13 +43,13 @@ std::string percentEncode(const std::string& text) {
 // newline unless it ended with one.
 class CopyThrough {
  public:
-  explicit CopyThrough(std::ostream& out) : out_(out) {}
+  explicit CopyThrough(Output& out) : out_(out) {}
   BodySink sink() {
     return [this](std::string_view piece) {
       if (piece.empty()) return true;
-      out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      out_.write(piece);
       last_ = piece.back();
-      return static_cast<bool>(out_);
+      return out_.ok();
     };
   }
   bool started() const { return last_ != 0; }
@@ -60,7 +60,7 @@ class CopyThrough {
   }
 
  private:
-  std::ostream& out_;
+  Output& out_;
   char last_ = 0;  // the last byte copied; 0 before any
 };
 

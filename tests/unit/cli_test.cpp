@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
-#include <sstream>
 
 #include "ctl/exit_codes.h"
 
@@ -23,9 +22,9 @@ Run run(std::vector<std::string> args, std::map<std::string, std::string> vars =
     if (it == vars.end()) return std::nullopt;
     return it->second;
   };
-  std::ostringstream out, err;
+  ctl::Output out, err;
   int code = ctl::runCli(args, env, out, err);
-  return {code, out.str(), err.str()};
+  return {code, out.text(), err.text()};
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "ctl/cli.h"
@@ -112,9 +111,9 @@ Run run(std::vector<std::string> args,
     if (std::string(name) == "WPED_SOCKET") return socket;
     return std::nullopt;
   };
-  std::ostringstream out, err;
+  ctl::Output out, err;
   int code = ctl::runCli(args, env, out, err);
-  return {code, out.str(), err.str()};
+  return {code, out.text(), err.text()};
 }
 
 void checkUsage(std::vector<std::string> args, const std::string& mention) {

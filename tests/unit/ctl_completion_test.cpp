@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "ctl/cli.h"
 #include "ctl/command.h"
@@ -34,9 +33,9 @@ TEST_CASE("Completion: every listed option is in the usage and accepted by the c
       CHECK_THAT(c.usage, Catch::Contains(flag));
       std::vector<std::string> args{c.name, flag};
       if (ctl::CompletionScript::takesValue(c, flag)) args.push_back("GET");
-      std::ostringstream out, err;
+      ctl::Output out, err;
       ctl::runCli(args, envOf({{"WPED_SOCKET", "/nonexistent/wped-test/wped.sock"}}), out, err);
-      CHECK_THAT(err.str(), !Catch::Contains("unknown option"));
+      CHECK_THAT(err.text(), !Catch::Contains("unknown option"));
     }
   }
 }
@@ -76,13 +75,13 @@ TEST_CASE("CompletionNames: wped down → profiles from the config file, nothing
 TEST_CASE("wpectl __complete: quiet, exit 0, when wped is down or unplaceable", "[completion]") {
   for (const auto& vars : std::vector<std::map<std::string, std::string>>{
            {{"WPED_SOCKET", "/nonexistent/wped-test/wped.sock"}}, {}}) {
-    std::ostringstream out, err;
+    ctl::Output out, err;
     int code = ctl::runCli({"--profile", "x/y", "__complete", "sites", "T"}, envOf(vars), out, err);
     CHECK(code == 0);
-    CHECK(out.str().empty());
-    CHECK(err.str().empty());
+    CHECK(out.text().empty());
+    CHECK(err.text().empty());
   }
-  std::ostringstream out, err;
+  ctl::Output out, err;
   CHECK(ctl::runCli({"--help"}, envOf({}), out, err) == 0);
-  CHECK_THAT(out.str(), !Catch::Contains("__complete"));
+  CHECK_THAT(out.text(), !Catch::Contains("__complete"));
 }

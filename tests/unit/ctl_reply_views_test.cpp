@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-#include <sstream>
 
 #include "common/json_value.h"
 #include "common/unix_http_client.h"
@@ -110,21 +109,21 @@ TEST_CASE("ApiReply: wped's own errors are told apart from the API's answers", "
 }
 
 TEST_CASE("ProgressNotice: shows only when the wait outlasts its delay", "[ctl][progress]") {
-  std::ostringstream quick;
+  Output quick;
   {
     ProgressNotice notice(quick, "Syncing", std::chrono::hours(1));
     notice.start();
     notice.stop();
     CHECK_FALSE(notice.shown());
   }
-  CHECK(quick.str().empty());
-  std::ostringstream slow;
+  CHECK(quick.text().empty());
+  Output slow;
   ProgressNotice notice(slow, "Syncing", std::chrono::milliseconds(0));
   notice.start();
   notice.waitUntilSettled();
   CHECK(notice.shown());
   notice.stop();
-  CHECK(slow.str().rfind("Syncing", 0) == 0);
+  CHECK(slow.text().rfind("Syncing", 0) == 0);
   CHECK_FALSE(notice.shown());
 }
 
