@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ctl/split_words.h"
+
 namespace wpe::ctl {
 namespace {
 
@@ -20,21 +22,6 @@ bool isExecutableFile(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
 }
 
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::string current;
-  for (char c : text) {
-    if (c == separator) {
-      if (!current.empty()) parts.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  if (!current.empty()) parts.push_back(current);
-  return parts;
-}
-
 }  // namespace
 
 BrowserLauncher::BrowserLauncher(EnvLookup env, ProgramFinder find)
@@ -43,8 +30,8 @@ BrowserLauncher::BrowserLauncher(EnvLookup env, ProgramFinder find)
 std::vector<std::vector<std::string>> BrowserLauncher::parseBrowserVariable(
     const std::string& value) {
   std::vector<std::vector<std::string>> entries;
-  for (const auto& entry : split(value, ':')) {
-    auto words = split(entry, ' ');
+  for (const auto& entry : splitWords(value, ':')) {
+    auto words = splitWords(entry);
     if (!words.empty()) entries.push_back(std::move(words));
   }
   return entries;
@@ -57,7 +44,7 @@ std::optional<std::string> BrowserLauncher::find(const std::string& program) con
     return std::nullopt;
   }
   auto path = env_("PATH");
-  for (const auto& dir : split(path ? *path : "/usr/local/bin:/usr/bin:/bin", ':')) {
+  for (const auto& dir : splitWords(path ? *path : "/usr/local/bin:/usr/bin:/bin", ':')) {
     std::string candidate = dir + "/" + program;
     if (isExecutableFile(candidate)) return candidate;
   }

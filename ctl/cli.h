@@ -4,11 +4,11 @@
 // runs it. Returns the exit code (ctl/exit_codes.h). `env` supplies WPED_SOCKET,
 // WPE_PROFILE and XDG_RUNTIME_DIR.
 
-#include "ctl/output.h"
 #include <string>
 #include <vector>
 
 #include "common/paths.h"
+#include "ctl/output.h"
 
 namespace wpe::ctl {
 

@@ -6,12 +6,12 @@
 
 #include <chrono>
 #include <memory>
-#include "ctl/output.h"
 #include <string>
 #include <string_view>
 
 #include "common/unix_http_client.h"
 #include "ctl/exit_codes.h"
+#include "ctl/output.h"
 
 namespace wpe::ctl {
 

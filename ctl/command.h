@@ -13,11 +13,11 @@
 // `run` receives the words after the command name with the global options removed.
 
 #include <functional>
-#include "ctl/output.h"
 #include <string>
 #include <vector>
 
 #include "ctl/cli_context.h"
+#include "ctl/output.h"
 
 namespace wpe::ctl {
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "ctl/split_words.h"
+
 namespace wpe::ctl {
 namespace {
 
@@ -40,18 +42,6 @@ std::string joined(const std::vector<std::string>& words, const char* separator 
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : separator) + w;
   return out;
-}
-
-// The words of TEXT, split at spaces.
-std::vector<std::string> splitWords(const std::string& text) {
-  std::vector<std::string> words;
-  std::size_t start = 0;
-  while ((start = text.find_first_not_of(' ', start)) != std::string::npos) {
-    std::size_t end = text.find(' ', start);
-    words.push_back(text.substr(start, end - start));
-    start = end;
-  }
-  return words;
 }
 
 std::string globalNames() {

@@ -1,9 +1,8 @@
 // wpectl status | profiles | reload | shutdown: the daemon's own endpoints.
-#include "ctl/output.h"
-
 #include "common/terminal_escape.h"
 #include "common/wire.h"
 #include "ctl/command.h"
+#include "ctl/output.h"
 #include "ctl/profile_choice.h"
 #include "ctl/status_view.h"
 

@@ -1,9 +1,8 @@
 // wpectl help [COMMAND] — and `wpectl COMMAND --help`, which cli.cpp routes here: one
 // command's usage, summary and options on stdout (exit 0); an unknown command is a usage error.
-#include "ctl/output.h"
-
 #include "ctl/cli.h"
 #include "ctl/command.h"
+#include "ctl/output.h"
 
 namespace wpe::ctl {
 

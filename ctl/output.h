@@ -51,7 +51,7 @@ class Output {
   // Writes what is buffered (fd Outputs). False once any write failed.
   bool flush();
   bool ok() const { return ok_; }
-  // Everything written to a string Output (empty for an fd Output).
+  // A string Output: everything written to it. An fd Output: what is not written out yet.
   const std::string& text() const { return buffer_; }
 
  private:

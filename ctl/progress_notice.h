@@ -9,13 +9,13 @@
 
 #include <chrono>
 #include <functional>
-#include "ctl/output.h"
 #include <string>
 #include <thread>
 
 #include "common/cond_var.h"
 #include "common/mutex.h"
 #include "common/thread_annotations.h"
+#include "ctl/output.h"
 
 namespace wpe::ctl {
 

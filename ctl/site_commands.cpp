@@ -5,12 +5,12 @@
 
 #include <chrono>
 #include <cstdio>
-#include "ctl/output.h"
 #include <string_view>
 
 #include "common/wire.h"
 #include "ctl/command.h"
 #include "ctl/command_args.h"
+#include "ctl/output.h"
 #include "ctl/progress_notice.h"
 #include "ctl/reply_views.h"
 
