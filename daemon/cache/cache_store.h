@@ -98,8 +98,10 @@ class CacheStore {
   CacheStore(const CacheStore&) = delete;
   CacheStore& operator=(const CacheStore&) = delete;
 
-  // Replaces the whole list atomically and records a successful sync at clock.now().
-  Status replaceList(const std::string& profile, ListKind kind,
+  // Replaces the whole list atomically and records a successful sync at clock.now(). Only
+  // the rows that differ from the cached list are written; returns how many rows were
+  // written or removed (0: the list came back as it was, and its reply text is kept).
+  Result<std::size_t> replaceList(const std::string& profile, ListKind kind,
                      const std::vector<CacheItem>& items);
   // The cached list (empty array when never synced) with its sync state.
   // withJson = false: only the count and the sync state (cheap, for status).

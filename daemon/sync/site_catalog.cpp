@@ -207,11 +207,13 @@ Status SiteCatalog::storeList(ListKind kind, const Result<std::vector<CacheItem>
                         " sync begun with the previous credentials");
     return current;
   }
-  Status status =
-      items ? cache_.replaceList(options_.profile, kind, *items) : Status(items.error());
+  Result<std::size_t> written =
+      items ? cache_.replaceList(options_.profile, kind, *items) : Result<std::size_t>(items.error());
+  Status status = written ? Status() : Status(written.error());
   if (status) {
     logger_.information("profile " + options_.profile + ": synced " +
-                        std::to_string(items->size()) + " " + name);
+                        std::to_string(items->size()) + " " + name + "; " +
+                        std::to_string(*written) + " cached rows changed");
     LockGuard lock(mutex_);
     auto mark = staleMarks.find(kind);
     cleanMarks_[kind] = mark == staleMarks.end() ? Generation::Stamp() : mark->second;

@@ -46,7 +46,10 @@ def sandbox_site_ids(stack):
 
 
 def test_kill_9_during_syncs_leaves_exactly_the_old_or_the_new_list(make_stack):
-    stack = make_stack(sites=SITES)
+    # 20 ms a request: a walk of ~50 requests lasts a few hundred ms, so a kill timed by a poll
+    # of the sandbox's counters lands inside it (with no latency a whole sync of 1,500 sites
+    # that changed by one site takes less than one poll).
+    stack = make_stack(sites=SITES, latency_ms=20)
     status, body = call(stack, "POST", "/v1/profiles/default/login",
                         {"method": "api_key", "api_key": stack.info["api_key"]})
     assert status == 200, body
