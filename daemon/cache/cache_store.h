@@ -10,7 +10,8 @@
 //    message saying what to remove. cache.db is created by us (O_NOFOLLOW, 0600) and opened
 //    with SQLITE_OPEN_NOFOLLOW; SQLite gives -wal/-shm the database file's mode, so they are
 //    0600 too.
-//  - WAL journal, a busy timeout, the WAL truncated back to 64 MiB after a checkpoint.
+//  - WAL journal, a busy timeout, the WAL truncated back to 64 MiB after a checkpoint;
+//    checkpoints run when asked (checkpoint()), not at each commit.
 //    replaceList() swaps a whole list inside one BEGIN IMMEDIATE transaction: readers see
 //    exactly the old or exactly the new list, and a failure (disk full, I/O error) leaves the
 //    old one and reports the first error (never a ROLLBACK's complaint about it).
@@ -116,6 +117,10 @@ class CacheStore {
   // done at reopen() before anything is served.
   Status dropProfile(const std::string& profile);
 
+  // Copies the write-ahead log's committed pages into cache.db (SQLite's automatic
+  // checkpoint at commit is off: it made the last list write of a sync ~35 ms longer). Called
+  // at the start of each sync, beside its first requests. Readers are not waited for.
+  Status checkpoint();
   // Open: OK. Unavailable: tries to open the files again; OK and available from now on, or
   // the new error (the reason availability() reports is updated to it).
   Status reopen();

@@ -4,13 +4,17 @@
 // walked side by side keep the API at the same load as one (issue 10: 8 in all, instead of 4 per
 // list, which left ~3.8 in flight while the installs walked alone).
 //
-// acquire() blocks until a slot is free and returns it as a Slot that gives it back when it is
-// destroyed. capacity() is fixed at construction (at least 1). maxInUse() is the most slots held
+// acquire(priority) blocks until a slot is free and no caller of a higher priority is waiting,
+// and returns it as a Slot that gives it back when it is destroyed. SiteCatalog's lists ask with
+// their size in pages: the longest walk is served first, so it also ends first and its write
+// (the costliest) overlaps the smaller lists' last pages instead of coming after them. capacity() is fixed at construction (at least 1). maxInUse() is the most slots held
 // at once since construction (for tests and the debug log).
 //
 // Thread-safe. Slots must be released before the budget is destroyed.
 
 #include <cstddef>
+#include <functional>
+#include <map>
 
 #include "common/cond_var.h"
 #include "common/mutex.h"
@@ -38,9 +42,11 @@ class InFlightBudget {
     InFlightBudget* budget_;
   };
 
-  Slot acquire() EXCLUDES(mutex_);
+  Slot acquire(std::size_t priority = 0) EXCLUDES(mutex_);
   std::size_t capacity() const { return capacity_; }
   std::size_t maxInUse() const EXCLUDES(mutex_);
+  // How many callers are waiting in acquire() now (for tests).
+  std::size_t waiting() const EXCLUDES(mutex_);
 
  private:
   void release() EXCLUDES(mutex_);
@@ -50,6 +56,8 @@ class InFlightBudget {
   CondVar freed_;
   std::size_t inUse_ GUARDED_BY(mutex_) = 0;  // never above capacity_
   std::size_t maxInUse_ GUARDED_BY(mutex_) = 0;
+  // Waiting callers by priority, highest first.
+  std::map<std::size_t, std::size_t, std::greater<>> waiting_ GUARDED_BY(mutex_);
 };
 
 }  // namespace wpe

@@ -79,12 +79,12 @@ Result<PageFetcher::Page> PageFetcher::parsePage(std::string body, ListKind kind
 Result<PageFetcher::Page> PageFetcher::fetchPage(const std::string& apiUrl, ListKind kind,
                                                  std::size_t offset, Authorizer& authorizer,
                                                  const TransportOptions& options,
-                                                 InFlightBudget& budget) {
+                                                 InFlightBudget& budget, std::size_t priority) {
   auto authorization = authorizer.authorization(kMinValid);
   if (!authorization) return authorization.error();
   // Held for the whole exchange, the 401 retry and the client's backoffs included: the API
   // never sees more than the budget's requests from this profile at once.
-  std::optional<InFlightBudget::Slot> slot(budget.acquire());
+  std::optional<InFlightBudget::Slot> slot(budget.acquire(priority));
   TransportOptions bounded = options;
   bounded.maxBodyBytes = std::min(options.maxBodyBytes, limits_.maxPageBytes);
   HttpRequest request;
@@ -130,7 +130,9 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   std::optional<InFlightBudget> own;
   if (!shared) own.emplace(maxWorkers_);
   InFlightBudget& budget = shared ? *shared : *own;
-  auto first = fetchPage(apiUrl, kind, 0, authorizer, options, budget);
+  // The first page before any other (it tells how many pages there are), then the longest
+  // walk first (in_flight_budget.h).
+  auto first = fetchPage(apiUrl, kind, 0, authorizer, options, budget, SIZE_MAX);
   if (!first) return first.error();
   if (progress) progress->addPage(first->items.size());
   const std::size_t count = first->count;
@@ -166,7 +168,7 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
   auto worker = [&] {
     for (std::size_t k = next++; k < planned && !stop; k = next++) {
       ++requests;
-      auto result = fetchPage(apiUrl, kind, k * pageSize, authorizer, options, budget);
+      auto result = fetchPage(apiUrl, kind, k * pageSize, authorizer, options, budget, planned);
       if (!result) return fail(result.error());
       if (progress) progress->addPage(result->items.size());
       if ((bytes += result->bytes) > limits_.maxListBytes) return fail(tooCostly(kind, listBound));
@@ -235,7 +237,7 @@ Result<std::vector<CacheItem>> PageFetcher::fetch(const std::string& apiUrl, Lis
                                  std::to_string(limits_.maxPages) +
                                  " pages wped asks for one list");
     }
-    auto fetched = fetchPage(apiUrl, kind, offset, authorizer, options, budget);
+    auto fetched = fetchPage(apiUrl, kind, offset, authorizer, options, budget, planned);
     if (!fetched) return fetched.error();
     if (progress) progress->addPage(fetched->items.size());
     if ((bytes += fetched->bytes) > limits_.maxListBytes) return tooCostly(kind, listBound);

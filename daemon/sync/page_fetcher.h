@@ -83,9 +83,10 @@ class PageFetcher {
     std::vector<CacheItem> items;
   };
 
+  // `priority`: the budget's (the list's page count; the first page before all).
   Result<Page> fetchPage(const std::string& apiUrl, ListKind kind, std::size_t offset,
                          Authorizer& authorizer, const TransportOptions& options,
-                         InFlightBudget& budget);
+                         InFlightBudget& budget, std::size_t priority);
   static Result<Page> parsePage(std::string body, ListKind kind);
 
   UpstreamClient& client_;

@@ -157,6 +157,9 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
     for (ListKind kind : kinds) memoryErrors_[kind] = opened.error().message;
     return opened;
   }
+  // The previous sync's pages go from the WAL into the file while the first requests are
+  // out (it would otherwise lengthen the last list's write; cache_store.h).
+  auto checkpointed = std::async(std::launch::async, [this] { return cache_.checkpoint(); });
   TransportOptions transport = options_.transport;
   transport.profile = options_.profile;
   // Each list is written as soon as its walk is complete, on the thread that walked it, while
@@ -190,6 +193,7 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
     Status status = other.get();
     if (overall) overall = std::move(status);
   }
+  if (Status done = checkpointed.get(); !done) logger_.warning(done.error().message);
   // A sync allocates tens of MB across the fetcher's threads (each with its own malloc
   // arena) and frees it all; hand it back to the system so the daemon's RSS stays that of
   // what it keeps.

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -43,4 +45,28 @@ TEST_CASE("InFlightBudget: a slot is given back when it goes out of scope, also 
   auto again = budget.acquire();  // would block forever if the slot had leaked
   CHECK(budget.maxInUse() == 1);
   CHECK(InFlightBudget(0).capacity() == 1);
+}
+
+TEST_CASE("InFlightBudget: a freed slot goes to the highest priority waiting",
+          "[in_flight_budget]") {
+  InFlightBudget budget(1);
+  std::optional<InFlightBudget::Slot> held(budget.acquire());
+  std::mutex orderMutex;
+  std::vector<std::size_t> order;
+  std::vector<std::thread> threads;
+  // Waiting in the order 1, 200, 3, 200: served 200, 200, 3, 1.
+  for (std::size_t priority : {1, 200, 3, 200}) {
+    const std::size_t before = budget.waiting();
+    threads.emplace_back([&, priority] {
+      auto slot = budget.acquire(priority);
+      std::lock_guard<std::mutex> lock(orderMutex);
+      order.push_back(priority);
+    });
+    while (budget.waiting() == before) std::this_thread::yield();
+  }
+  held.reset();
+  for (auto& t : threads) t.join();
+  CHECK(order == std::vector<std::size_t>{200, 200, 3, 1});
+  CHECK(budget.waiting() == 0);
+  CHECK(budget.maxInUse() == 1);
 }
