@@ -15,6 +15,7 @@
 // Set up (add/addParamRule) before serving starts; dispatch() is then safe from any thread.
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,9 +58,12 @@ class Router {
     std::string description;
   };
   enum class Match { No, Yes, BadEscape };
+  class PathSegments;
 
-  Match match(const Route& route, const std::vector<std::string_view>& raw, std::string_view path,
-              std::map<std::string, std::string>& params) const;
+  Match match(const Route& route, PathSegments& path) const;
+  // The chosen route's parameters (match() has returned Yes for it).
+  std::map<std::string, std::string> paramsOf(const Route& route, PathSegments& path,
+                                              std::string_view rawPath) const;
 
   Poco::Logger& logger_;
   std::vector<Route> routes_;

@@ -456,19 +456,32 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
 }
 
 Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
-  auto authorizer = this->authorizer();
-  if (!authorizer) return authorizer.error();
+  std::shared_ptr<Authorizer> authorizer;
   std::optional<AuthKind> kind;
   std::string user;
   Secret password;
   {
+    // Ready (every call but the first after a start or login): one lock for all of it; the
+    // token is the local API's hottest call, served to many clients at once (issue 10).
+    LockGuard lock(mutex_);
+    if (state_ == CredentialState::Ready) {
+      authorizer = authorizer_;
+      kind = kind_;
+      user = user_;
+      password = password_;
+    }
+  }
+  if (!authorizer) {
+    auto settled = this->authorizer();  // restores from the keyring, or says why it cannot
+    if (!settled) return settled.error();
+    authorizer = *settled;
     LockGuard lock(mutex_);
     kind = kind_;
     user = user_;
     password = password_;
   }
   if (kind == AuthKind::OAuth) return tokens_->token(minValid);
-  auto value = (*authorizer)->authorization(minValid);
+  auto value = authorizer->authorization(minValid);
   if (!value) return value.error();
   const std::string& header = value->reveal();
   auto space = header.find(' ');

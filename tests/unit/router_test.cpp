@@ -94,3 +94,24 @@ TEST_CASE("Router: an exception in a handler → 500 without its text", "[router
   CHECK_THAT(resp.body, Catch::Contains("\"code\":\"internal\""));
   CHECK(resp.body.find("secret detail") == std::string::npos);
 }
+
+TEST_CASE("Router: a malformed %-escape is refused only where a route decodes it", "[router]") {
+  auto router = makeRouter();
+  // In a segment a route compares or passes as a parameter: 400.
+  auto inParam = request("GET", "/v1/profiles/work/sites/%zz");
+  auto r400 = router.dispatch(inParam);
+  CHECK(r400.status == 400);
+  CHECK_THAT(r400.body, Catch::Contains("malformed %-escape"));
+  auto inLiteral = request("GET", "/v1/%4");
+  CHECK(router.dispatch(inLiteral).status == 400);
+  // In the passthrough's raw tail, which no route decodes: forwarded as sent.
+  auto inTail = request("GET", "/v1/profiles/work/api/sites/%zz");
+  auto forwarded = router.dispatch(inTail);
+  CHECK(forwarded.status == 200);
+  CHECK(forwarded.body == "p=work;rest=sites/%zz;");
+  // The same segment decoded by one route and matched by the next: the first decoding holds.
+  auto twice = request("GET", "/v1/profiles/w%6Frk/sites/x");
+  auto both = router.dispatch(twice);
+  CHECK(both.status == 200);
+  CHECK(both.body == "id=x;p=work;");
+}

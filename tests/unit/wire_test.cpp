@@ -1,6 +1,7 @@
 #include "common/wire.h"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 using namespace wpe;
 
@@ -26,6 +27,38 @@ TEST_CASE("Wire: a non-error body becomes internal naming the status", "[wire]")
 TEST_CASE("Wire: jsonQuote escapes control characters", "[wire]") {
   CHECK(jsonQuote("a\x01"
                   "b\\") == "\"a\\u0001b\\\\\"");
+}
+
+TEST_CASE("Wire: jsonQuote escapes exactly \", \\ and the control characters, whatever surrounds them",
+          "[wire]") {
+  // One character at a time, the plain way: what the run-at-a-time quoting must equal.
+  auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20 || c == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  for (int c = 0; c < 256; ++c) {
+    const std::string one(1, static_cast<char>(c));
+    for (const std::string& text : {one, "ab" + one, one + "cd", "ab" + one + one + "cd" + one}) {
+      INFO("byte " << c);
+      CHECK(jsonQuote(text) == reference(text));
+    }
+  }
+  CHECK(jsonQuote("") == "\"\"");
+  CHECK(jsonQuote("ApiKey abc\xc3\xa9") == "\"ApiKey abc\xc3\xa9\"");
 }
 
 TEST_CASE("Wire: status documents round-trip, extra profile facts kept", "[wire]") {
