@@ -55,6 +55,9 @@ const char* BenchOptions::usage() {
          "requests/s and latency percentiles. --baseline also measures an in-process raw\n"
          "Unix-socket exchange of the same sizes and prints HTTP req/s / raw req/s.\n"
          "--self-test benchmarks an in-process stub HTTP server instead of --socket.\n"
+         "wped-bench-http --serve-stub serves that stub server in this process instead: it\n"
+         "prints the socket's path and serves until its stdin closes (a server in a process of\n"
+         "its own, as wped is, for comparison).\n"
          "Exit: 0 ok, 1 a request failed (non-2xx, closed connection, timeout), 2 usage.\n";
 }
 
@@ -72,6 +75,8 @@ Result<BenchOptions> BenchOptions::parse(int argc, char** argv) {
       options.baseline = true;
     } else if (flag == "--self-test") {
       options.selfTest = true;
+    } else if (flag == "--serve-stub") {
+      options.serveStub = true;
     } else if (flag == "--help" || flag == "-h") {
       options.help = true;
     } else if (flag == "--socket" || flag == "--path" || flag == "--clients" ||
@@ -107,6 +112,12 @@ Result<BenchOptions> BenchOptions::parse(int argc, char** argv) {
     } else {
       return Error(ErrorCode::BadRequest, "unknown argument '" + flag + "'");
     }
+  }
+  if (options.serveStub) {
+    if (!options.socket.empty() || options.selfTest) {
+      return Error(ErrorCode::BadRequest, "--serve-stub takes no --socket or --self-test");
+    }
+    return options;
   }
   if (!options.help && options.socket.empty() == !options.selfTest) {
     return Error(ErrorCode::BadRequest, "give exactly one of --socket PATH and --self-test");

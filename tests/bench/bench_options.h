@@ -20,6 +20,7 @@ struct BenchOptions {
   std::size_t maxRequests = 2'000'000;              // --max-requests, per run
   bool baseline = false;                            // --baseline
   bool selfTest = false;                            // --self-test
+  bool serveStub = false;                           // --serve-stub
   bool json = false;                                // --json
   bool help = false;                                // --help
 

@@ -1,7 +1,26 @@
 // wped-bench-http: a load generator for HTTP/1.1 on a Unix socket (see bench_options.cpp).
 #include <iostream>
+#include <limits>
 
 #include "bench_app.h"
+#include "stub_http_server.h"
+
+namespace {
+
+// --serve-stub: the stub server in this process until stdin closes.
+int serveStub() {
+  wpe::bench::StubHttpServer server;
+  if (auto started = server.start(); !started) {
+    std::cerr << "wped-bench-http: " << started.error().message << "\n";
+    return 1;
+  }
+  std::cout << server.path() << std::endl;
+  std::cin.ignore(std::numeric_limits<std::streamsize>::max());  // until EOF
+  server.stop();
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   auto options = wpe::bench::BenchOptions::parse(argc, argv);
@@ -10,6 +29,7 @@ int main(int argc, char** argv) {
               << wpe::bench::BenchOptions::usage();
     return 2;
   }
+  if (options->serveStub) return serveStub();
   if (options->help) {
     std::cout << wpe::bench::BenchOptions::usage();
     return 0;
