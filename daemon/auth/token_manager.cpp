@@ -60,7 +60,7 @@ Status TokenManager::load() {
   if (!missing) return {};
   missing->loadPending = false;
   lastError_.reset();
-  if (!loaded.value() || authKindFromName(loaded.value()->kind) != AuthKind::OAuth) return {};
+  if (!loaded.value() || loaded.value()->kind != AuthKind::OAuth) return {};
   auto grant = OAuthGrant::fromJson(loaded.value()->value);
   if (!grant) {
     lastError_ = grant.error();
@@ -77,7 +77,7 @@ Status TokenManager::load() {
 Status TokenManager::install(OAuthGrant grant) {
   LockGuard persist(persistMutex_);
   const Status saved =
-      store_.save(profile_, StoredCredential{authKindName(AuthKind::OAuth), grant.toJson()});
+      store_.save(profile_, StoredCredential{AuthKind::OAuth, grant.toJson()});
   {
     LockGuard lock(mutex_);
     epoch_.advance();  // a refresh in flight for the previous grant must not overwrite this one
@@ -108,7 +108,7 @@ Status TokenManager::persistPending() {
     version = grantVersion_.stamp();
   }
   const Status saved =
-      store_.save(profile_, StoredCredential{authKindName(AuthKind::OAuth), copy->toJson()});
+      store_.save(profile_, StoredCredential{AuthKind::OAuth, copy->toJson()});
   LockGuard lock(mutex_);
   GrantHeld* current = held();
   if (current && grantVersion_.isCurrent(version)) {
@@ -218,7 +218,7 @@ void TokenManager::runRefresh() {
     }
     const Status saved =
         current
-            ? store_.save(profile_, StoredCredential{authKindName(AuthKind::OAuth), fresh.toJson()})
+            ? store_.save(profile_, StoredCredential{AuthKind::OAuth, fresh.toJson()})
             : Status();
     mutex_.lock();
     if (epoch_.isCurrent(epoch)) {

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "common/auth_kind.h"
 #include "common/store_state.h"
 #include "common/result.h"
 #include "common/secret.h"
@@ -26,7 +27,9 @@
 namespace wpe {
 
 struct StoredCredential {
-  std::string kind;  // "api_key" | "basic" | "oauth"
+  // The keyring keeps it as the item's "kind" attribute (authKindName); a name this wped does
+  // not know is refused where it is read (LoginRequired), so a kind is always one of these.
+  AuthKind kind = AuthKind::ApiKey;
   Secret value;
   CredentialBinding binding{};  // empty: an item stored before credentials were bound
 };

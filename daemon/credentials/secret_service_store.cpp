@@ -77,7 +77,7 @@ HashPtr attributes(const std::string& profile, const StoredCredential* credentia
   auto put = [&table](const char* name, const std::string& value) {
     if (!value.empty()) g_hash_table_insert(table.get(), g_strdup(name), g_strdup(value.c_str()));
   };
-  put("kind", credential->kind);
+  put("kind", authKindName(credential->kind));
   put("origin", credential->binding.origin);
   put("token_endpoint", credential->binding.tokenEndpoint);
   put("client_id", credential->binding.clientId);
@@ -226,10 +226,19 @@ Result<std::optional<StoredCredential>> loadJob(const std::string& profile,
   if (best) {
     SecretValue* value = secret_item_get_secret(best);
     if (!value) return Error(ErrorCode::KeyringUnavailable, "the keyring item has no secret");
+    const std::string kindName = attribute(best, "kind");
+    const auto kind = authKindFromName(kindName);
+    if (!kind) {
+      secret_value_unref(value);
+      return Error(ErrorCode::LoginRequired,
+                   "the keyring's item for profile " + escapeForLog(profile) +
+                       " holds a credential of unknown kind '" + escapeForLog(kindName, 40) +
+                       "' (not written by this wped); run `wpectl login --profile " +
+                       escapeForLog(profile) + "` to replace it");
+    }
     gsize length = 0;
     const gchar* bytes = secret_value_get(value, &length);
-    StoredCredential found{attribute(best, "kind"), Secret(std::string(bytes, length)),
-                           bindingOf(best)};
+    StoredCredential found{*kind, Secret(std::string(bytes, length)), bindingOf(best)};
     secret_value_unref(value);
     return std::optional<StoredCredential>(std::move(found));
   }
@@ -264,7 +273,8 @@ Result<std::string> saveJob(const std::string& profile, const StoredCredential& 
   std::string warning;
   for (GList* l = items->get(); l; l = l->next) {
     auto* item = static_cast<SecretItem*>(l->data);
-    if (attribute(item, "kind") == credential.kind && bindingOf(item) == credential.binding) {
+    if (attribute(item, "kind") == authKindName(credential.kind) &&
+        bindingOf(item) == credential.binding) {
       continue;
     }
     if (!secret_item_delete_sync(item, cancellable, &raw)) {

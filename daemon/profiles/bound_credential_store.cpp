@@ -60,12 +60,11 @@ std::string BoundCredentialStore::originOf(const std::string& url) {
   }
 }
 
-CredentialBinding BoundCredentialStore::bindingFor(const ProfileConfig& config,
-                                                   const std::string& kind) {
+CredentialBinding BoundCredentialStore::bindingFor(const ProfileConfig& config, AuthKind kind) {
   CredentialBinding binding;
   // Every kind's secret (or the access token it yields) is sent to the API.
   binding.origin = originOf(config.apiUrl);
-  if (authKindFromName(kind) == AuthKind::OAuth) {
+  if (kind == AuthKind::OAuth) {
     // The refresh token goes to the token endpoint, and only the client it was issued to may
     // use it: a grant from another endpoint or client must not be sent to this one.
     binding.tokenEndpoint = config.tokenUrl;
@@ -77,9 +76,9 @@ CredentialBinding BoundCredentialStore::bindingFor(const ProfileConfig& config,
   return binding;
 }
 
-std::string BoundCredentialStore::refusal(const std::string& kind, const CredentialBinding& stored,
+std::string BoundCredentialStore::refusal(AuthKind kind, const CredentialBinding& stored,
                                           const CredentialBinding& expected) const {
-  return "the stored " + escapeForLog(kind) + " credential was issued for " + describe(stored) +
+  return std::string("the stored ") + authKindName(kind) + " credential was issued for " + describe(stored) +
          ", not for " + describe(expected) +
          " as now configured; nothing was sent. Log in again for " + describe(expected) + ": " +
          loginHint_;
@@ -121,7 +120,7 @@ Result<std::optional<StoredCredential>> BoundCredentialStore::load(const std::st
 
 void BoundCredentialStore::migrate(const std::string& profile, const StoredCredential& credential,
                                    const std::string& boundTo) {
-  const std::string what = "the stored " + escapeForLog(credential.kind) +
+  const std::string what = std::string("the stored ") + authKindName(credential.kind) +
                            " credential of profile " + escapeForLog(profile) + " to " + boundTo;
   if (Status saved = inner_.save(profile, credential); !saved) {
     logger_.warning("could not bind " + what + " yet (" + saved.error().message +

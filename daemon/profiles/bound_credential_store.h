@@ -38,7 +38,7 @@ class BoundCredentialStore final : public CredentialStore {
                        std::string loginHint);
 
   // The binding a credential of `kind` gets under `config`.
-  static CredentialBinding bindingFor(const ProfileConfig& config, const std::string& kind);
+  static CredentialBinding bindingFor(const ProfileConfig& config, AuthKind kind);
   // scheme://host[:port] of a URL: scheme and host lower-cased, a default port (80 for http,
   // 443 for https) left out, an IPv6 host in brackets. The URL itself when it cannot be parsed.
   static std::string originOf(const std::string& url);
@@ -53,7 +53,7 @@ class BoundCredentialStore final : public CredentialStore {
   // failed write is logged and retried on a later load.
   void migrate(const std::string& profile, const StoredCredential& credential,
                const std::string& boundTo);
-  std::string refusal(const std::string& kind, const CredentialBinding& stored,
+  std::string refusal(AuthKind kind, const CredentialBinding& stored,
                       const CredentialBinding& expected) const;
 
   CredentialStore& inner_;

@@ -165,7 +165,7 @@ Status Profile::restore() {
     return {};
   }
   const StoredCredential& credential = **loaded;
-  if (authKindFromName(credential.kind) == AuthKind::OAuth) {
+  if (credential.kind == AuthKind::OAuth) {
     auto st = tokens_->load();
     if (!st) {
       LockGuard lock(mutex_);
@@ -191,14 +191,14 @@ Status Profile::restore() {
     detail_ = authorizer.error().message;
     return authorizer.error();
   }
-  becomeReady(*authKindFromName(credential.kind), *authorizer, user, std::move(password), seen);
+  becomeReady(credential.kind, *authorizer, user, std::move(password), seen);
   return {};
 }
 
 Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredential& credential,
                                                            std::string* user, Secret* password) {
   std::shared_ptr<Authorizer> inner;
-  const auto kind = authKindFromName(credential.kind);
+  const AuthKind kind = credential.kind;
   if (kind == AuthKind::ApiKey) {
     if (auto bad = checkCredentialText(credential.value.reveal(), "the stored API key",
                                        refusedStored(loginHint()));
@@ -225,8 +225,8 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
     inner = std::make_shared<StaticAuthorizer>(
         StaticAuthorizer::basic(config_.name, parsed->user, parsed->password));
   } else {
-    return Error(ErrorCode::Internal, "the keyring holds a credential of unknown kind '" +
-                                          escapeForLog(credential.kind) + "'; " + loginHint());
+    // An oauth credential is TokenManager's (restore() hands it there, never here).
+    return Error(ErrorCode::Internal, "an oauth credential has no static authorizer");
   }
   const std::string name = config_.name;
   return std::shared_ptr<Authorizer>(std::make_shared<RejectionWatcher>(inner, [this, name] {
@@ -269,7 +269,7 @@ Result<std::string> Profile::loginWithApiKey(Secret key) {
       !bad) {
     return bad.error();
   }
-  StoredCredential credential{authKindName(AuthKind::ApiKey), key};
+  StoredCredential credential{AuthKind::ApiKey, key};
   return verifyAndStore(
       credential, std::make_shared<StaticAuthorizer>(StaticAuthorizer::apiKey(config_.name, key)));
 }
@@ -287,8 +287,7 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
   if (auto bad = checkCredentialText(password.reveal(), "the API password", retry); !bad) {
     return bad.error();
   }
-  StoredCredential credential{authKindName(AuthKind::Basic),
-                              BasicCredential{user, password}.toJson()};
+  StoredCredential credential{AuthKind::Basic, BasicCredential{user, password}.toJson()};
   return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
                                         StaticAuthorizer::basic(config_.name, user, password)));
 }
@@ -296,7 +295,7 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
 Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
                                             std::shared_ptr<Authorizer> candidate) {
   const char* what =
-      authKindFromName(credential.kind) == AuthKind::Basic ? "API user id and password" : "API key";
+      credential.kind == AuthKind::Basic ? "API user id and password" : "API key";
   auto value = candidate->authorization(std::chrono::seconds(0));
   if (!value) return value.error();
   auto response = services_.upstream.exchange(userRequest(config_, *value),
@@ -325,12 +324,13 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
   Secret password;
   auto authorizer = authorizerFor(credential, &user, &password);
   if (!authorizer) return authorizer.error();
-  becomeReady(*authKindFromName(credential.kind), *authorizer, user, std::move(password));
+  becomeReady(credential.kind, *authorizer, user, std::move(password));
   if (auto account = UserAccount::fromUserJson(response->body)) {
     LockGuard lock(mutex_);
     account_ = std::move(account);
   }
-  services_.logger.information("profile %s: logged in (%s)", config_.name, credential.kind);
+  services_.logger.information("profile %s: logged in (%s)", config_.name,
+                               std::string(authKindName(credential.kind)));
   if (services_.requestSync) services_.requestSync(config_.name);
   return response->body;
 }

@@ -5,7 +5,8 @@
 // Credential kinds (docs/interface.md "Credential kinds"): api_key (the key is the keyring secret),
 // basic (the secret is {"user","password"} JSON: the user id is not secret but must survive
 // restarts with the password), oauth (TokenManager's grant JSON). The kind stored in the keyring is
-// what the profile uses; `auth` in the config is the default method for `wpectl login`.
+// what the profile uses (an AuthKind: the store refuses a name it does not know, LoginRequired);
+// `auth` in the config is the default method for `wpectl login`.
 //
 // Binding: every keyring access goes through a BoundCredentialStore for this config, so a
 // credential issued for another API host, token endpoint or client is refused

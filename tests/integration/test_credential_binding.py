@@ -6,6 +6,7 @@ message naming both hosts; nothing reaches the new host; the item stays until a 
 Sandbox A is the stack's own; sandbox B is a second, independent wpe-sandbox (its own port and
 CA), standing in for "another host"."""
 
+import json
 import os
 import subprocess
 
@@ -205,3 +206,31 @@ def test_oauth_grant_is_not_revoked_at_a_new_revocation_endpoint(make_stack):
         assert stack.canary_hits() == []
     finally:
         b.stop()
+
+
+def test_an_item_of_an_unknown_kind_asks_for_a_login_and_a_login_replaces_it(make_stack):
+    stack = make_stack(start=False)
+    canary = "canary-passkey-secret-0451"
+    # An item another program (or a newer wped) wrote for the profile, of a kind not known here.
+    subprocess.run(["secret-tool", "store", "--label", "wped: WP Engine credential (profile default)",
+                    "xdg:schema", "com.wpengine.wped.Credential", "profile", "default",
+                    "kind", "passkey", "origin", stack.sandbox.origin],
+                   input=canary, env=stack.keyring.full_env(), check=True, text=True, timeout=20)
+    stack.daemon.start()
+
+    r = stack.ctl("token")
+    assert r.returncode == EXIT_LOGIN_REQUIRED, (r.returncode, r.stderr)
+    assert "unknown kind 'passkey'" in r.stderr and "wpectl login --profile default" in r.stderr
+    status = stack.ctl_json("status")
+    default = next(p for p in status["profiles"] if p["name"] == "default")
+    assert "unknown kind 'passkey'" in json.dumps(default)
+    assert canary not in r.stdout + r.stderr + stack.daemon.log_text() + json.dumps(status)
+
+    # Nothing is lost that a login cannot give back: the login replaces the item.
+    r = stack.ctl("login", "--api-key", input=stack.info["api_key"] + "\n")
+    assert r.returncode == 0, r.stderr
+    r = stack.ctl("token")
+    assert r.returncode == 0, r.stderr
+    assert stack.info["api_key"] in r.stdout
+    items = keyring_search(stack, "default")
+    assert items.count("[/") == 1 and "passkey" not in items, items

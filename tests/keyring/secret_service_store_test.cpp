@@ -28,6 +28,7 @@
 #include "daemon/credentials/make_credential_store.h"
 
 using namespace std::chrono_literals;
+using wpe::AuthKind;
 using wpe::ErrorCode;
 using wpe::Secret;
 using wpe::SecretServiceStore;
@@ -109,11 +110,11 @@ double ms(Steady::duration d) { return std::chrono::duration<double, std::milli>
 TEST_CASE("SecretServiceStore: a saved credential loads back", "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("roundtrip");
-  REQUIRE(store->save(profile, {"api_key", Secret("user-1:key-ABC")}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("user-1:key-ABC")}));
   auto loaded = store->load(profile);
   REQUIRE(loaded);
   REQUIRE(loaded->has_value());
-  CHECK((*loaded)->kind == "api_key");
+  CHECK((*loaded)->kind == AuthKind::ApiKey);
   CHECK((*loaded)->value.reveal() == "user-1:key-ABC");
   CHECK(store->probe().state == StoreState::Ready);
   REQUIRE(store->erase(profile));
@@ -122,8 +123,8 @@ TEST_CASE("SecretServiceStore: a saved credential loads back", "[ready]") {
 TEST_CASE("SecretServiceStore: saving again replaces the one item in place", "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("replace");
-  REQUIRE(store->save(profile, {"api_key", Secret("first")}));
-  REQUIRE(store->save(profile, {"api_key", Secret("second")}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("first")}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("second")}));
   CHECK((*store->load(profile))->value.reveal() == "second");
   CHECK(itemCount(profile) == 1);
   REQUIRE(store->erase(profile));
@@ -132,12 +133,12 @@ TEST_CASE("SecretServiceStore: saving again replaces the one item in place", "[r
 TEST_CASE("SecretServiceStore: a kind change leaves one item of the new kind", "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("kindchange");
-  REQUIRE(store->save(profile, {"api_key", Secret("old-key")}));
-  REQUIRE(store->save(profile, {"oauth", Secret(R"({"refresh_token":"rt-1"})")}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("old-key")}));
+  REQUIRE(store->save(profile, {AuthKind::OAuth, Secret(R"({"refresh_token":"rt-1"})")}));
   auto loaded = store->load(profile);
   REQUIRE(loaded);
   REQUIRE(loaded->has_value());
-  CHECK((*loaded)->kind == "oauth");
+  CHECK((*loaded)->kind == AuthKind::OAuth);
   CHECK((*loaded)->value.reveal() == R"({"refresh_token":"rt-1"})");
   CHECK(itemCount(profile) == 1);
   REQUIRE(store->erase(profile));
@@ -146,7 +147,7 @@ TEST_CASE("SecretServiceStore: a kind change leaves one item of the new kind", "
 TEST_CASE("SecretServiceStore: erase removes the item and succeeds when there is none", "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("erase");
-  REQUIRE(store->save(profile, {"basic", Secret("pw")}));
+  REQUIRE(store->save(profile, {AuthKind::Basic, Secret("pw")}));
   REQUIRE(store->erase(profile));
   CHECK_FALSE(store->load(profile)->has_value());
   CHECK(itemCount(profile) == 0);
@@ -157,7 +158,7 @@ TEST_CASE("SecretServiceStore: the secret is never an attribute", "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("attrs");
   const std::string secret = "s3cr3t-value-XYZ";
-  REQUIRE(store->save(profile, {"basic", Secret(secret), {"https://api.example.test"}}));
+  REQUIRE(store->save(profile, {AuthKind::Basic, Secret(secret), {"https://api.example.test"}}));
   const auto attrs = attributeLines(profile);
   REQUIRE(!attrs.empty());
   for (const auto& line : attrs) {
@@ -178,7 +179,7 @@ TEST_CASE("SecretServiceStore: the binding is kept as attributes and loads back"
   const auto profile = uniqueProfile("binding");
   const wpe::CredentialBinding binding{"https://api.example.test:8443",
                                        "https://auth.example.test/o/token/", "client-42"};
-  REQUIRE(store->save(profile, {"oauth", Secret(R"({"refresh_token":"rt-1"})"), binding}));
+  REQUIRE(store->save(profile, {AuthKind::OAuth, Secret(R"({"refresh_token":"rt-1"})"), binding}));
   const auto attrs = attributeLines(profile);
   auto has = [&attrs](const std::string& line) {
     return std::find(attrs.begin(), attrs.end(), line) != attrs.end();
@@ -199,7 +200,7 @@ TEST_CASE("SecretServiceStore: the revocation endpoint is bound too, and none di
   const auto profile = uniqueProfile("revoke");
   wpe::CredentialBinding binding{"https://api.example.test", "https://auth.example.test/o/token/",
                                  "client-42", std::string("https://auth.example.test/o/revoke/")};
-  REQUIRE(store->save(profile, {"oauth", Secret(R"({"refresh_token":"rt-1"})"), binding}));
+  REQUIRE(store->save(profile, {AuthKind::OAuth, Secret(R"({"refresh_token":"rt-1"})"), binding}));
   const auto attrs = attributeLines(profile);
   CHECK(std::find(attrs.begin(), attrs.end(),
                   "attribute.revoke_endpoint = https://auth.example.test/o/revoke/") !=
@@ -211,7 +212,7 @@ TEST_CASE("SecretServiceStore: the revocation endpoint is bound too, and none di
 
   // No revoke_url configured: recorded as none, which loads back as "", not as unrecorded.
   binding.revokeEndpoint = std::string();
-  REQUIRE(store->save(profile, {"oauth", Secret(R"({"refresh_token":"rt-1"})"), binding}));
+  REQUIRE(store->save(profile, {AuthKind::OAuth, Secret(R"({"refresh_token":"rt-1"})"), binding}));
   CHECK(itemCount(profile) == 1);
   loaded = store->load(profile);
   REQUIRE(loaded);
@@ -225,7 +226,7 @@ TEST_CASE("SecretServiceStore: an item without binding is rewritten with one, st
   auto store = startedStore();
   const auto profile = uniqueProfile("migrate");
   // An empty binding stores exactly what wped stored before binding existed.
-  REQUIRE(store->save(profile, {"api_key", Secret("old-key")}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("old-key")}));
   for (const auto& line : attributeLines(profile)) {
     INFO(line);
     CHECK((line.rfind("attribute.profile = ", 0) == 0 || line.rfind("attribute.kind = ", 0) == 0 ||
@@ -236,7 +237,7 @@ TEST_CASE("SecretServiceStore: an item without binding is rewritten with one, st
   REQUIRE(old->has_value());
   CHECK((*old)->binding.empty());
 
-  REQUIRE(store->save(profile, {"api_key", Secret("old-key"), {"https://api.example.test"}}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("old-key"), {"https://api.example.test"}}));
   CHECK(itemCount(profile) == 1);
   auto bound = store->load(profile);
   REQUIRE(bound);
@@ -250,14 +251,45 @@ TEST_CASE("SecretServiceStore: a login for another host replaces the item bound 
           "[ready]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("rebind");
-  REQUIRE(store->save(profile, {"api_key", Secret("key-a"), {"https://a.example.test"}}));
-  REQUIRE(store->save(profile, {"api_key", Secret("key-b"), {"https://b.example.test"}}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("key-a"), {"https://a.example.test"}}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("key-b"), {"https://b.example.test"}}));
   CHECK(itemCount(profile) == 1);
   auto loaded = store->load(profile);
   REQUIRE(loaded);
   REQUIRE(loaded->has_value());
   CHECK((*loaded)->binding.origin == "https://b.example.test");
   CHECK((*loaded)->value.reveal() == "key-b");
+  REQUIRE(store->erase(profile));
+}
+
+TEST_CASE("SecretServiceStore: an item of a kind this wped does not know is refused at load",
+          "[ready]") {
+  auto store = startedStore();
+  const auto profile = uniqueProfile("unknownkind");
+  // As another program (or a newer wped) might have written it.
+  const std::string command =
+      "secret-tool store --label 'wped test' xdg:schema com.wpengine.wped.Credential profile " +
+      profile + " kind passkey";
+  {
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "w"), ::pclose);
+    REQUIRE(pipe);
+    REQUIRE(std::fputs("canary-unknown-kind-secret", pipe.get()) >= 0);
+  }
+  REQUIRE(itemCount(profile) == 1);
+  auto loaded = store->load(profile);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().code == ErrorCode::LoginRequired);
+  CHECK_THAT(loaded.error().message, Catch::Contains("unknown kind 'passkey'"));
+  CHECK_THAT(loaded.error().message, Catch::Contains("wpectl login --profile " + profile));
+  CHECK_THAT(loaded.error().message, !Catch::Contains("canary"));
+  // A login replaces it: one item, of the new kind.
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("new-key")}));
+  auto replaced = store->load(profile);
+  REQUIRE(replaced);
+  REQUIRE(replaced->has_value());
+  CHECK((*replaced)->kind == AuthKind::ApiKey);
+  CHECK((*replaced)->value.reveal() == "new-key");
+  CHECK(itemCount(profile) == 1);
   REQUIRE(store->erase(profile));
 }
 
@@ -276,7 +308,7 @@ TEST_CASE("SecretServiceStore: concurrent callers are all served", "[ready]") {
     threads.emplace_back([&, t] {
       const auto profile = uniqueProfile("concurrent" + std::to_string(t));
       for (int i = 0; i < 5; ++i) {
-        if (!store->save(profile, {"api_key", Secret(std::to_string(i))})) ++failures;
+        if (!store->save(profile, {AuthKind::ApiKey, Secret(std::to_string(i))})) ++failures;
         auto loaded = store->load(profile);
         if (!loaded || !loaded->has_value() || (*loaded)->value.reveal() != std::to_string(i))
           ++failures;
@@ -295,7 +327,7 @@ TEST_CASE("SecretServiceStore: store and lookup latency", "[ready][latency]") {
   std::vector<double> saves, loads;
   for (int i = 0; i < kRounds; ++i) {
     auto t0 = Steady::now();
-    REQUIRE(store->save(profile, {"api_key", Secret("k" + std::to_string(i))}));
+    REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("k" + std::to_string(i))}));
     auto t1 = Steady::now();
     REQUIRE(store->load(profile));
     auto t2 = Steady::now();
@@ -325,7 +357,7 @@ TEST_CASE("SecretServiceStore: a locked keyring is reported, not mistaken for em
   }
   SECTION("save fails fast without a prompt") {
     auto t0 = Steady::now();
-    auto saved = store->save(profile, {"api_key", Secret("k")});
+    auto saved = store->save(profile, {AuthKind::ApiKey, Secret("k")});
     CHECK(Steady::now() - t0 < bound(5s));
     REQUIRE_FALSE(saved);
     CHECK(saved.error().code == ErrorCode::KeyringLocked);
@@ -352,7 +384,7 @@ TEST_CASE("SecretServiceStore: no Secret Service on the bus is reported quickly"
   auto loaded = store->load(uniqueProfile("nosvc"));
   REQUIRE_FALSE(loaded);
   CHECK(loaded.error().code == ErrorCode::KeyringUnavailable);
-  auto saved = store->save(uniqueProfile("nosvc"), {"api_key", Secret("k")});
+  auto saved = store->save(uniqueProfile("nosvc"), {AuthKind::ApiKey, Secret("k")});
   REQUIRE_FALSE(saved);
   CHECK(saved.error().code == ErrorCode::KeyringUnavailable);
   CHECK(Steady::now() - t0 < bound(3s));
@@ -398,7 +430,7 @@ TEST_CASE("makeCredentialStore: builds the store the config asks for", "[no_bus]
 TEST_CASE("SecretServiceStore: a keyring locked while wped runs is noticed", "[lock_transition]") {
   auto store = startedStore();
   const auto profile = uniqueProfile("transition");
-  REQUIRE(store->save(profile, {"api_key", Secret("k")}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("k")}));
   REQUIRE(store->load(profile)->has_value());
   REQUIRE(store->probe().state == StoreState::Ready);
   const std::string lock =
@@ -410,7 +442,7 @@ TEST_CASE("SecretServiceStore: a keyring locked while wped runs is noticed", "[l
   REQUIRE_FALSE(loaded);
   CHECK(loaded.error().code == ErrorCode::KeyringLocked);
   CHECK(store->probe().state == StoreState::Locked);
-  auto saved = store->save(profile, {"api_key", Secret("k2")});
+  auto saved = store->save(profile, {AuthKind::ApiKey, Secret("k2")});
   REQUIRE_FALSE(saved);
   CHECK(saved.error().code == ErrorCode::KeyringLocked);
 }
@@ -420,7 +452,7 @@ TEST_CASE("SecretServiceStore: a Secret Service without a default keyring", "[no
   auto status = store->probe();
   CHECK(status.state == StoreState::Unavailable);
   CHECK(status.detail.find("no default keyring") != std::string::npos);
-  auto saved = store->save(uniqueProfile("nodefault"), {"api_key", Secret("k")});
+  auto saved = store->save(uniqueProfile("nodefault"), {AuthKind::ApiKey, Secret("k")});
   REQUIRE_FALSE(saved);
   CHECK(saved.error().code == ErrorCode::KeyringUnavailable);
   CHECK(saved.error().message == status.detail);
@@ -436,7 +468,7 @@ TEST_CASE("SecretServiceStore: losing the session bus is an error, not the end o
   REQUIRE(busPid);
   auto store = startedStore(2000ms);
   const auto profile = uniqueProfile("busdies");
-  REQUIRE(store->save(profile, {"api_key", Secret("k")}));
+  REQUIRE(store->save(profile, {AuthKind::ApiKey, Secret("k")}));
   REQUIRE(::kill(static_cast<pid_t>(std::stol(busPid)), SIGTERM) == 0);
   // GLib's default would raise SIGTERM in this process when the bus connection closes; the
   // store turns that off, so reaching the checks below is the test.

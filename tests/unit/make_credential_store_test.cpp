@@ -10,6 +10,6 @@ TEST_CASE("makeCredentialStore: credential_store = memory keeps secrets in RAM a
   auto store = wpe::makeCredentialStore(wpe::CredentialStoreKind::Memory, logger);
   REQUIRE(store);
   CHECK(store->probe().state == wpe::StoreState::Memory);
-  REQUIRE(store->save("default", {"api_key", wpe::Secret("k")}));
+  REQUIRE(store->save("default", {wpe::AuthKind::ApiKey, wpe::Secret("k")}));
   CHECK((*store->load("default"))->value.reveal() == "k");
 }

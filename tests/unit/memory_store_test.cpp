@@ -4,17 +4,18 @@
 #include <thread>
 #include <vector>
 
+using wpe::AuthKind;
 using wpe::MemoryStore;
 using wpe::Secret;
 using wpe::StoredCredential;
 
 TEST_CASE("MemoryStore: a saved credential loads back", "[memory_store]") {
   MemoryStore store;
-  REQUIRE(store.save("default", {"api_key", Secret("user:key")}));
+  REQUIRE(store.save("default", {AuthKind::ApiKey, Secret("user:key")}));
   auto loaded = store.load("default");
   REQUIRE(loaded);
   REQUIRE(loaded->has_value());
-  CHECK((*loaded)->kind == "api_key");
+  CHECK((*loaded)->kind == AuthKind::ApiKey);
   CHECK((*loaded)->value.reveal() == "user:key");
 }
 
@@ -27,23 +28,23 @@ TEST_CASE("MemoryStore: a missing profile loads as empty, not as an error", "[me
 
 TEST_CASE("MemoryStore: saving again replaces the profile's one item", "[memory_store]") {
   MemoryStore store;
-  REQUIRE(store.save("p", {"api_key", Secret("old")}));
+  REQUIRE(store.save("p", {AuthKind::ApiKey, Secret("old")}));
   SECTION("same kind") {
-    REQUIRE(store.save("p", {"api_key", Secret("new")}));
+    REQUIRE(store.save("p", {AuthKind::ApiKey, Secret("new")}));
     CHECK((*store.load("p"))->value.reveal() == "new");
   }
   SECTION("kind change leaves only the new kind") {
-    REQUIRE(store.save("p", {"oauth", Secret("{\"refresh_token\":\"r\"}")}));
+    REQUIRE(store.save("p", {AuthKind::OAuth, Secret("{\"refresh_token\":\"r\"}")}));
     auto loaded = store.load("p");
-    CHECK((*loaded)->kind == "oauth");
+    CHECK((*loaded)->kind == AuthKind::OAuth);
     CHECK((*loaded)->value.reveal() == "{\"refresh_token\":\"r\"}");
   }
 }
 
 TEST_CASE("MemoryStore: profiles are independent", "[memory_store]") {
   MemoryStore store;
-  REQUIRE(store.save("a", {"api_key", Secret("ka")}));
-  REQUIRE(store.save("b", {"basic", Secret("kb")}));
+  REQUIRE(store.save("a", {AuthKind::ApiKey, Secret("ka")}));
+  REQUIRE(store.save("b", {AuthKind::Basic, Secret("kb")}));
   REQUIRE(store.erase("a"));
   CHECK_FALSE(store.load("a")->has_value());
   CHECK((*store.load("b"))->value.reveal() == "kb");
@@ -51,7 +52,7 @@ TEST_CASE("MemoryStore: profiles are independent", "[memory_store]") {
 
 TEST_CASE("MemoryStore: erase removes the item and succeeds when there is none", "[memory_store]") {
   MemoryStore store;
-  REQUIRE(store.save("p", {"basic", Secret("pw")}));
+  REQUIRE(store.save("p", {AuthKind::Basic, Secret("pw")}));
   REQUIRE(store.erase("p"));
   CHECK_FALSE(store.load("p")->has_value());
   CHECK(store.erase("p"));
@@ -72,7 +73,7 @@ TEST_CASE("MemoryStore: concurrent saves and loads stay consistent", "[memory_st
     threads.emplace_back([&store, t] {
       const std::string profile = "p" + std::to_string(t);
       for (int i = 0; i < 500; ++i) {
-        REQUIRE(store.save(profile, {"api_key", Secret(std::to_string(i))}));
+        REQUIRE(store.save(profile, {AuthKind::ApiKey, Secret(std::to_string(i))}));
         REQUIRE(store.load(profile)->has_value());
       }
     });
@@ -86,7 +87,7 @@ TEST_CASE("MemoryStore: concurrent saves and loads stay consistent", "[memory_st
 TEST_CASE("MemoryStore: the binding is kept with the credential", "[memory_store]") {
   MemoryStore store;
   const wpe::CredentialBinding binding{"https://api.example.test", "https://a.test/token", "c1"};
-  REQUIRE(store.save("p", {"oauth", Secret("{}"), binding}));
+  REQUIRE(store.save("p", {AuthKind::OAuth, Secret("{}"), binding}));
   auto loaded = store.load("p");
   REQUIRE(loaded);
   REQUIRE(loaded->has_value());

@@ -79,7 +79,7 @@ TEST_CASE("Profile: a good API key is checked upstream, stored, and served", "[p
   CHECK(profile->snapshot().state == CredentialState::Ready);
   auto stored = f.store.item("default");
   REQUIRE(stored);
-  CHECK(stored->kind == "api_key");
+  CHECK(stored->kind == AuthKind::ApiKey);
   CHECK(stored->value.reveal() == kKey);
   CHECK(f.syncRequests == std::vector<std::string>{"default"});
 
@@ -236,7 +236,7 @@ TEST_CASE("Profile: a new login on the new host replaces the refused credential"
   CHECK(moved->snapshot().state == CredentialState::Ready);
   auto stored = f.store.item("default");
   REQUIRE(stored);
-  CHECK(stored->kind == "api_key");
+  CHECK(stored->kind == AuthKind::ApiKey);
   CHECK(stored->binding.origin == "https://other.example.test");
   auto restarted = f.profile("https://other.example.test/v1");
   REQUIRE(restarted->restore());
@@ -246,7 +246,7 @@ TEST_CASE("Profile: a new login on the new host replaces the refused credential"
 TEST_CASE("Profile: an item stored before binding existed is bound once to the configured host",
           "[profile][binding]") {
   Fixture f;
-  REQUIRE(f.store.save("default", StoredCredential{"api_key", Secret(kKey)}));
+  REQUIRE(f.store.save("default", StoredCredential{AuthKind::ApiKey, Secret(kKey)}));
   const int savesBefore = f.store.saves();
 
   auto profile = f.profile("https://api.example.test:8443/v1");
@@ -311,7 +311,7 @@ TEST_CASE("Profile: an OAuth grant is refused when the token endpoint or the cli
   grant.lifetime = std::chrono::hours(1);
   grant.refreshToken = Secret("canary-refresh-token");
   REQUIRE(f.store.save(
-      "default", {"oauth", grant.toJson(), BoundCredentialStore::bindingFor(config, "oauth")}));
+      "default", {AuthKind::OAuth, grant.toJson(), BoundCredentialStore::bindingFor(config, AuthKind::OAuth)}));
   {
     Profile same(config, f.services);
     REQUIRE(same.restore());
@@ -377,7 +377,7 @@ TEST_CASE("Profile: an OAuth item bound before the revocation endpoint was is bo
   grant.refreshToken = Secret("canary-refresh-token");
   // As the code before stored it: origin, token endpoint and client id, no revocation endpoint.
   CredentialBinding old{"https://api.example.test", config.tokenUrl, config.clientId};
-  REQUIRE(f.store.save("default", {"oauth", grant.toJson(), old}));
+  REQUIRE(f.store.save("default", {AuthKind::OAuth, grant.toJson(), old}));
   const int savesBefore = f.store.saves();
 
   REQUIRE(Profile(config, f.services).restore());
@@ -395,7 +395,7 @@ TEST_CASE("Profile: an OAuth item bound before the revocation endpoint was is bo
   CHECK(moved.snapshot().state == CredentialState::LoginRequired);
 
   SECTION("an old item is still refused when another part changed") {
-    REQUIRE(f.store.save("default", {"oauth", grant.toJson(), old}));
+    REQUIRE(f.store.save("default", {AuthKind::OAuth, grant.toJson(), old}));
     config.revokeUrl = "https://auth.example.test/oauth/revoke";
     config.clientId = "client-2";
     Profile other(config, f.services);
@@ -490,11 +490,11 @@ TEST_CASE("Profile: a stored credential that breaks the rule is not used",
   Fixture f;
   SECTION("api_key") {
     REQUIRE(
-        f.store.save("default", StoredCredential{"api_key", Secret("hidden\r\nX-Injected: 1")}));
+        f.store.save("default", StoredCredential{AuthKind::ApiKey, Secret("hidden\r\nX-Injected: 1")}));
   }
   SECTION("basic") {
     REQUIRE(f.store.save(
-        "default", StoredCredential{"basic", Secret(R"({"user":"u","password":"hidden\n"})")}));
+        "default", StoredCredential{AuthKind::Basic, Secret(R"({"user":"u","password":"hidden\n"})")}));
   }
   auto profile = f.profile();
   (void)profile->restore();

@@ -362,7 +362,7 @@ TEST_CASE("TokenManager: tokens survive a restart", "[token_manager]") {
   REQUIRE(f.transport.requestCount() == 0);
 
   SECTION("a corrupt blob is an error, not a crash") {
-    REQUIRE(f.store.save("work", {"oauth", Secret("{not json")}));
+    REQUIRE(f.store.save("work", {wpe::AuthKind::OAuth, Secret("{not json")}));
     wpe::TokenManager broken("work", f.clock, f.store, f.client, f.logger, [] { return 0.0; }, {});
     REQUIRE_FALSE(broken.load());
     REQUIRE(broken.authorization(0s).error().code == ErrorCode::LoginRequired);
