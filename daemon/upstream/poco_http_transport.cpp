@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SecureStreamSocket.h>
@@ -16,9 +17,12 @@
 #include <Poco/String.h>
 #include <sys/socket.h>
 
+#include <exception>
 #include <istream>
 #include <ostream>
+#include <thread>
 
+#include "common/cond_var.h"
 #include "common/credential_text.h"
 #include "common/log_escape.h"
 #include "daemon/upstream/deadline_watch.h"
@@ -141,27 +145,91 @@ std::string seconds(std::chrono::milliseconds d) {
 
 // What an exchange that the DeadlineWatch cut short reports instead of the socket error the
 // cut caused (a reset, a truncated body: not what happened).
+// Thrown by a host lookup the exchange stopped waiting for.
+struct HostLookupAbandoned : Poco::TimeoutException {
+  using Poco::TimeoutException::TimeoutException;
+};
+
+// lookingUp: the exchange was still waiting for the host's address.
 SendOutcome abandoned(AbortReason reason, const UpstreamUrl& url, const TransportOptions& options,
-                      SendPhase phase) {
+                      SendPhase phase, bool lookingUp = false) {
   if (reason == AbortReason::ShuttingDown) {
     return SendOutcome{Error(ErrorCode::Unavailable, "wped is stopping; the request to " +
                                                          hostPort(url) + " was abandoned"),
                        phase};
   }
-  SendOutcome out{unreachable("the API at " + hostPort(url) + " did not finish answering within " +
-                              seconds(options.totalTimeout) + " (upstream_timeout)"),
-                  phase};
+  SendOutcome out{
+      unreachable(lookingUp ? "looking up " + escapeForLog(url.host) + " took longer than " +
+                                  seconds(options.totalTimeout) +
+                                  " (upstream_timeout): the system's DNS resolver did not "
+                                  "answer; check the network and /etc/resolv.conf"
+                            : "the API at " + hostPort(url) + " did not finish answering within " +
+                                  seconds(options.totalTimeout) + " (upstream_timeout)"),
+      phase};
   out.deadlinePassed = true;
   return out;
 }
 
 }  // namespace
 
+// One host-name lookup, run on a thread of its own and waited for by the exchange until it
+// answers or is abandoned (the exchange's deadline passed, or wped is stopping). The lookup's
+// thread holds it too, so an abandoned lookup can finish (by the resolver's own timeout)
+// after the exchange is gone; its answer is then dropped.
+class HostLookup {
+ public:
+  void succeed(const Poco::Net::SocketAddress& address) EXCLUDES(mutex_) {
+    {
+      LockGuard lock(mutex_);
+      address_ = address;
+      done_ = true;
+    }
+    changed_.notifyAll();
+  }
+  void fail(std::exception_ptr failure) EXCLUDES(mutex_) {
+    {
+      LockGuard lock(mutex_);
+      failure_ = std::move(failure);
+      done_ = true;
+    }
+    changed_.notifyAll();
+  }
+  void abandon() EXCLUDES(mutex_) {
+    {
+      LockGuard lock(mutex_);
+      abandoned_ = true;
+    }
+    changed_.notifyAll();
+  }
+  // The address, or the lookup's own exception; Poco::TimeoutException once abandoned.
+  Poco::Net::SocketAddress wait(const std::string& host) EXCLUDES(mutex_) {
+    LockGuard lock(mutex_);
+    while (!done_ && !abandoned_) changed_.wait(mutex_);
+    if (done_ && failure_) std::rethrow_exception(failure_);
+    if (done_) return *address_;
+    throw HostLookupAbandoned("looking up " + host + " was abandoned");
+  }
+
+ private:
+  Mutex mutex_;
+  CondVar changed_;
+  bool done_ GUARDED_BY(mutex_) = false;
+  bool abandoned_ GUARDED_BY(mutex_) = false;
+  std::optional<Poco::Net::SocketAddress> address_ GUARDED_BY(mutex_);
+  std::exception_ptr failure_ GUARDED_BY(mutex_);
+};
+
 // The socket a deadline or a shutdown cuts. shutdown(2) from the watch's thread wakes the
 // exchange's blocked call; the fd stays open, and the exchange's, until the exchange closes it
-// — after its Ticket was disarmed, so a cut never reaches a reused fd number.
+// — after its Ticket was disarmed, so a cut never reaches a reused fd number. Before there is a
+// socket, a cut abandons the host lookup the exchange waits for.
 class SocketCutter {
  public:
+  void watchLookup(std::shared_ptr<HostLookup> lookup) EXCLUDES(mutex_) {
+    LockGuard lock(mutex_);
+    lookup_ = std::move(lookup);
+    if (cut_) lookup_->abandon();
+  }
   void setFd(int fd) EXCLUDES(mutex_) {
     LockGuard lock(mutex_);
     fd_ = fd;
@@ -171,17 +239,25 @@ class SocketCutter {
     LockGuard lock(mutex_);
     cut_ = true;
     if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+    if (lookup_) lookup_->abandon();
   }
 
  private:
   Mutex mutex_;
+  std::shared_ptr<HostLookup> lookup_ GUARDED_BY(mutex_);
   int fd_ GUARDED_BY(mutex_) = -1;
   bool cut_ GUARDED_BY(mutex_) = false;
 };
 
 PocoHttpTransport::PocoHttpTransport(Poco::Logger& logger, DeadlineWatch& watch,
-                                     std::size_t maxIdlePerHost)
-    : logger_(logger), watch_(watch), maxIdlePerHost_(maxIdlePerHost) {}
+                                     std::size_t maxIdlePerHost, HostResolver resolver)
+    : logger_(logger),
+      watch_(watch),
+      maxIdlePerHost_(maxIdlePerHost),
+      resolver_(resolver ? std::move(resolver)
+                         : [](const std::string& host, std::uint16_t port) {
+                             return Poco::Net::SocketAddress(host, port);
+                           }) {}
 
 PocoHttpTransport::~PocoHttpTransport() = default;
 
@@ -256,7 +332,7 @@ Result<PocoHttpTransport::Connection> PocoHttpTransport::open(const UpstreamUrl&
     if (!found) return found.error();
     context = *found;
   }
-  const Poco::Net::SocketAddress address(url.host, url.port);  // DNS: not interruptible
+  const Poco::Net::SocketAddress address = resolve(url, cutter);
   // The socket exists (and the cutter knows it) before connect() starts, so a deadline or a
   // shutdown can cut the connect and the TLS handshake too.
   Poco::Net::StreamSocket socket(address.family());
@@ -278,6 +354,23 @@ Result<PocoHttpTransport::Connection> PocoHttpTransport::open(const UpstreamUrl&
   }
   connection.session->setKeepAlive(true);
   return connection;
+}
+
+Poco::Net::SocketAddress PocoHttpTransport::resolve(const UpstreamUrl& url, SocketCutter& cutter) {
+  Poco::Net::IPAddress literal;
+  if (Poco::Net::IPAddress::tryParse(url.host, literal)) {
+    return Poco::Net::SocketAddress(literal, url.port);  // no lookup to wait for
+  }
+  auto lookup = std::make_shared<HostLookup>();
+  cutter.watchLookup(lookup);
+  std::thread([lookup, resolver = resolver_, host = url.host, port = url.port] {
+    try {
+      lookup->succeed(resolver(host, port));
+    } catch (...) {
+      lookup->fail(std::current_exception());
+    }
+  }).detach();
+  return lookup->wait(url.host);
 }
 
 void PocoHttpTransport::returnSession(const std::string& key, Connection connection,
@@ -324,6 +417,7 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
   std::optional<Connection> connection = takeIdle(key, generation);
   SendOutcome outcome{Error(ErrorCode::Internal, "no exchange"), SendPhase::NotSent};
   bool keepSession = false;
+  bool lookingUp = false;
   if (connection) {
     cutter->setFd(connection->fd);
   } else {
@@ -334,6 +428,9 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
       } else {
         outcome = SendOutcome{opened.error(), SendPhase::NotSent};
       }
+    } catch (const HostLookupAbandoned& e) {
+      lookingUp = true;  // only a cut abandons a lookup: the outcome is replaced below
+      outcome = SendOutcome{unreachable(e.displayText()), SendPhase::NotSent};
     } catch (const Poco::Exception& e) {
       outcome = SendOutcome{describeFailure(e, Stage::Connect, *url, options), SendPhase::NotSent};
       logger_.debug("upstream exchange failed: " + outcome.result.error().message);
@@ -350,7 +447,7 @@ SendOutcome PocoHttpTransport::sendWithPhase(const HttpRequest& request,
   if (reason != AbortReason::None) {
     keepSession = false;  // its socket was shut down
     if (!outcome.result) {
-      outcome = abandoned(reason, *url, options, outcome.failedPhase);
+      outcome = abandoned(reason, *url, options, outcome.failedPhase, lookingUp);
       logger_.debug("upstream exchange ended: " + outcome.result.error().message);
     }
   }

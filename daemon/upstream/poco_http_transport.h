@@ -13,8 +13,9 @@
 //  - Every exchange is armed on the DeadlineWatch for options.totalTimeout, and the transport
 //    opens each socket itself (then hands it to POCO's session), so it always knows the fd
 //    the watch must shut down: past the deadline, or when wped stops (cancelAll()), a blocked
-//    connect, TLS handshake, write or read returns at once. DNS resolution is the one step
-//    that cannot be cut short.
+//    connect, TLS handshake, write or read returns at once. A host name is looked up on a
+//    thread of its own (getaddrinfo(3) cannot be interrupted), so a resolver that does not
+//    answer is cut at the deadline or the stop too; the abandoned lookup ends on its own.
 //  - Redirects are never followed (a 3xx is returned as it is). Bodies above
 //    options.maxBodyBytes are an error. The Authorization value is set on the request and
 //    never logged.
@@ -30,6 +31,7 @@
 #include <Poco/AutoPtr.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,6 +48,7 @@ class Logger;
 namespace Net {
 class Context;
 class HTTPClientSession;
+class SocketAddress;
 }  // namespace Net
 }  // namespace Poco
 
@@ -57,8 +60,15 @@ struct UpstreamUrl;
 
 class PocoHttpTransport final : public HttpTransport {
  public:
+  // A host name's address; throws Poco::Exception (DNSException: the name does not resolve).
+  // May block for as long as the resolver takes; called on a thread of its own.
+  using HostResolver =
+      std::function<Poco::Net::SocketAddress(const std::string& host, std::uint16_t port)>;
+
   // maxIdlePerHost: idle sessions kept per pool key; more are closed when returned.
-  PocoHttpTransport(Poco::Logger& logger, DeadlineWatch& watch, std::size_t maxIdlePerHost = 4);
+  // resolver: getaddrinfo(3) through POCO when empty (tests give one that never answers).
+  PocoHttpTransport(Poco::Logger& logger, DeadlineWatch& watch, std::size_t maxIdlePerHost = 4,
+                    HostResolver resolver = nullptr);
   ~PocoHttpTransport() override;
 
   Result<HttpResponse> send(const HttpRequest& request, const TransportOptions& options) override;
@@ -87,6 +97,9 @@ class PocoHttpTransport final : public HttpTransport {
                           SocketCutter& cutter);
   void returnSession(const std::string& key, Connection connection, std::uint64_t generation)
       EXCLUDES(mutex_);
+  // The host's address: an IP literal at once, a name through resolver_ on a thread of its
+  // own, waited for until it answers or `cutter` cuts (then Poco::TimeoutException).
+  Poco::Net::SocketAddress resolve(const UpstreamUrl& url, SocketCutter& cutter);
   SendOutcome exchange(Poco::Net::HTTPClientSession& session, const UpstreamUrl& url,
                        const HttpRequest& request, const TransportOptions& options,
                        bool& keepSession);
@@ -94,6 +107,7 @@ class PocoHttpTransport final : public HttpTransport {
   Poco::Logger& logger_;
   DeadlineWatch& watch_;
   std::size_t maxIdlePerHost_;
+  HostResolver resolver_;
   Mutex mutex_;
   std::map<std::string, Poco::AutoPtr<Poco::Net::Context>> contexts_ GUARDED_BY(mutex_);
   std::map<std::string, std::vector<Connection>> idle_ GUARDED_BY(mutex_);

@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
@@ -412,4 +413,94 @@ TEST_CASE("PocoHttpTransport: every exchange ends by its total deadline or at sh
       CHECK(again.failedPhase == SendPhase::NotSent);
     }
   }
+}
+
+TEST_CASE("PocoHttpTransport: a host lookup that never answers ends by the deadline or at shutdown",
+          "[poco_http_transport]") {
+  SslInitializer ssl;
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  watch.start();
+  // A resolver that answers only when the test ends (as a DNS server that drops the queries
+  // would, after its own timeout); its state is shared, since the lookup's thread outlives
+  // the exchange that gave up on it.
+  struct Gate {
+    std::mutex mutex;
+    std::condition_variable opened;
+    bool open = false;
+    std::atomic<int> lookups{0};
+  };
+  auto gate = std::make_shared<Gate>();
+  auto resolver = [gate](const std::string&, std::uint16_t) -> Poco::Net::SocketAddress {
+    ++gate->lookups;
+    std::unique_lock<std::mutex> lock(gate->mutex);
+    gate->opened.wait(lock, [&] { return gate->open; });
+    throw Poco::Net::HostNotFoundException("no answer");
+  };
+  struct OpenAtEnd {
+    std::shared_ptr<Gate> gate;
+    ~OpenAtEnd() {
+      {
+        std::lock_guard<std::mutex> lock(gate->mutex);
+        gate->open = true;
+      }
+      gate->opened.notify_all();
+    }
+  } openAtEnd{gate};
+  PocoHttpTransport transport(Poco::Logger::get("test"), watch, 4, resolver);
+  TransportOptions options;
+  HttpRequest request;
+  request.url = "https://api.dns-hangs.example.test/v1/user";
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::steady_clock::now() - start; };
+
+  SECTION("at the deadline, saying it was the lookup") {
+    options.totalTimeout = std::chrono::milliseconds(400);
+    auto outcome = transport.sendWithPhase(request, options);
+    REQUIRE_FALSE(outcome.result);
+    CHECK(outcome.deadlinePassed);
+    CHECK(outcome.failedPhase == SendPhase::NotSent);
+    CHECK(outcome.result.error().code == ErrorCode::UpstreamUnreachable);
+    CHECK_THAT(outcome.result.error().message,
+               Catch::Contains("looking up api.dns-hangs.example.test took longer than 400 ms") &&
+                   Catch::Contains("DNS"));
+    CHECK(elapsed() >= std::chrono::milliseconds(400));
+    CHECK(elapsed() < std::chrono::seconds(3));
+    CHECK(gate->lookups == 1);
+  }
+
+  SECTION("when wped stops") {
+    options.totalTimeout = std::chrono::seconds(60);
+    std::thread stopper([&] {
+      while (gate->lookups == 0) std::this_thread::yield();  // the lookup is under way
+      watch.cancelAll();
+    });
+    auto outcome = transport.sendWithPhase(request, options);
+    stopper.join();
+    REQUIRE_FALSE(outcome.result);
+    CHECK(outcome.result.error().code == ErrorCode::Unavailable);
+    CHECK_THAT(outcome.result.error().message, Catch::Contains("wped is stopping"));
+    CHECK(elapsed() < std::chrono::seconds(3));
+  }
+}
+
+TEST_CASE("PocoHttpTransport: a name that does not resolve says so, at once",
+          "[poco_http_transport]") {
+  SslInitializer ssl;
+  SystemClock clock;
+  DeadlineWatch watch(clock);
+  watch.start();
+  PocoHttpTransport transport(
+      Poco::Logger::get("test"), watch, 4,
+      [](const std::string& host, std::uint16_t) -> Poco::Net::SocketAddress {
+        throw Poco::Net::HostNotFoundException(host);
+      });
+  HttpRequest request;
+  request.url = "https://api.no-such-host.example.test/v1/user";
+  auto outcome = transport.sendWithPhase(request, TransportOptions{});
+  REQUIRE_FALSE(outcome.result);
+  CHECK_FALSE(outcome.deadlinePassed);
+  CHECK(outcome.result.error().code == ErrorCode::UpstreamUnreachable);
+  CHECK_THAT(outcome.result.error().message,
+             Catch::Contains("could not resolve api.no-such-host.example.test"));
 }
