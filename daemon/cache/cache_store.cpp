@@ -432,7 +432,7 @@ Result<std::size_t> CacheStore::replaceList(const std::string& profile, ListKind
     const PositionDiff diff = diffPositions(db_, table, profile, items);
     if (!diff.ok) failed("reading the cached " + table);
     if (!firstError && diff.surplus > 0) {
-      Statement cut(db_, "DELETE FROM " + table + " WHERE profile = ? AND pos >= ?");
+      Statement cut(db_, "DELETE FROM " + table + " WHERE profile = ? AND (pos >= ? OR pos < 0)");
       cut.bind(1, profile);
       cut.bind(2, static_cast<long long>(items.size()));
       if (!cut.ok() || cut.step() != SQLITE_DONE) failed("deleting the old " + table);

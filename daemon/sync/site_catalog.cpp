@@ -7,6 +7,7 @@
 #include <ctime>
 #include <future>
 #include <random>
+#include <system_error>
 
 #include "common/log_escape.h"
 #include "daemon/time/rfc3339.h"
@@ -159,7 +160,14 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
   }
   // The previous sync's pages go from the WAL into the file while the first requests are
   // out (it would otherwise lengthen the last list's write; cache_store.h).
-  auto checkpointed = std::async(std::launch::async, [this] { return cache_.checkpoint(); });
+  std::future<Status> checkpointed;
+  try {
+    checkpointed = std::async(std::launch::async, [this] { return cache_.checkpoint(); });
+  } catch (const std::system_error& e) {
+    // Out of threads: the checkpoint waits for the next sync; this one goes on.
+    logger_.warning(std::string("profile ") + options_.profile +
+                    ": no thread for the cache's checkpoint: " + e.what());
+  }
   TransportOptions transport = options_.transport;
   transport.profile = options_.profile;
   // Each list is written as soon as its walk is complete, on the thread that walked it, while
@@ -193,7 +201,9 @@ Status SiteCatalog::runSync(const std::vector<ListKind>& kinds,
     Status status = other.get();
     if (overall) overall = std::move(status);
   }
-  if (Status done = checkpointed.get(); !done) logger_.warning(done.error().message);
+  if (checkpointed.valid()) {
+    if (Status done = checkpointed.get(); !done) logger_.warning(done.error().message);
+  }
   // A sync allocates tens of MB across the fetcher's threads (each with its own malloc
   // arena) and frees it all; hand it back to the system so the daemon's RSS stays that of
   // what it keeps.
