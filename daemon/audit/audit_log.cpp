@@ -87,9 +87,24 @@ void AuditLog::run() {
   LockGuard lock(stopMutex_);
   while (!stopping_) {
     // Asleep while nothing was recorded: an idle daemon does not wake every second (issue
-    // 10). Then the calls of one flushInterval are gathered into one write. Pruning runs
-    // with the flushes, so a trail nobody adds to is pruned at its next call.
-    while (!stopping_ && !pending_.load(std::memory_order_acquire)) wake_.wait(stopMutex_);
+    // 10), only once per idlePruneInterval to prune, so no record outlives retention by more
+    // than that. Then the calls of one flushInterval are gathered into one write, with a
+    // prune every pruneInterval.
+    auto idlePrune = std::chrono::steady_clock::now() + options_.idlePruneInterval;
+    while (!stopping_ && !pending_.load(std::memory_order_acquire)) {
+      if (store_ == nullptr) {
+        wake_.wait(stopMutex_);
+        continue;
+      }
+      if (wake_.waitUntil(stopMutex_, idlePrune)) continue;  // woken: look again
+      lock.unlock();
+      {
+        LockGuard write(writeMutex_);
+        pruneLocked();
+      }
+      lock.lock();
+      idlePrune = std::chrono::steady_clock::now() + options_.idlePruneInterval;
+    }
     const auto deadline = std::chrono::steady_clock::now() + options_.flushInterval;
     while (!stopping_ && wake_.waitUntil(stopMutex_, deadline)) {
     }

@@ -6,7 +6,9 @@
 // writer thread, woken by the first call since its last round, takes every slot's records
 // `flushInterval` later (merged calls: count, first and last time), sorts them by time and
 // writes them to the store in one transaction, and prunes records older than `retention` or
-// beyond `maxRows` every `pruneInterval` (with a flush: an idle trail waits for a call). A slot
+// beyond `maxRows` every `pruneInterval` with a flush, and every `idlePruneInterval` while no
+// call arrives (so a record outlives `retention` by an hour at most, also in an idle daemon,
+// for one wake-up an hour). A slot
 // holding `maxPending` distinct records drops further new ones and counts them (dropped());
 // read() reports the count.
 //
@@ -61,6 +63,8 @@ class AuditLog final : public AuditSink {
     std::chrono::hours retention{24 * 30};
     std::int64_t maxRows = 100000;
     std::chrono::seconds pruneInterval{60};
+    // While no call arrives: a prune this often (retention is kept within it).
+    std::chrono::milliseconds idlePruneInterval{std::chrono::hours(1)};
   };
 
   // `store`: null when the trail is unavailable, `unavailableReason` says why. Borrows

@@ -47,8 +47,10 @@ class FakeAuditStore final : public AuditStore {
   Result<std::int64_t> prune(WallTime olderThan, std::int64_t maxRows) override {
     prunedBefore = olderThan;
     prunedMaxRows = maxRows;
+    ++prunes;
     return 0;
   }
+  std::atomic<int> prunes{0};
   Result<std::vector<std::pair<std::string, std::string>>> knownUses(std::size_t) override {
     return known;
   }
@@ -210,4 +212,26 @@ TEST_CASE("AuditLog: without a store, reads say why and records are not kept", "
   CHECK(page.error().message.find("cannot open cache.db") != std::string::npos);
   log.flush();
   CHECK(channel->all().find("first use by /usr/bin/curl") != std::string::npos);
+}
+
+TEST_CASE("AuditLog: an idle trail is still pruned, once per idle interval", "[audit_log]") {
+  FakeClock clock;
+  FakeResolver resolver;
+  auto store = std::make_unique<FakeAuditStore>();
+  auto* raw = store.get();
+  AuditLog::Options options = slowFlush();
+  options.idlePruneInterval = std::chrono::milliseconds(20);
+  Poco::AutoPtr<RecordingChannel> channel;
+  AuditLog log(std::move(store), "", resolver, clock, recordingLogger(channel), options);
+  log.start();  // prunes once
+  REQUIRE(raw->prunes == 1);
+  clock.advance(std::chrono::hours(24 * 31));  // a month later, and no call in between
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (raw->prunes < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // polled: the writer prunes
+  }
+  log.stop();  // joins the writer: what it wrote is visible here
+  CHECK(raw->prunes >= 3);
+  CHECK(raw->prunedBefore == clock.now() - options.retention);
+  CHECK(raw->appends == 0);  // nothing was recorded: only pruned
 }
