@@ -26,9 +26,11 @@ int noArguments(CliContext& ctx, const std::string& command, const std::vector<s
 
 // `--json` gets the daemon's document with the CLI's own choice added in front:
 // "active_profile" and "active_profile_source" (which rule chose it; see ProfileChoice).
+// `body` was read as a status object (statusFromJson), so its first non-blank byte is the
+// object's own '{'.
 std::string withActiveProfile(const std::string& body, const GlobalOptions& options) {
-  auto brace = body.find('{');
-  if (brace == std::string::npos) return body;
+  auto brace = body.find_first_not_of(" \t\r\n");
+  if (brace == std::string::npos || body[brace] != '{') return body;
   std::string facts = "\"active_profile\":" + jsonQuote(options.profile) +
                       ",\"active_profile_source\":" + jsonQuote(options.profileSource);
   bool empty = body.find_first_not_of(" \t\r\n", brace + 1) == body.find('}', brace);
@@ -41,12 +43,13 @@ int status(CliContext& ctx, const std::vector<std::string>& args) {
   if (!reply) return ctx.failTransport(reply.error());
   if (reply->status >= 400) return ctx.failReply(reply.value());
   const GlobalOptions& options = ctx.options();
+  // Read first also for --json: what is printed is then a valid object with our facts added.
+  auto s = statusFromJson(reply->body);
+  if (!s) return ctx.fail(kExitError, s.error().message);
   if (options.json) {
     ctx.out() << withActiveProfile(reply->body, options) << "\n";
     return static_cast<int>(kExitOk);
   }
-  auto s = statusFromJson(reply->body);
-  if (!s) return ctx.fail(kExitError, s.error().message);
   // wped's and the API's text (details, account names, sync errors) goes through
   // escapeForTerminal once the whole block is built; our own text has no controls.
   Output out;
