@@ -9,31 +9,12 @@
 #include "daemon/cache/cache_store.h"
 #include "daemon/time/rfc3339.h"
 #include "daemon/credentials/credential_store.h"
+#include "daemon/upstream/rejection_watcher.h"
 #include "daemon/upstream/static_authorizer.h"
 #include "daemon/upstream/upstream_client.h"
 
 namespace wpe {
 namespace {
-
-// Wraps a static authorizer so a 401 from the API (a revoked key, a changed password) turns
-// the profile's state into login_required instead of only failing the request at hand.
-class RejectionWatcher final : public Authorizer {
- public:
-  RejectionWatcher(std::shared_ptr<Authorizer> inner, std::function<void()> onRejected)
-      : inner_(std::move(inner)), onRejected_(std::move(onRejected)) {}
-  Result<Secret> authorization(std::chrono::seconds minValid) override {
-    return inner_->authorization(minValid);
-  }
-  Result<Secret> afterUnauthorized(const Secret& rejected) override {
-    auto result = inner_->afterUnauthorized(rejected);
-    if (!result && result.error().code == ErrorCode::LoginRequired) onRejected_();
-    return result;
-  }
-
- private:
-  std::shared_ptr<Authorizer> inner_;
-  std::function<void()> onRejected_;
-};
 
 // GET {api_url}/user: the login's check of a new credential and the account look-up alike.
 HttpRequest userRequest(const ProfileConfig& config, const Secret& authorization) {
