@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -50,13 +51,47 @@ std::string joined(const std::set<std::string>& names) {
   return out;
 }
 
+// Where each section header and each key is in the file (1-based; a key set twice: its last
+// line, whose value POCO keeps), so an error names the line an editor jumps to. POCO's
+// IniFileConfiguration does not keep line numbers.
+class LineIndex {
+ public:
+  void addSection(const std::string& section, int line) { sections_.emplace(section, line); }
+  void addKey(const std::string& section, const std::string& key, int line) {
+    keys_[section + '\n' + key] = line;
+  }
+  // 0 when unknown.
+  int section(const std::string& section) const {
+    auto it = sections_.find(section);
+    return it == sections_.end() ? 0 : it->second;
+  }
+  int key(const std::string& section, const std::string& key) const {
+    auto it = keys_.find(section + '\n' + key);
+    return it == keys_.end() ? 0 : it->second;
+  }
+
+ private:
+  std::map<std::string, int> sections_;  // the first header of each name
+  std::map<std::string, int> keys_;
+};
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
 // Annotated files carry inline "; comment"s (docs/configuration.md), which POCO would keep as
 // part of the value. Strip them (a ';' after whitespace), and accept '#' comment lines as well.
 // Section headers are collected here too: POCO forgets a section that has no keys.
-std::string preprocess(const std::string& text, std::vector<std::string>& sections) {
+std::string preprocess(const std::string& text, std::vector<std::string>& sections,
+                       LineIndex& lines) {
   std::istringstream in(text);
   std::string line, out;
+  std::string section;
+  int number = 0;
   while (std::getline(in, line)) {
+    ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == ';' || line[first] == '#') {
@@ -68,6 +103,9 @@ std::string preprocess(const std::string& text, std::vector<std::string>& sectio
       std::string name = line.substr(
           first + 1, close == std::string::npos ? std::string::npos : close - first - 1);
       sections.push_back(name);
+      section = trimmed(name);  // as POCO names the section of the keys below
+      lines.addSection(name, number);
+      lines.addSection(section, number);
     } else {
       for (std::size_t i = 1; i < line.size(); ++i) {
         if (line[i] == ';' && (line[i - 1] == ' ' || line[i - 1] == '\t')) {
@@ -75,23 +113,37 @@ std::string preprocess(const std::string& text, std::vector<std::string>& sectio
           break;
         }
       }
+      if (auto equals = line.find('='); equals != std::string::npos) {
+        lines.addKey(section, trimmed(line.substr(0, equals)), number);
+      }
     }
     out += line + '\n';
   }
   return out;
 }
 
-// Builds the messages for one file; every error names file, section, key and value.
+// Builds the messages for one file; every error names file, line (when it is one line's),
+// section, key and value: "PATH:LINE: [section] key = "value": what is allowed".
 class Checker {
  public:
-  Checker(const std::string& source, Poco::Logger& logger) : source_(source), logger_(logger) {}
+  Checker(const std::string& source, const LineIndex& lines, Poco::Logger& logger)
+      : source_(source), lines_(lines), logger_(logger) {}
 
   Error bad(const std::string& section, const std::string& key, const std::string& value,
             const std::string& allowed) const {
-    return Error(ErrorCode::BadRequest,
-                 source_ + ": [" + section + "] " + key + " = " + quoted(value) + ": " + allowed);
+    return Error(ErrorCode::BadRequest, at(lines_.key(section, key)) + "[" + section + "] " +
+                                            key + " = " + quoted(value) + ": " + allowed);
   }
-  Error badSection(const std::string& what) const {
+  // About a key as a whole (unknown, misplaced).
+  Error badKey(const std::string& section, const std::string& key, const std::string& what) const {
+    return Error(ErrorCode::BadRequest, at(lines_.key(section, key)) + what);
+  }
+  // About a section (unknown, misnamed, missing a key).
+  Error badSection(const std::string& section, const std::string& what) const {
+    return Error(ErrorCode::BadRequest, at(lines_.section(section)) + what);
+  }
+  // About the file as a whole.
+  Error badFile(const std::string& what) const {
     return Error(ErrorCode::BadRequest, source_ + ": " + what);
   }
 
@@ -136,7 +188,12 @@ class Checker {
   }
 
  private:
+  std::string at(int line) const {
+    return source_ + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": ";
+  }
+
   const std::string& source_;
+  const LineIndex& lines_;
   Poco::Logger& logger_;
 };
 
@@ -153,8 +210,9 @@ Status readDaemon(const Ini& ini, const Checker& check, DaemonConfig& config) {
   ini.keys("daemon", keys);
   for (const auto& key : keys) {
     if (kDaemonKeys.count(key) == 0) {
-      return check.badSection("unknown key \"" + escapeForLog(key) +
-                              "\" in [daemon] (known: " + joined(kDaemonKeys) + ")");
+      return check.badKey("daemon", key,
+                          "unknown key \"" + escapeForLog(key) + "\" in [daemon] (known: " +
+                              joined(kDaemonKeys) + ")");
     }
     const std::string value = ini.getRawString("daemon." + key, "");
     if (value.empty()) continue;  // an empty value means "the default"
@@ -204,7 +262,8 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
   ini.keys(section, keys);
   for (const auto& key : keys) {
     if (kProfileKeys.count(key) == 0) {
-      return check.badSection("unknown key \"" + escapeForLog(key) + "\" in [" + section +
+      return check.badKey(section, key,
+                          "unknown key \"" + escapeForLog(key) + "\" in [" + section +
                               "] (known: " + joined(kProfileKeys) + ")");
     }
   }
@@ -259,10 +318,12 @@ Status readProfile(const Ini& ini, const Checker& check, const std::string& name
     profile.caFile = caFile;
   }
   if (profile.auth == AuthKind::Basic && profile.user.empty()) {
-    return check.badSection("[" + section + "] auth = basic needs user = YOUR_API_USER_ID");
+    return check.badSection(section,
+                            "[" + section + "] auth = basic needs user = YOUR_API_USER_ID");
   }
   if (profile.auth == AuthKind::OAuth && profile.clientId.empty()) {
-    return check.badSection("[" + section + "] auth = oauth needs client_id = YOUR_CLIENT_ID");
+    return check.badSection(section,
+                            "[" + section + "] auth = oauth needs client_id = YOUR_CLIENT_ID");
   }
   return {};
 }
@@ -296,14 +357,15 @@ Result<DaemonConfig> ConfigLoader::load(const ConfigLocation& location) const {
 
 Result<DaemonConfig> ConfigLoader::parse(const std::string& text,
                                          const std::string& sourceName) const {
-  Checker check(sourceName, logger_);
   std::vector<std::string> sections;
-  std::istringstream cleaned(preprocess(text, sections));
+  LineIndex lines;
+  std::istringstream cleaned(preprocess(text, sections, lines));
+  Checker check(sourceName, lines, logger_);
   Poco::AutoPtr<Ini> ini;
   try {
     ini = new Ini(cleaned);  // AutoPtr takes ownership
   } catch (const Poco::Exception& e) {
-    return check.badSection("cannot parse: " + e.displayText());
+    return check.badFile("cannot parse: " + e.displayText());
   }
   DaemonConfig config;
   std::set<std::string> profileNames;
@@ -312,14 +374,14 @@ Result<DaemonConfig> ConfigLoader::parse(const std::string& text,
     if (section.rfind("profile.", 0) == 0) {
       std::string name = section.substr(8);
       if (!isValidProfileName(name)) {
-        return check.badSection("invalid profile name in [" + escapeForLog(section) +
-                                "]: names are 1 to 64 of A-Z a-z 0-9 _ -");
+        return check.badSection(section, "invalid profile name in [" + escapeForLog(section) +
+                                             "]: names are 1 to 64 of A-Z a-z 0-9 _ -");
       }
       profileNames.insert(name);
       continue;
     }
-    return check.badSection("unknown section [" + escapeForLog(section) +
-                            "] (known: [daemon], [profile.NAME])");
+    return check.badSection(section, "unknown section [" + escapeForLog(section) +
+                                         "] (known: [daemon], [profile.NAME])");
   }
   Ini::Keys top;
   ini->keys(top);
@@ -330,13 +392,15 @@ Result<DaemonConfig> ConfigLoader::parse(const std::string& text,
       ini->keys("profile", names);
       for (const auto& n : names) {
         if (profileNames.count(n) == 0) {
-          return check.badSection("key \"profile." + escapeForLog(n) +
+          return check.badKey("", "profile." + n,
+                              "key \"profile." + escapeForLog(n) +
                                   "\" outside a [profile.NAME] section");
         }
       }
       continue;
     }
-    return check.badSection("unknown key or section \"" + escapeForLog(key) +
+    return check.badKey("", key,
+                        "unknown key or section \"" + escapeForLog(key) +
                             "\" (keys belong in [daemon] or [profile.NAME])");
   }
   if (auto ok = readDaemon(*ini, check, config); !ok) return ok.error();

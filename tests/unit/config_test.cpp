@@ -197,6 +197,37 @@ TEST_CASE("ConfigLoader: unknown keys and sections are errors naming them", "[co
   CHECK_THAT(errorOf("[profile]\nauth = basic\n"), Catch::Contains("[profile]"));
 }
 
+TEST_CASE("ConfigLoader: an error names the line an editor jumps to", "[config]") {
+  const std::string file = "/home/u/.config/wped/wped.ini";
+  auto startsWith = [](const std::string& m, const std::string& prefix) {
+    INFO(m);
+    return m.rfind(prefix, 0) == 0;
+  };
+  SECTION("a bad value: its own line, comments and blank lines counted") {
+    const auto m = errorOf("; wped\n\n[daemon]\nlog_level = debug\n\n[profile.work]\n"
+                           "# the API\napi_url = http://api.example.test/v1\n");
+    CHECK(startsWith(m, file + ":8: [profile.work] api_url = "));
+  }
+  SECTION("a key set twice: the line whose value counts, the last") {
+    const auto m = errorOf("[daemon]\nsync_interval = 100\nsync_interval = 5\n");
+    CHECK(startsWith(m, file + ":3: [daemon] sync_interval = \"5\""));
+  }
+  SECTION("CRLF line ends, spaces around the key") {
+    CHECK(startsWith(errorOf("[daemon]\r\n\r\n  upstream_timeout   = 0\r\n"),
+                     file + ":3: [daemon] upstream_timeout"));
+  }
+  SECTION("an unknown key, and a key before any section") {
+    CHECK(startsWith(errorOf("[daemon]\nlog_level = debug\nlog_levl = debug\n"),
+                     file + ":3: unknown key \"log_levl\""));
+    CHECK(startsWith(errorOf("\nstray = 1\n[daemon]\n"), file + ":2: unknown key or section"));
+  }
+  SECTION("a section: its header's line") {
+    CHECK(startsWith(errorOf("[daemon]\n[deamon]\n"), file + ":2: unknown section [deamon]"));
+    CHECK(startsWith(errorOf("\n\n[profile.b]\nauth = basic\n"),
+                     file + ":3: [profile.b] auth = basic needs user"));
+  }
+}
+
 TEST_CASE("ConfigLoader: profile names are [A-Za-z0-9_-]{1,64}", "[config]") {
   CHECK_THAT(errorOf("[profile.a.b]\n"), Catch::Contains("invalid profile name"));
   CHECK_THAT(errorOf("[profile.sp ace]\n"), Catch::Contains("invalid profile name"));
