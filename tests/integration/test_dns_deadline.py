@@ -52,11 +52,19 @@ def _hosts_use_dns():
     return bool(hosts) and "dns" in hosts[0] and os.path.exists("/etc/resolv.conf")
 
 
+def _namespaces_allowed():
+    """Whether this machine lets us make a network and mount namespace (a container may not)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
+        return False
+    probe = subprocess.run(["unshare", "--net", "--mount", "--", "ip", "link", "set", "lo", "up"],
+                           capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
 pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None
-    or not _hosts_use_dns(),
-    reason="needs root, unshare(1) and ip(8) for a network namespace of its own, and host "
-           "lookups that go to DNS (nsswitch.conf, /etc/resolv.conf)")
+    not _hosts_use_dns() or not _namespaces_allowed(),
+    reason="needs root, unshare(1) and ip(8) for a network and mount namespace of its own, "
+           "and host lookups that go to DNS (nsswitch.conf, /etc/resolv.conf)")
 
 
 @pytest.fixture
