@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "daemon/cache/sqlite_statement.h"
+#include "daemon/time/unix_millis.h"
+
 namespace wpe {
 namespace {
 
@@ -19,38 +22,6 @@ CREATE TABLE IF NOT EXISTS audit (
   unit TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS audit_last ON audit (last_ms);
 )sql";
-
-long long toMillis(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-WallTime fromMillis(long long ms) {
-  return WallTime(std::chrono::duration_cast<WallTime::duration>(std::chrono::milliseconds(ms)));
-}
-
-// A prepared statement, finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
-  void bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, long long v) { sqlite3_bind_int64(stmt_, i, v); }
-  int step() { return sqlite3_step(stmt_); }
-  void reset() { sqlite3_reset(stmt_); }
-  std::string text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : "";
-  }
-  long long integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
 
 bool exec(sqlite3* db, const char* sql) {
   return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
@@ -85,14 +56,14 @@ Status SqliteAuditStore::append(const std::vector<AuditRecord>& records) {
   if (records.empty()) return {};
   if (!exec(db_, "BEGIN IMMEDIATE")) return sqlError("starting the transaction");
   {
-    Statement ins(db_,
-                  "INSERT INTO audit (time_ms, last_ms, count, profile, method, path, status,"
-                  " pid, uid, exe, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    SqliteStatement ins(db_,
+                        "INSERT INTO audit (time_ms, last_ms, count, profile, method, path, status,"
+                        " pid, uid, exe, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     bool ok = ins.ok();
     for (const auto& r : records) {
       if (!ok) break;
-      ins.bind(1, toMillis(r.time));
-      ins.bind(2, toMillis(r.lastTime));
+      ins.bind(1, toUnixMillis(r.time));
+      ins.bind(2, toUnixMillis(r.lastTime));
       ins.bind(3, static_cast<long long>(r.count));
       ins.bind(4, r.profile);
       ins.bind(5, r.method);
@@ -121,21 +92,21 @@ Status SqliteAuditStore::append(const std::vector<AuditRecord>& records) {
 
 Result<std::vector<AuditRecord>> SqliteAuditStore::query(const AuditQuery& q) {
   // The newest `limit` by id (insertion order), handed back oldest first.
-  Statement sel(db_,
-                "SELECT * FROM (SELECT id, time_ms, last_ms, count, profile, method, path,"
-                " status, pid, uid, exe, unit FROM audit WHERE (?1 = '' OR profile = ?1)"
-                " AND last_ms >= ?2 ORDER BY id DESC LIMIT ?3) ORDER BY id ASC");
+  SqliteStatement sel(db_,
+                      "SELECT * FROM (SELECT id, time_ms, last_ms, count, profile, method, path,"
+                      " status, pid, uid, exe, unit FROM audit WHERE (?1 = '' OR profile = ?1)"
+                      " AND last_ms >= ?2 ORDER BY id DESC LIMIT ?3) ORDER BY id ASC");
   if (!sel.ok()) return sqlError("preparing the query");
   sel.bind(1, q.profile);
-  sel.bind(2, q.since ? toMillis(*q.since) : std::numeric_limits<long long>::min());
+  sel.bind(2, q.since ? toUnixMillis(*q.since) : std::numeric_limits<long long>::min());
   sel.bind(3, static_cast<long long>(q.limit));
   std::vector<AuditRecord> out;
   int rc;
   while ((rc = sel.step()) == SQLITE_ROW) {
     AuditRecord r;
     r.id = sel.integer(0);
-    r.time = fromMillis(sel.integer(1));
-    r.lastTime = fromMillis(sel.integer(2));
+    r.time = fromUnixMillis(sel.integer(1));
+    r.lastTime = fromUnixMillis(sel.integer(2));
     r.count = sel.integer(3);
     r.profile = sel.text(4);
     r.method = sel.text(5);
@@ -154,17 +125,17 @@ Result<std::vector<AuditRecord>> SqliteAuditStore::query(const AuditQuery& q) {
 Result<std::int64_t> SqliteAuditStore::prune(WallTime olderThan, std::int64_t maxRows) {
   std::int64_t deleted = 0;
   {
-    Statement byAge(db_, "DELETE FROM audit WHERE last_ms < ?");
+    SqliteStatement byAge(db_, "DELETE FROM audit WHERE last_ms < ?");
     if (!byAge.ok()) return sqlError("preparing the pruning");
-    byAge.bind(1, toMillis(olderThan));
+    byAge.bind(1, toUnixMillis(olderThan));
     if (byAge.step() != SQLITE_DONE) return sqlError("pruning old records");
     deleted += sqlite3_changes(db_);
   }
   {
     // Ids grow with insertion: everything at or below the (maxRows+1)-th newest goes.
-    Statement bySize(db_,
-                     "DELETE FROM audit WHERE id <= (SELECT id FROM audit ORDER BY id DESC"
-                     " LIMIT 1 OFFSET ?)");
+    SqliteStatement bySize(db_,
+                           "DELETE FROM audit WHERE id <= (SELECT id FROM audit ORDER BY id DESC"
+                           " LIMIT 1 OFFSET ?)");
     if (!bySize.ok()) return sqlError("preparing the pruning");
     bySize.bind(1, static_cast<long long>(std::max<std::int64_t>(0, maxRows)));
     if (bySize.step() != SQLITE_DONE) return sqlError("pruning surplus records");
@@ -175,7 +146,7 @@ Result<std::int64_t> SqliteAuditStore::prune(WallTime olderThan, std::int64_t ma
 
 Result<std::vector<std::pair<std::string, std::string>>> SqliteAuditStore::knownUses(
     std::size_t max) {
-  Statement sel(db_, "SELECT DISTINCT profile, exe FROM audit LIMIT ?");
+  SqliteStatement sel(db_, "SELECT DISTINCT profile, exe FROM audit LIMIT ?");
   if (!sel.ok()) return sqlError("preparing the query");
   sel.bind(1, static_cast<long long>(max));
   std::vector<std::pair<std::string, std::string>> out;

@@ -14,6 +14,9 @@
 
 #include "common/log_escape.h"
 #include "daemon/cache/cache_files.h"
+#include "daemon/cache/position_diff.h"
+#include "daemon/cache/sqlite_statement.h"
+#include "daemon/time/unix_millis.h"
 
 namespace wpe {
 namespace {
@@ -53,13 +56,6 @@ std::string tableSchema(const char* table) {
 
 const char* singular(ListKind kind) { return enumName(kListKindSingulars, kind); }
 
-long long toMillis(WallTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-WallTime fromMillis(long long ms) {
-  return WallTime(std::chrono::duration_cast<WallTime::duration>(std::chrono::milliseconds(ms)));
-}
-
 // A disk (or the size cap) full is CacheFull, also when SQLite reports it as an I/O error
 // with errno ENOSPC; I/O errors, refused or unreadable files and a lock held past the busy
 // timeout are CacheUnavailable (not bugs); anything else is Internal.
@@ -93,94 +89,6 @@ Error sqlError(sqlite3* db, const std::string& what) {
     return Error(ErrorCode::CacheUnavailable, "site cache: " + what + " failed: out of memory");
   const ErrorCode code = classify(sqlite3_extended_errcode(db), sqlite3_system_errno(db));
   return Error(code, "site cache: " + what + " failed: " + sqlite3_errmsg(db) + fullAdvice(code));
-}
-
-// A prepared statement, finalized on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql) {
-    rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  bool ok() const { return rc_ == SQLITE_OK; }
-  void bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  // Without a copy: `s` must stay unchanged until the next reset() or the statement's end.
-  void bindStatic(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
-  }
-  void bindStaticOrNull(int i, const std::string& s) {
-    if (s.empty())
-      sqlite3_bind_null(stmt_, i);
-    else
-      bindStatic(i, s);
-  }
-  void bind(int i, long long v) { sqlite3_bind_int64(stmt_, i, v); }
-  int step() { return sqlite3_step(stmt_); }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::string text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : "";
-  }
-  // Valid until the next step() or reset().
-  std::string_view view(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string_view();
-  }
-  bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-  long long integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
-
-// Which positions of a new list differ from the cached rows of (profile, table): `runs` are
-// maximal [first, last) ranges of new positions whose row is missing or differs in any
-// column (an empty account_id/site_id is stored as NULL); `surplus` counts the old rows past
-// the new list's end. ok = false when SQLite failed reading (its error is on the connection).
-struct PositionDiff {
-  bool ok = true;
-  std::vector<std::pair<std::size_t, std::size_t>> runs;
-  std::size_t surplus = 0;
-};
-
-PositionDiff diffPositions(sqlite3* db, const std::string& table, const std::string& profile,
-                           const std::vector<CacheItem>& items) {
-  PositionDiff diff;
-  std::vector<bool> same(items.size(), false);
-  Statement q(db, "SELECT pos, id, name, account_id, site_id, json FROM " + table +
-                      " WHERE profile = ?");
-  q.bind(1, profile);
-  int rc = q.ok() ? SQLITE_ROW : SQLITE_ERROR;
-  while (rc == SQLITE_ROW && (rc = q.step()) == SQLITE_ROW) {
-    const long long pos = q.integer(0);
-    if (pos < 0 || static_cast<unsigned long long>(pos) >= items.size()) {
-      ++diff.surplus;
-      continue;
-    }
-    const CacheItem& item = items[static_cast<std::size_t>(pos)];
-    same[static_cast<std::size_t>(pos)] = q.view(1) == item.id && q.view(2) == item.name &&
-                                          q.view(3) == item.accountId &&
-                                          q.view(4) == item.siteId && q.view(5) == item.json;
-  }
-  diff.ok = rc == SQLITE_DONE;
-  for (std::size_t i = 0; i < items.size();) {
-    if (same[i]) {
-      ++i;
-      continue;
-    }
-    std::size_t last = i;
-    while (last < items.size() && !same[last]) ++last;
-    diff.runs.emplace_back(i, last);
-    i = last;
-  }
-  return diff;
 }
 
 bool exec(sqlite3* db, const std::string& sql) {
@@ -239,7 +147,7 @@ sqlite3* openChecked(const std::string& path, int& rc, int& systemErrno, std::st
   // at the start of the next sync instead, beside its first requests (issue 10).
   exec(db, "PRAGMA wal_autocheckpoint=0");
   {
-    Statement check(db, "PRAGMA quick_check");
+    SqliteStatement check(db, "PRAGMA quick_check");
     if (!check.ok()) return fail(sqlite3_extended_errcode(db));
     int step = check.step();
     if (step != SQLITE_ROW) return fail(step == SQLITE_DONE ? SQLITE_CORRUPT : step);
@@ -250,7 +158,7 @@ sqlite3* openChecked(const std::string& path, int& rc, int& systemErrno, std::st
   }
   int version = 0;
   {
-    Statement v(db, "PRAGMA user_version");
+    SqliteStatement v(db, "PRAGMA user_version");
     if (v.ok() && v.step() == SQLITE_ROW) version = static_cast<int>(v.integer(0));
   }
   std::string schema;
@@ -312,7 +220,7 @@ Result<sqlite3*> openDatabase(const std::string& cacheDir, const Clock& clock, P
     return Error(code, "cannot open the site cache " + path + ": " + message + fullAdvice(code));
   }
   if (maxDatabaseBytes > 0) {
-    Statement pageSize(db, "PRAGMA page_size");
+    SqliteStatement pageSize(db, "PRAGMA page_size");
     const long long page =
         pageSize.ok() && pageSize.step() == SQLITE_ROW ? pageSize.integer(0) : 4096;
     exec(db, "PRAGMA max_page_count=" +
@@ -432,14 +340,16 @@ Result<std::size_t> CacheStore::replaceList(const std::string& profile, ListKind
     const PositionDiff diff = diffPositions(db_, table, profile, items);
     if (!diff.ok) failed("reading the cached " + table);
     if (!firstError && diff.surplus > 0) {
-      Statement cut(db_, "DELETE FROM " + table + " WHERE profile = ? AND (pos >= ? OR pos < 0)");
+      SqliteStatement cut(db_,
+                          "DELETE FROM " + table + " WHERE profile = ? AND (pos >= ? OR pos < 0)");
       cut.bind(1, profile);
       cut.bind(2, static_cast<long long>(items.size()));
       if (!cut.ok() || cut.step() != SQLITE_DONE) failed("deleting the old " + table);
     }
     // Every changed run's old rows go before any new row comes in: an item that moved to
     // another position keeps its id, which is unique in the profile.
-    Statement del(db_, "DELETE FROM " + table + " WHERE profile = ? AND pos >= ? AND pos < ?");
+    SqliteStatement del(db_,
+                        "DELETE FROM " + table + " WHERE profile = ? AND pos >= ? AND pos < ?");
     if (!del.ok()) failed("preparing the delete");
     for (std::size_t r = 0; !firstError && r < diff.runs.size(); ++r) {
       const auto [first, last] = diff.runs[r];
@@ -449,9 +359,9 @@ Result<std::size_t> CacheStore::replaceList(const std::string& profile, ListKind
       if (del.step() != SQLITE_DONE) failed("deleting the old " + table);
       del.reset();
     }
-    Statement ins(db_, "INSERT INTO " + table +
-                           " (profile, pos, id, name, account_id, site_id, json)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement ins(db_, "INSERT INTO " + table +
+                                 " (profile, pos, id, name, account_id, site_id, json)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?)");
     if (!ins.ok()) failed("preparing the insert");
     for (std::size_t r = 0; !firstError && r < diff.runs.size(); ++r) {
       for (std::size_t i = diff.runs[r].first; !firstError && i < diff.runs[r].second; ++i) {
@@ -472,12 +382,13 @@ Result<std::size_t> CacheStore::replaceList(const std::string& profile, ListKind
     }
     changed += diff.surplus;
     if (!firstError) {
-      Statement st(db_,
-                   "INSERT INTO sync_state (profile, kind, synced_at, last_attempt_at, last_error)"
-                   " VALUES (?, ?, ?, ?, '') ON CONFLICT (profile, kind) DO UPDATE SET"
-                   " synced_at = excluded.synced_at, last_attempt_at = excluded.last_attempt_at,"
-                   " last_error = ''");
-      const long long now = toMillis(clock_.now());
+      SqliteStatement st(
+          db_,
+          "INSERT INTO sync_state (profile, kind, synced_at, last_attempt_at, last_error)"
+          " VALUES (?, ?, ?, ?, '') ON CONFLICT (profile, kind) DO UPDATE SET"
+          " synced_at = excluded.synced_at, last_attempt_at = excluded.last_attempt_at,"
+          " last_error = ''");
+      const long long now = toUnixMillis(clock_.now());
       st.bind(1, profile);
       st.bind(2, table);
       st.bind(3, now);
@@ -536,7 +447,7 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
     out.body = ListBody::build(dir_, [&](const ListBody::Sink& sink) {
       // From the start each time: build() may ask twice (file, then memory).
       out.count = 0;
-      Statement q(db, sql);
+      SqliteStatement q(db, sql);
       q.bind(1, profile);
       if (!sink("[")) return false;
       while ((rc = q.step()) == SQLITE_ROW) {
@@ -546,8 +457,8 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
     });
     if (!out.body && rc == SQLITE_DONE) rc = SQLITE_NOMEM;
   } else {
-    Statement q(db_,
-                std::string("SELECT COUNT(*) FROM ") + listKindName(kind) + " WHERE profile = ?");
+    SqliteStatement q(
+        db_, std::string("SELECT COUNT(*) FROM ") + listKindName(kind) + " WHERE profile = ?");
     q.bind(1, profile);
     rc = q.step();
     if (rc == SQLITE_ROW) {
@@ -571,13 +482,14 @@ Result<std::string> CacheStore::get(const std::string& profile, ListKind kind,
   LockGuard lock(mutex_);
   if (!db_) return unavailableError();
   const std::string table = listKindName(kind);
-  Statement byId(db_, "SELECT json FROM " + table + " WHERE profile = ? AND id = ?");
+  SqliteStatement byId(db_, "SELECT json FROM " + table + " WHERE profile = ? AND id = ?");
   byId.bind(1, profile);
   byId.bind(2, idOrName);
   int rc = byId.step();
   if (rc == SQLITE_ROW) return byId.text(0);
   if (rc != SQLITE_DONE) return sqlError(db_, "looking up a " + std::string(singular(kind)));
-  Statement byName(db_, "SELECT json FROM " + table + " WHERE profile = ? AND name = ? LIMIT 2");
+  SqliteStatement byName(db_,
+                         "SELECT json FROM " + table + " WHERE profile = ? AND name = ? LIMIT 2");
   byName.bind(1, profile);
   byName.bind(2, idOrName);
   std::vector<std::string> found;
@@ -597,13 +509,14 @@ Status CacheStore::recordSyncError(const std::string& profile, ListKind kind,
                                    const std::string& message) {
   LockGuard lock(mutex_);
   if (!db_) return unavailableError();
-  Statement st(db_,
-               "INSERT INTO sync_state (profile, kind, last_attempt_at, last_error)"
-               " VALUES (?, ?, ?, ?) ON CONFLICT (profile, kind) DO UPDATE SET"
-               " last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error");
+  SqliteStatement st(
+      db_,
+      "INSERT INTO sync_state (profile, kind, last_attempt_at, last_error)"
+      " VALUES (?, ?, ?, ?) ON CONFLICT (profile, kind) DO UPDATE SET"
+      " last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error");
   st.bind(1, profile);
   st.bind(2, std::string(listKindName(kind)));
-  st.bind(3, toMillis(clock_.now()));
+  st.bind(3, toUnixMillis(clock_.now()));
   st.bind(4, message);
   if (!st.ok() || st.step() != SQLITE_DONE) return sqlError(db_, "recording a sync error");
   return {};
@@ -616,16 +529,16 @@ Result<SyncState> CacheStore::syncState(const std::string& profile, ListKind kin
 }
 
 Result<SyncState> CacheStore::syncStateLocked(const std::string& profile, ListKind kind) {
-  Statement st(db_,
-               "SELECT synced_at, last_attempt_at, last_error FROM sync_state"
-               " WHERE profile = ? AND kind = ?");
+  SqliteStatement st(db_,
+                     "SELECT synced_at, last_attempt_at, last_error FROM sync_state"
+                     " WHERE profile = ? AND kind = ?");
   st.bind(1, profile);
   st.bind(2, std::string(listKindName(kind)));
   SyncState state;
   const int rc = st.step();
   if (rc == SQLITE_ROW) {
-    if (!st.isNull(0)) state.syncedAt = fromMillis(st.integer(0));
-    if (!st.isNull(1)) state.lastAttemptAt = fromMillis(st.integer(1));
+    if (!st.isNull(0)) state.syncedAt = fromUnixMillis(st.integer(0));
+    if (!st.isNull(1)) state.lastAttemptAt = fromUnixMillis(st.integer(1));
     state.lastError = st.text(2);
   } else if (rc != SQLITE_DONE) {
     return sqlError(db_, "reading the sync state");
@@ -648,7 +561,7 @@ Status CacheStore::dropProfileLocked(const std::string& profile) {
   bool ok = exec(db_, "BEGIN IMMEDIATE");
   for (const char* table : {"sites", "installs", "accounts", "sync_state"}) {
     if (!ok) break;
-    Statement del(db_, std::string("DELETE FROM ") + table + " WHERE profile = ?");
+    SqliteStatement del(db_, std::string("DELETE FROM ") + table + " WHERE profile = ?");
     del.bind(1, profile);
     ok = del.ok() && del.step() == SQLITE_DONE;
   }

@@ -1,7 +1,7 @@
 #pragma once
 // CacheStore: the SQLite cache of each profile's sites, installs and accounts
-// ($cacheDir/cache.db) and of when each list was last synced. The only file that includes
-// <sqlite3.h>. Holds no secret.
+// ($cacheDir/cache.db) and of when each list was last synced. Holds no secret. Its SQLite
+// helpers: SqliteStatement (shared with the audit trail's store), diffPositions.
 //
 //  - Files (docs/security.md rules 17, 18): the directory is created 0700; a cache directory,
 //  cache.db,
