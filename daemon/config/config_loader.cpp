@@ -75,12 +75,6 @@ class LineIndex {
   std::map<std::string, int> keys_;
 };
 
-std::string trimmed(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
-
 // Annotated files carry inline "; comment"s (docs/configuration.md), which POCO would keep as
 // part of the value. Strip them (a ';' after whitespace), and accept '#' comment lines as well.
 // Section headers are collected here too: POCO forgets a section that has no keys.
@@ -103,7 +97,7 @@ std::string preprocess(const std::string& text, std::vector<std::string>& sectio
       std::string name = line.substr(
           first + 1, close == std::string::npos ? std::string::npos : close - first - 1);
       sections.push_back(name);
-      section = trimmed(name);  // as POCO names the section of the keys below
+      section = Poco::trim(name);  // as POCO names the section of the keys below
       lines.addSection(name, number);
       lines.addSection(section, number);
     } else {
@@ -114,7 +108,7 @@ std::string preprocess(const std::string& text, std::vector<std::string>& sectio
         }
       }
       if (auto equals = line.find('='); equals != std::string::npos) {
-        lines.addKey(section, trimmed(line.substr(0, equals)), number);
+        lines.addKey(section, Poco::trim(line.substr(0, equals)), number);  // as POCO does
       }
     }
     out += line + '\n';
