@@ -388,11 +388,12 @@ Result<ListPage> readListPage(std::string_view body) {
   Reader reader(body);
   ListPage page;
   std::optional<std::string> problem;
-  std::set<std::string_view> names;
-  const bool wellFormed = reader.peek('{') && reader.members(1, false, [&](std::string_view name) {
-    // RFC 8259 leaves repeated names to the reader; refused, so no reader
-    // here or in the fuzz targets ever reads one page two ways.
-    if (!names.insert(name).second) return false;
+  std::set<std::string, std::less<>> names;
+  const bool wellFormed = reader.peek('{') && reader.members(1, true, [&](std::string_view name) {
+    // RFC 8259 leaves repeated names to the reader; refused, so no reader here or in the fuzz
+    // targets ever reads one page two ways. Compared decoded, as every JSON reader compares
+    // them: "next\uc0d0" and "next\uc0D0" are one name (a fuzz finding, 2026-12-01).
+    if (!names.emplace(name).second) return false;
     if (name == "results" && reader.peek('[')) {
       page.hasResults = true;
       return reader.elements(2,

@@ -8,7 +8,7 @@
 //    well-formed UTF-8 without control characters, escapes valid (\u surrogates paired);
 //    numbers in JSON's grammar and within what POCO could hold (integers within int64/uint64,
 //    other numbers finite as doubles); nesting at most kMaxListPageDepth deep. Top-level member
-//    names must be distinct (compared as sent: an escaped spelling is another name).
+//    names must be distinct, compared decoded ("c\u006funt" is "count").
 //  - "results", when it is an array, gives the items; each element must be an object with a
 //    non-empty string "id" (the first element that is not says why, by its index). The object's
 //    member names are compared decoded (as POCO did): "id", "name", "account" and "site" may

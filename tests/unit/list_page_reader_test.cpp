@@ -64,6 +64,10 @@ TEST_CASE("readListPage: refuses every page the reader before it refused", "[lis
   // Top-level names that repeat, results twice included.
   CHECK(refused(R"({"count":0,"count":0,"results":[]})"));
   CHECK(refused(R"({"count":0,"results":[],"results":[]})"));
+  // The same name in two spellings: compared decoded (a fuzz finding: \u escapes whose hex
+  // differs only in case).
+  CHECK(refused(R"({"next\uc0d0":null,"next\uc0D0":null,"count":0,"results":[]})"));
+  CHECK(refused(R"({"count":0,"c\u006funt":0,"results":[]})"));
   // Items: not an object, no id, an id not a string or empty.
   CHECK(refused(page("42")));
   CHECK(refused(page(R"(["id"])")));
