@@ -62,6 +62,16 @@ def sigterm_and_time_exit(stack):
     return took
 
 
+def restart_stalled(s, h):
+    """Stops wped, switches `h` to stall once the old wped's connections are gone (their late
+    bytes would otherwise count in holding() for a moment), and starts wped again."""
+    s.daemon.stop()
+    wait_for(lambda: h.open_connections() == 0, timeout=10,
+             what="the stopped wped's connections to close")
+    h.mode = "stall"
+    s.daemon.start()
+
+
 def api_key_stack(make_stack, hostile, upstream_timeout=None):
     """Profile `default` (api_key) reaches the sandbox through a HostileUpstream; profile
     `second` (api_key) reaches it directly."""
@@ -126,9 +136,9 @@ def test_b_sigterm_during_a_dripping_sync(make_stack, hostile):
 
 def test_b_sigterm_during_a_stalled_tls_handshake(make_stack, hostile):
     s, h = api_key_stack(make_stack, hostile)
-    s.daemon.stop()
-    h.mode = "stall"  # a new connection: wped's ClientHello gets no ServerHello
-    s.daemon.start()  # the restored profile's account look-up and sync connect anew
+    # A new connection: wped's ClientHello gets no ServerHello. The restored profile's account
+    # look-up (after ProfileWorker::kFirstLook) connects anew.
+    restart_stalled(s, h)
     wait_for(lambda: h.holding() > 0, timeout=15, what="a handshake to stall")
     sigterm_and_time_exit(s)
 
@@ -167,9 +177,7 @@ def test_b_sigterm_while_token_min_valid_waits_on_a_stuck_refresh(make_stack, ho
 
 def test_c_a_stuck_profile_does_not_delay_another_profiles_sync_or_requests(make_stack, hostile):
     s, h = api_key_stack(make_stack, hostile)
-    s.daemon.stop()
-    h.mode = "stall"
-    s.daemon.start()  # default is restored: its account look-up and sync hang on the stall
+    restart_stalled(s, h)  # default is restored: its account look-up and sync hang on the stall
     wait_for(lambda: h.holding() > 0, timeout=15, what="default's background work to hang")
     s.login_api_key("second")  # asks for second's sync
     wait_for(lambda: synced(s, "second"), timeout=8, what="second's requested sync")

@@ -17,7 +17,11 @@ Modes (read for every chunk, so connections already open — wped's pooled ones 
            no TLS ServerHello
   drip     what comes back is sent one byte every `drip_interval` seconds
 holding() counts the connections that hold back bytes right now (stalled or dripping);
-connections() counts every connection accepted so far."""
+connections() counts every connection accepted so far; open_connections() those not yet torn
+down on both sides. A test that switches to stall after stopping wped waits for
+open_connections() == 0 first: the backend's late bytes on a connection of the old wped (its
+TLS close_notify) are otherwise held for a moment too, and holding() > 0 would not mean that
+the new wped is stuck."""
 
 import socket
 import threading
@@ -36,6 +40,7 @@ class HostileUpstream:
         self._lock = threading.Lock()
         self._holding = 0
         self._accepted = 0
+        self._open = 0
         self._sockets = []
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -60,6 +65,10 @@ class HostileUpstream:
     def connections(self):
         with self._lock:
             return self._accepted
+
+    def open_connections(self):
+        with self._lock:
+            return self._open
 
     def close(self):
         self._stop.set()
@@ -95,10 +104,18 @@ class HostileUpstream:
                 return
             with self._lock:
                 self._accepted += 1
+                self._open += 1
             self._track(client)
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client):
+        try:
+            self._serve_one(client)
+        finally:
+            with self._lock:
+                self._open -= 1
+
+    def _serve_one(self, client):
         if self.backend is None:
             self._answer_locally(client)
             return
@@ -109,8 +126,10 @@ class HostileUpstream:
             client.close()
             return
         self._track(upstream)
-        threading.Thread(target=self._pump_up, args=(client, upstream), daemon=True).start()
+        pump_up = threading.Thread(target=self._pump_up, args=(client, upstream), daemon=True)
+        pump_up.start()
         self._pump_down(upstream, client)
+        pump_up.join()  # both directions done: the connection is gone
 
     def _pump_up(self, client, upstream):
         """Client → backend, always as it comes."""
