@@ -2,9 +2,12 @@
 // ApiConnection: one accepted client on the local API, run on a pool thread of the
 // LocalApiServer. Checks the peer's uid, then reads, parses, dispatches and answers requests
 // until the client closes, asks for Connection: close, breaks a limit, times out, or the
-// server stops. Reads and writes use poll() on the socket and the server's stop pipe, so
-// stop() wakes it at once; writes carry MSG_NOSIGNAL and a deadline (a client that never
-// reads is dropped). Owns the accepted socket and closes it when destroyed.
+// server stops. Reads are one blocking recv() a request, bounded by SO_RCVTIMEO (set to the
+// deadline, and kept while it is within a twentieth of it: a deadline may pass up to that
+// late); stop() wakes them by shutting the socket's reading side. Writes carry MSG_DONTWAIT
+// and MSG_NOSIGNAL and wait in poll() on the socket and the server's stop pipe, with a
+// deadline (a client that never reads is dropped). Owns the accepted socket and closes it
+// when destroyed.
 
 #include <Poco/Runnable.h>
 
@@ -20,7 +23,7 @@ class LocalApiServer;
 
 class ApiConnection : public Poco::Runnable {
  public:
-  // Takes the accepted socket `fd` (non-blocking: sendfile(2) has no MSG_DONTWAIT).
+  // Takes the accepted socket `fd` (blocking).
   ApiConnection(int fd, LocalApiServer& server);
   ~ApiConnection() override;
   ApiConnection(const ApiConnection&) = delete;
@@ -39,6 +42,8 @@ class ApiConnection : public Poco::Runnable {
   void serve();
   // Appends whatever arrives before `deadline` to buffer_.
   Wait readMore(TimePoint deadline);
+  // Bounds the next recv() to about `ms` (SO_RCVTIMEO); false when the socket refuses.
+  bool limitReceiveWait(int ms);
   bool writeAll(const std::string& head, const std::string& body);
   // Sends `size` bytes of the file `fd` from offset 0 (sendfile: no copy through us).
   bool sendFile(int fd, std::size_t size);
@@ -50,7 +55,8 @@ class ApiConnection : public Poco::Runnable {
   const int fd_;
   ConnectionPeer peer_;  // from SO_PEERCRED at accept; handed to every request
   std::string buffer_;
-  std::string head_;  // reused response head
+  std::string head_;        // reused response head
+  int receiveWaitMs_ = -1;  // the SO_RCVTIMEO last set; -1: none (wait for ever)
 };
 
 }  // namespace wpe

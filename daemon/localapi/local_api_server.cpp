@@ -65,7 +65,8 @@ void LocalApiServer::acceptLoop() {
       logger_.error("local API: the listening socket failed; no longer accepting");
       return;
     }
-    const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    // Blocking: ApiConnection waits in recv() (its writes say MSG_DONTWAIT).
+    const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd >= 0) {
       exhaustedLogged = false;
       dispatch(fd);
@@ -109,6 +110,13 @@ void LocalApiServer::stop() {
   stopping_.store(true);
   ssize_t ignored = ::write(stopPipe_[1], "x", 1);  // wakes the accept loop and every poll()
   (void)ignored;
+  {
+    // Wakes every connection waiting in recv() for a request; an answer being written still
+    // goes out (the writing side stays open).
+    LockGuard lock(connectionsMutex_);
+    stopSwept_ = true;
+    for (int fd : connections_) ::shutdown(fd, SHUT_RD);
+  }
   acceptor_.join();  // accepts nothing more
   pool_->joinAll();  // every connection has finished its current answer
   try {
@@ -125,12 +133,17 @@ void LocalApiServer::stop() {
   pool_.reset();
 }
 
-bool LocalApiServer::enter() {
-  int now = active_.fetch_add(1) + 1;
-  return now <= options_.maxConnections;
+bool LocalApiServer::enter(int fd) {
+  LockGuard lock(connectionsMutex_);
+  connections_.insert(fd);
+  if (stopSwept_) ::shutdown(fd, SHUT_RD);  // came in after stop()'s sweep
+  return connections_.size() <= static_cast<std::size_t>(options_.maxConnections);
 }
 
-void LocalApiServer::leave() { active_.fetch_sub(1); }
+void LocalApiServer::leave(int fd) {
+  LockGuard lock(connectionsMutex_);
+  connections_.erase(fd);
+}
 
 void LocalApiServer::noteForeignPeer(unsigned uid, int pid) {
   LockGuard lock(refusedMutex_);

@@ -6,6 +6,8 @@
 // every second, issue 10); each connection runs ApiConnection on a pool thread for its whole
 // life (keep-alive requests are parsed, dispatched and answered on that thread: no
 // per-request hand-off). With every pool thread busy a newcomer gets 503 and is closed.
+// Connections wait for requests in a blocking recv(); stop() wakes them by shutting the
+// reading side of each socket, and the stop pipe wakes those waiting to write.
 // Every connection is checked with SO_PEERCRED first; another uid is closed without a byte
 // and logged once per uid. Beyond `maxConnections` concurrent connections a newcomer gets
 // 503 and is closed. Limits and timeouts: HttpLimits.
@@ -62,9 +64,11 @@ class LocalApiServer {
   const HttpLimits& limits() const { return options_.limits; }
   int stopFd() const { return stopPipe_[0]; }  // readable once stop() began
   bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
-  // Counts a connection in; false when over the cap (the caller answers 503).
-  bool enter();
-  void leave();
+  // Counts the connection on socket `fd` in, and registers it to be woken by stop(); false
+  // when over the cap (the caller answers 503). leave(fd) before the socket is closed, so
+  // stop() never shuts a reused descriptor.
+  bool enter(int fd);
+  void leave(int fd);
   // Logs a refused peer uid the first time it is seen.
   void noteForeignPeer(unsigned uid, int pid);
 
@@ -81,7 +85,9 @@ class LocalApiServer {
   std::thread acceptor_;
   int stopPipe_[2] = {-1, -1};
   std::atomic<bool> stopping_{false};
-  std::atomic<int> active_{0};
+  Mutex connectionsMutex_;
+  std::set<int> connections_ GUARDED_BY(connectionsMutex_);  // entered, not yet left
+  bool stopSwept_ GUARDED_BY(connectionsMutex_) = false;
   Mutex refusedMutex_;
   std::set<unsigned> refusedUids_ GUARDED_BY(refusedMutex_);
 };
