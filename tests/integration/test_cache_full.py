@@ -10,7 +10,6 @@ import subprocess
 
 import pytest
 
-from harness import wait_for
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
 
@@ -79,8 +78,10 @@ def test_a_disk_that_fills_during_a_sync_reports_cache_full_and_stale(make_stack
     stack = make_stack(sites=40,
                        daemon_config={"daemon": {"cache_dir": str(small_fs / "wped")}})
     stack.login_api_key()
-    wait_for(lambda: call(stack, "GET", "/v1/profiles/default/sites")[0] == 200,
-             what="the first sync")
+    # Every list, not only the sites: a POST /sync during the first sync joins it, and its
+    # installs or accounts write (after fill() below) would answer 507 while the sites list
+    # it had written stays fresh.
+    stack.wait_every_list_synced()
     # Grow every site by 20 kB: the new list no longer fits beside the old one.
     stack.sandbox.control("POST", "/paging", {"pad_bytes": 20000, "list": "sites"})
     fill(str(small_fs))
