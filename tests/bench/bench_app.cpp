@@ -21,12 +21,6 @@ int fail(const std::string& context, const Error& error) {
   return 1;
 }
 
-// Adds one run's latencies and window to those of the earlier rounds.
-void append(LoadRunner::Samples& all, LoadRunner::Samples run) {
-  all.latencies.insert(all.latencies.end(), run.latencies.begin(), run.latencies.end());
-  all.seconds += run.seconds;
-}
-
 }  // namespace
 
 int BenchApp::run() {
@@ -69,28 +63,20 @@ int BenchApp::run() {
 
   BenchReport report(options_, target, requestBytes, responseBytes, MachineInfo::read());
   if (!options_.json) report.printTableHeader(std::cout);
-  const int rounds = baseline ? options_.rounds : 1;
-  LoadRunner runner(LoadSettings{options_.warmup, options_.window / rounds, options_.maxRequests});
+  LoadRunner runner(LoadSettings{options_.warmup, options_.window, options_.maxRequests});
   std::vector<BenchRow> rows;
   for (int clients : options_.clients) {
     std::string context = std::to_string(clients) + (clients == 1 ? " client" : " clients");
     BenchRow row;
     row.clients = clients;
-    LoadRunner::Samples httpAll, rawAll;
-    for (int round = 0; round < rounds; ++round) {
-      auto httpRun = runner.measure(clients, http);
-      if (!httpRun) return fail(context + ", http", httpRun.error());
-      const double httpRate = static_cast<double>(httpRun->latencies.size()) / httpRun->seconds;
-      append(httpAll, std::move(*httpRun));
-      if (!baseline) continue;
-      auto rawRun = runner.measure(clients, raw);
+    auto httpRun = runner.run(clients, http);
+    if (!httpRun) return fail(context + ", http", httpRun.error());
+    row.http = *httpRun;
+    if (baseline) {
+      auto rawRun = runner.run(clients, raw);
       if (!rawRun) return fail(context + ", raw baseline", rawRun.error());
-      const double rawRate = static_cast<double>(rawRun->latencies.size()) / rawRun->seconds;
-      row.roundRatios.push_back(rawRate > 0 ? httpRate / rawRate : 0);
-      append(rawAll, std::move(*rawRun));
+      row.raw = *rawRun;
     }
-    row.http = LatencySummary::fromSamples(httpAll.latencies, httpAll.seconds);
-    if (baseline) row.raw = LatencySummary::fromSamples(rawAll.latencies, rawAll.seconds);
     if (!options_.json) report.printTableRow(std::cout, row);
     rows.push_back(row);
   }

@@ -48,14 +48,12 @@ std::chrono::milliseconds toMillis(double seconds) {
 const char* BenchOptions::usage() {
   return "usage: wped-bench-http (--socket PATH | --self-test) [--path PATH]\n"
          "                       [--clients 1,8,32] [--seconds 5] [--warmup 1] [--baseline]\n"
-         "                       [--rounds 1] [--max-requests N] [--timeout-ms MS] [--json]\n"
+         "                       [--max-requests N] [--timeout-ms MS] [--json]\n"
          "\n"
          "Load generator for HTTP/1.1 on a Unix socket: for each client count, that many\n"
          "keep-alive connections (one thread each) send GET PATH back to back; prints requests,\n"
          "requests/s and latency percentiles. --baseline also measures an in-process raw\n"
-         "Unix-socket exchange of the same sizes and prints HTTP req/s / raw req/s; with\n"
-         "--rounds N the window is cut into N rounds of an HTTP then a raw window (each\n"
-         "with its warm-up), and the figures are those of all rounds together.\n"
+         "Unix-socket exchange of the same sizes and prints HTTP req/s / raw req/s.\n"
          "--self-test benchmarks an in-process stub HTTP server instead of --socket.\n"
          "wped-bench-http --serve-stub serves that stub server in this process instead: it\n"
          "prints the socket's path and serves until its stdin closes (a server in a process of\n"
@@ -83,7 +81,7 @@ Result<BenchOptions> BenchOptions::parse(int argc, char** argv) {
       options.help = true;
     } else if (flag == "--socket" || flag == "--path" || flag == "--clients" ||
                flag == "--seconds" || flag == "--warmup" || flag == "--max-requests" ||
-               flag == "--timeout-ms" || flag == "--rounds") {
+               flag == "--timeout-ms") {
       auto text = value();
       if (!text) return text.error();
       if (flag == "--socket") {
@@ -102,10 +100,6 @@ Result<BenchOptions> BenchOptions::parse(int argc, char** argv) {
         auto n = parseNumber(flag, *text, 1, 100'000'000);
         if (!n) return n.error();
         options.maxRequests = static_cast<std::size_t>(*n);
-      } else if (flag == "--rounds") {
-        auto n = parseNumber(flag, *text, 1, 100);
-        if (!n) return n.error();
-        options.rounds = static_cast<int>(*n);
       } else if (flag == "--timeout-ms") {
         auto n = parseNumber(flag, *text, 1, 600'000);
         if (!n) return n.error();

@@ -18,16 +18,11 @@ struct BenchOptions {
   std::chrono::milliseconds warmup{1000};           // --warmup
   std::chrono::milliseconds timeout{5000};          // --timeout-ms, per read/write
   std::size_t maxRequests = 2'000'000;              // --max-requests, per run
-  // --rounds: with --baseline, each client count's window is cut into this many rounds of
-  // an HTTP window then a raw one, so both see the machine in the same state (a busy
-  // neighbour that comes and goes moves both, not the ratio). 1: one HTTP window, then one
-  // raw window.
-  int rounds = 1;
-  bool baseline = false;   // --baseline
-  bool selfTest = false;   // --self-test
-  bool serveStub = false;  // --serve-stub
-  bool json = false;       // --json
-  bool help = false;       // --help
+  bool baseline = false;                            // --baseline
+  bool selfTest = false;                            // --self-test
+  bool serveStub = false;                           // --serve-stub
+  bool json = false;                                // --json
+  bool help = false;                                // --help
 
   // Error (code BadRequest): what is wrong with the arguments, for a usage message.
   static Result<BenchOptions> parse(int argc, char** argv);

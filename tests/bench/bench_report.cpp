@@ -115,10 +115,6 @@ void BenchReport::printJson(std::ostream& out, const std::vector<BenchRow>& rows
         << ",\"http\":" << summaryJson(row.http);
     if (row.raw) {
       out << ",\"raw\":" << summaryJson(*row.raw) << ",\"ratio\":" << fixed(row.ratio(), 4);
-      out << ",\"round_ratios\":[";
-      for (std::size_t i = 0; i < row.roundRatios.size(); ++i)
-        out << (i ? "," : "") << fixed(row.roundRatios[i], 4);
-      out << "]";
     }
     out << "}";
   }

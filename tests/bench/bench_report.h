@@ -19,7 +19,6 @@ struct BenchRow {
   int clients = 0;
   LatencySummary http;
   std::optional<LatencySummary> raw;  // with --baseline
-  std::vector<double> roundRatios;    // with --baseline: each round's HTTP ÷ raw, in order
 
   // HTTP req/s ÷ raw req/s: how close the server gets to the machine's limit (0 without raw).
   double ratio() const;

@@ -78,13 +78,6 @@ void clientLoop(int index, const RoundTripFactory& factory, std::size_t budget, 
 }  // namespace
 
 Result<LatencySummary> LoadRunner::run(int clients, const RoundTripFactory& factory) const {
-  auto measured = measure(clients, factory);
-  if (!measured) return measured.error();
-  return LatencySummary::fromSamples(measured->latencies, measured->seconds);
-}
-
-Result<LoadRunner::Samples> LoadRunner::measure(int clients,
-                                                const RoundTripFactory& factory) const {
   Shared shared;
   std::vector<std::vector<std::uint64_t>> samples(static_cast<std::size_t>(clients));
   std::size_t budget = std::max<std::size_t>(1, settings_.maxSamples / clients);
@@ -118,10 +111,10 @@ Result<LoadRunner::Samples> LoadRunner::measure(int clients,
   for (auto& thread : threads) thread.join();
   if (shared.firstError) return *shared.firstError;
 
-  Samples out;
-  for (auto& s : samples) out.latencies.insert(out.latencies.end(), s.begin(), s.end());
-  out.seconds = std::chrono::duration<double>(windowEnd - windowStart).count();
-  return out;
+  std::vector<std::uint64_t> all;
+  for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
+  std::chrono::duration<double> seconds = windowEnd - windowStart;
+  return LatencySummary::fromSamples(all, seconds.count());
 }
 
 }  // namespace wpe::bench

@@ -8,8 +8,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <cstdint>
-#include <vector>
 
 #include "latency_summary.h"
 #include "round_trip.h"
@@ -30,13 +28,6 @@ class LoadRunner {
   // Runs `clients` connections made by `factory`. Error: the first failure of any connection
   // (connect or round trip), prefixed with "connection K:"; the other threads are stopped.
   Result<LatencySummary> run(int clients, const RoundTripFactory& factory) const;
-
-  // The same run, its latencies (nanoseconds, unsorted) kept for a summary of several runs.
-  struct Samples {
-    std::vector<std::uint64_t> latencies;
-    double seconds = 0;  // the measured window
-  };
-  Result<Samples> measure(int clients, const RoundTripFactory& factory) const;
 
  private:
   LoadSettings settings_;
