@@ -89,6 +89,10 @@ def test_after_reload_no_connection_trusted_through_the_old_ca_file_is_reused(ma
     assert r.returncode == 0, r.stderr
     r = refresh_sites(stack)
     assert r.returncode == 0, r.stderr  # wped now holds kept-alive connections to the API
+    # The login's sync of every list need not be over: when this refresh got in before it, it
+    # runs only afterwards, and the refresh after the swap would join it and answer with what
+    # it fetched through the old CA file.
+    stack.wait_every_list_synced()
 
     # The operator swaps the file for another CA: after the reload nothing may still be
     # trusted through the old one, not even a connection that is already open.

@@ -103,6 +103,10 @@ def test_the_cache_comes_back_at_the_next_sync_once_fixed(make_stack, tmp_path):
     os.symlink(target, stack.cache_db())
     stack.daemon.start()
     stack.login_api_key()
+    # The login's sync fails on the refused file; it must be over before the fix: a POST /sync
+    # while it runs joins it and answers with its failure.
+    wait_for(lambda: "profile default: sync failed" in stack.daemon.log_text(),
+             what="the login's sync to fail")
     os.unlink(stack.cache_db())
     status, body = call(stack, "POST", "/v1/profiles/default/sync")
     assert status == 200, body

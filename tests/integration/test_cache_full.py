@@ -10,6 +10,7 @@ import subprocess
 
 import pytest
 
+from harness import wait_for
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
 
@@ -66,6 +67,10 @@ def test_a_full_disk_at_start_leaves_tokens_and_passthrough_working(make_stack, 
     assert status == 507 and body["error"]["code"] == "cache_full", body
     assert "cannot rollback" not in stack.daemon.log_text()
 
+    # The login's sync failed on the full disk; it must be over before there is room again: a
+    # POST /sync while it runs joins it and answers with its failure.
+    wait_for(lambda: "profile default: sync failed" in stack.daemon.log_text(),
+             what="the login's sync to fail")
     os.unlink(filler)  # room again: the next sync opens the cache
     status, body = call(stack, "POST", "/v1/profiles/default/sync")
     assert status == 200, body

@@ -40,6 +40,10 @@ def first_site_id(stack):
 
 def test_site_names_are_shown_escaped_and_json_stays_exact(stack):
     stack.login_api_key()
+    # Every list, not only the sites that `wpectl sites` waits for: a `sites --refresh` while
+    # the first sync still walks the installs or accounts joins it, and answers with the sites
+    # it fetched before the rename below.
+    stack.wait_every_list_synced()
     site_id = first_site_id(stack)
     rename_site(stack, site_id, HOSTILE_NAME)
 
