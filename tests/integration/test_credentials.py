@@ -166,7 +166,10 @@ def test_restart_restores_from_the_keyring_and_serves_the_cache_offline(stack):
     assert after["synced_at"] == before["synced_at"] and after["stale"] is False
     status, _, installs = call(stack, "GET", "/v1/profiles/default/installs")
     assert status == 200 and installs["count"] > 0
-    assert v1_requests(stack) == {}
+    # Served from the cache: no list was fetched. The restored profile's account look-up
+    # (GET /v1/user, ProfileWorker::kFirstLook = 5 s after the start) is not a list fetch, and
+    # comes within these checks on a slow (sanitized, loaded) machine.
+    assert {k: v for k, v in v1_requests(stack).items() if not k.endswith(" /v1/user")} == {}
 
 
 # --- the keyring missing, locked, or replaced by memory -----------------------------------
