@@ -9,7 +9,10 @@ import select
 from harness import WPECTL, wait_for
 
 SITES = 3000  # 30 pages of 100
-LATENCY_MS = 300  # per API request: a walk takes seconds, long enough to watch
+# Per API request. With 8 requests in flight a walk of 30 pages takes 1 + ⌈29 / 8⌉ = 5 rounds,
+# ~3 s: wpectl shows the line after 1 s and redraws it every 0.5 s, so several counts show.
+# (At 300 ms the walk took ~1.5 s, and a slow run saw only one.)
+LATENCY_MS = 600
 
 
 def synced(stack):
