@@ -93,9 +93,9 @@ ApiConnection::Wait ApiConnection::readMore(TimePoint deadline) {
     const int ms = msUntil(deadline);
     if (ms == 0) return Wait::Timeout;
     if (!limitReceiveWait(ms)) return Wait::Closed;
-    // A blocking recv: one call a request, no poll() beside it (issue 10: poll's sleep and
-    // the extra recv cost a quarter of the token benchmark's rate). stop() wakes it by
-    // shutting the socket's reading side (LocalApiServer::stop).
+    // A blocking recv: one call a request, no poll() beside it (issue 10: the extra recv and
+    // poll cost ~10 % of the token benchmark's rate). stop() wakes it by shutting the
+    // socket's reading side (LocalApiServer::stop).
     ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
     if (n > 0) {
       buffer_.append(chunk, static_cast<std::size_t>(n));

@@ -114,7 +114,6 @@ void LocalApiServer::stop() {
     // Wakes every connection waiting in recv() for a request; an answer being written still
     // goes out (the writing side stays open).
     LockGuard lock(connectionsMutex_);
-    stopSwept_ = true;
     for (int fd : connections_) ::shutdown(fd, SHUT_RD);
   }
   acceptor_.join();  // accepts nothing more
@@ -136,7 +135,9 @@ void LocalApiServer::stop() {
 bool LocalApiServer::enter(int fd) {
   LockGuard lock(connectionsMutex_);
   connections_.insert(fd);
-  if (stopSwept_) ::shutdown(fd, SHUT_RD);  // came in after stop()'s sweep
+  // stopping_ is set before stop() takes this lock to sweep: a connection that enters after
+  // the sweep sees it here (one that entered before is in the sweep).
+  if (stopping_.load()) ::shutdown(fd, SHUT_RD);
   return connections_.size() <= static_cast<std::size_t>(options_.maxConnections);
 }
 

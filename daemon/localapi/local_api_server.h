@@ -87,7 +87,6 @@ class LocalApiServer {
   std::atomic<bool> stopping_{false};
   Mutex connectionsMutex_;
   std::set<int> connections_ GUARDED_BY(connectionsMutex_);  // entered, not yet left
-  bool stopSwept_ GUARDED_BY(connectionsMutex_) = false;
   Mutex refusedMutex_;
   std::set<unsigned> refusedUids_ GUARDED_BY(refusedMutex_);
 };
