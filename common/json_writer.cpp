@@ -38,7 +38,7 @@ JsonWriter& JsonWriter::endArray() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   separate();
-  out_ += jsonQuote(name);
+  appendJsonQuoted(out_, name);
   out_ += ':';
   needComma_ = false;
   return *this;
@@ -51,7 +51,12 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
   return *this;
 }
 
-JsonWriter& JsonWriter::string(std::string_view text) { return raw(jsonQuote(text)); }
+JsonWriter& JsonWriter::string(std::string_view text) {
+  separate();
+  appendJsonQuoted(out_, text);
+  needComma_ = true;
+  return *this;
+}
 
 JsonWriter& JsonWriter::stringOrNull(std::string_view text) {
   return text.empty() ? null() : string(text);

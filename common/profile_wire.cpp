@@ -188,7 +188,7 @@ std::string syncReplyToJson(const SyncReply& reply) {
 
 std::string tokenReplyToJson(const TokenReply& reply) {
   JsonWriter w;
-  w.reserve(256);
+  w.reserve(512);  // an API key's reply is ~300 bytes: one allocation
   w.beginObject();
   w.key("access_token").string(reply.accessToken.reveal());
   w.key("token_type").string(reply.tokenType);

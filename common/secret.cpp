@@ -22,9 +22,9 @@ Secret& Secret::operator=(Secret&& other) noexcept {
 }
 
 void Secret::wipe() noexcept {
-  // volatile writes so the compiler cannot drop the wipe as a dead store.
-  volatile char* p = value_.data();
-  for (std::size_t i = 0; i < value_.size(); ++i) p[i] = 0;
+  // explicit_bzero (glibc): a wipe the compiler may not drop as a dead store, at memset's
+  // speed (a byte loop through a volatile pointer was 6 % of a token request; issue 10).
+  if (!value_.empty()) ::explicit_bzero(value_.data(), value_.size());
   value_.clear();
 }
 

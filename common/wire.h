@@ -20,6 +20,8 @@ namespace wpe {
 // `text` as a JSON string literal, quotes included. Control characters become \uXXXX; bytes
 // ≥ 0x80 pass through (the caller supplies UTF-8).
 std::string jsonQuote(std::string_view text);
+// The same, appended to `out` (no string of its own).
+void appendJsonQuoted(std::string& out, std::string_view text);
 
 // {"error":{"code":"…","message":"…"}} (plus "retry_after" when set).
 std::string errorToJson(const Error& error);

@@ -138,13 +138,14 @@ ApiResponse ProfileEndpoints::token(ApiRequest& request) {
   if (!minValid) return ApiResponse::error(minValid.error());
   auto token = (*profile)->token(std::chrono::seconds(*minValid));
   if (!token) return ApiResponse::error(token.error());
-  TokenReply reply{token->accessToken,
-                   token->tokenType,
+  // Moved, not copied: every copy of a secret is one more buffer to wipe.
+  TokenReply reply{std::move(token->accessToken),
+                   std::move(token->tokenType),
                    token->expiresAt ? formatRfc3339(*token->expiresAt) : std::string(),
-                   token->authorization,
+                   std::move(token->authorization),
                    (*profile)->config().apiUrl,
-                   token->user,
-                   token->password};
+                   std::move(token->user),
+                   std::move(token->password)};
   return noStore(ApiResponse::json(200, tokenReplyToJson(reply)));
 }
 

@@ -15,6 +15,7 @@ namespace {
 std::vector<std::string_view> splitPath(std::string_view path) {
   std::vector<std::string_view> out;
   if (path.empty() || path.front() != '/') return out;
+  out.reserve(8);  // no route has more than 5 segments: one allocation, not three
   std::size_t start = 1;
   for (;;) {
     auto slash = path.find('/', start);
@@ -115,8 +116,12 @@ ApiResponse Router::dispatch(ApiRequest& request) const {
     }
     if (m == Match::No) continue;
     if (route.method == "*" || route.method == request.method) {
-      if (chosen == nullptr) chosen = &route;
-    } else if (allow.find(route.method) == std::string::npos) {
+      // The first route that takes the request serves it; the ones after it need not be
+      // matched (Allow is only needed when none does).
+      chosen = &route;
+      break;
+    }
+    if (allow.find(route.method) == std::string::npos) {
       allow += (allow.empty() ? "" : ", ") + route.method;
     }
   }

@@ -469,10 +469,10 @@ Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
   TokenInfo view;
   view.accessToken = Secret(header.substr(space + 1));
   view.tokenType = kind == AuthKind::Basic ? "Basic" : "ApiKey";
-  view.authorization = *value;
+  view.authorization = std::move(*value);
   if (kind == AuthKind::Basic) {
-    view.user = user;
-    view.password = password;
+    view.user = std::move(user);
+    view.password = std::move(password);
   }
   return view;
 }

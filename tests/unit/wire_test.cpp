@@ -59,6 +59,10 @@ TEST_CASE("Wire: jsonQuote escapes exactly \", \\ and the control characters, wh
   }
   CHECK(jsonQuote("") == "\"\"");
   CHECK(jsonQuote("ApiKey abc\xc3\xa9") == "\"ApiKey abc\xc3\xa9\"");
+  // appendJsonQuoted (JsonWriter's way) adds the same text after what is there.
+  std::string out = "{\"k\":";
+  appendJsonQuoted(out, "a\"b\x01");
+  CHECK(out == "{\"k\":\"a\\\"b\\u0001\"");
 }
 
 TEST_CASE("Wire: status documents round-trip, extra profile facts kept", "[wire]") {
