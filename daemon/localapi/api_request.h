@@ -4,6 +4,7 @@
 // Owned by the connection that read it; valid for the duration of the handler call.
 
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,7 +22,9 @@ struct ApiRequest {
   std::multimap<std::string, std::string> query;             // decoded query parameters
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
   std::string body;
-  std::map<std::string, std::string> pathParams;  // decoded {name}s; {name...} tails raw
+  // Decoded {name}s, {name...} tails raw, in the route's order. A vector, not a map: it keeps
+  // its capacity from one kept-alive request to the next (no allocation a request).
+  std::vector<std::pair<std::string, std::string>> pathParams;
   int minorVersion = 1;                           // HTTP/1.x
   // The connection's peer (SO_PEERCRED, and its identity once resolved); null when the
   // request did not come over a connection (tests). Not reset by clear(): it is the
@@ -40,7 +43,13 @@ struct ApiRequest {
     auto it = query.find(name);
     return it == query.end() ? fallback : it->second;
   }
-  const std::string& param(const std::string& name) const { return pathParams.at(name); }
+  // The route's parameter `name`; std::out_of_range when the route has none of that name.
+  const std::string& param(std::string_view name) const {
+    for (const auto& [key, value] : pathParams) {
+      if (key == name) return value;
+    }
+    throw std::out_of_range("no path parameter " + std::string(name));
+  }
 
   void clear() {
     method.clear();

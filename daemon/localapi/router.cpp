@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 
+#include <array>
 #include <cassert>
 
 #include "common/log_escape.h"
@@ -11,26 +12,30 @@
 namespace wpe {
 namespace {
 
-// Splits "/a/b/c" into raw segments {"a","b","c"} (views into `path`).
-std::vector<std::string_view> splitPath(std::string_view path) {
-  std::vector<std::string_view> out;
-  if (path.empty() || path.front() != '/') return out;
-  out.reserve(8);  // no route has more than 5 segments: one allocation, not three
-  std::size_t start = 1;
-  for (;;) {
+// The most segments a route may have: a path's first kMaxSegments segments are all a route
+// can look at (a passthrough's tail starts within them).
+constexpr std::size_t kMaxSegments = 8;
+
+// Calls `each(segment)` for every raw segment of "/a/b/c" ("a", "b", "c"); returns how many.
+template <typename Each>
+std::size_t forEachSegment(std::string_view path, Each each) {
+  if (path.empty() || path.front() != '/') return 0;
+  std::size_t count = 0;
+  for (std::size_t start = 1;; ++count) {
     auto slash = path.find('/', start);
-    out.push_back(path.substr(start, slash == std::string_view::npos ? slash : slash - start));
-    if (slash == std::string_view::npos) break;
+    each(count, path.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    if (slash == std::string_view::npos) return count + 1;
     start = slash + 1;
   }
-  return out;
 }
 
 }  // namespace
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
   Route route{std::move(method), std::string(pattern), {}, std::move(handler)};
-  for (auto part : splitPath(pattern)) {
+  std::vector<std::string_view> parts;
+  forEachSegment(pattern, [&](std::size_t, std::string_view part) { parts.push_back(part); });
+  for (auto part : parts) {
     if (part.size() > 5 && part.front() == '{' && part.substr(part.size() - 4) == "...}") {
       route.segments.push_back({Segment::Kind::Tail, std::string(part.substr(1, part.size() - 5))});
     } else if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
@@ -40,7 +45,7 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
       route.segments.push_back({Segment::Kind::Literal, std::string(part)});
     }
   }
-  assert(!route.segments.empty());
+  assert(!route.segments.empty() && route.segments.size() <= kMaxSegments);
   routes_.push_back(std::move(route));
 }
 
@@ -51,28 +56,39 @@ void Router::addParamRule(std::string name, std::function<bool(std::string_view)
 
 // The request path's segments, each percent-decoded the first time a route needs it (and only
 // then: a bad escape in a segment no route reaches is not an error), then kept for the next
-// routes. dispatch() used to decode every segment again for each of its ~20 routes, and build a
-// map of parameters for each: ~1 µs of every token request (issue 10).
+// routes. A segment without '%' is its own decoding and is not copied. Built on the stack for
+// every request: no allocation (issue 10: the token request's hot path).
 class Router::PathSegments {
  public:
-  explicit PathSegments(std::string_view path)
-      : raw_(splitPath(path)), decoded_(raw_.size()), state_(raw_.size(), State::Unread) {}
+  explicit PathSegments(std::string_view path) {
+    count_ = forEachSegment(path, [this](std::size_t i, std::string_view segment) {
+      if (i < kMaxSegments) raw_[i] = segment;
+    });
+  }
 
-  std::size_t size() const { return raw_.size(); }
+  // How many segments the path has (more than kMaxSegments only says "more than any route").
+  std::size_t size() const { return count_; }
   std::string_view raw(std::size_t i) const { return raw_[i]; }
-  // Null when the segment holds a malformed %-escape.
-  const std::string* decoded(std::size_t i) {
+  // False when the segment holds a malformed %-escape. i < kMaxSegments.
+  bool decoded(std::size_t i, std::string_view& out) {
     if (state_[i] == State::Unread) {
-      state_[i] = percentDecode(raw_[i], decoded_[i], false) ? State::Ok : State::Bad;
+      if (raw_[i].find('%') == std::string_view::npos) {
+        state_[i] = State::Plain;
+      } else {
+        state_[i] = percentDecode(raw_[i], decoded_[i], false) ? State::Decoded : State::Bad;
+      }
     }
-    return state_[i] == State::Ok ? &decoded_[i] : nullptr;
+    if (state_[i] == State::Bad) return false;
+    out = state_[i] == State::Plain ? raw_[i] : std::string_view(decoded_[i]);
+    return true;
   }
 
  private:
-  enum class State : unsigned char { Unread, Ok, Bad };
-  std::vector<std::string_view> raw_;
-  std::vector<std::string> decoded_;
-  std::vector<State> state_;
+  enum class State : unsigned char { Unread, Plain, Decoded, Bad };
+  std::size_t count_ = 0;
+  std::array<std::string_view, kMaxSegments> raw_{};
+  std::array<std::string, kMaxSegments> decoded_{};
+  std::array<State, kMaxSegments> state_{};
 };
 
 Router::Match Router::match(const Route& route, PathSegments& path) const {
@@ -82,27 +98,31 @@ Router::Match Router::match(const Route& route, PathSegments& path) const {
   for (std::size_t i = 0; i < segs.size(); ++i) {
     const auto& seg = segs[i];
     if (seg.kind == Segment::Kind::Tail) break;
-    const std::string* decoded = path.decoded(i);
-    if (decoded == nullptr) return Match::BadEscape;
-    if (seg.kind == Segment::Kind::Literal && *decoded != seg.text) return Match::No;
+    std::string_view decoded;
+    if (!path.decoded(i, decoded)) return Match::BadEscape;
+    if (seg.kind == Segment::Kind::Literal && decoded != seg.text) return Match::No;
   }
   return Match::Yes;
 }
 
-std::map<std::string, std::string> Router::paramsOf(const Route& route, PathSegments& path,
-                                                    std::string_view rawPath) const {
-  std::map<std::string, std::string> params;
+void Router::setParams(const Route& route, PathSegments& path, ApiRequest& request) const {
+  auto& params = request.pathParams;
+  params.clear();
+  std::string_view rawPath = request.path;
   for (std::size_t i = 0; i < route.segments.size(); ++i) {
     const auto& seg = route.segments[i];
     if (seg.kind == Segment::Kind::Tail) {
       // The raw remainder of the path, from this segment's first byte.
-      params[seg.text] =
-          std::string(rawPath.substr(static_cast<std::size_t>(path.raw(i).data() - rawPath.data())));
+      params.emplace_back(seg.text, rawPath.substr(static_cast<std::size_t>(path.raw(i).data() -
+                                                                            rawPath.data())));
       break;
     }
-    if (seg.kind == Segment::Kind::Param) params[seg.text] = *path.decoded(i);  // match() read it
+    if (seg.kind == Segment::Kind::Param) {
+      std::string_view value;
+      path.decoded(i, value);  // match() has decoded it
+      params.emplace_back(seg.text, value);
+    }
   }
-  return params;
 }
 
 ApiResponse Router::dispatch(ApiRequest& request) const {
@@ -136,15 +156,15 @@ ApiResponse Router::dispatch(ApiRequest& request) const {
     r.headers.emplace_back("Allow", allow);
     return r;
   }
-  std::map<std::string, std::string> chosenParams = paramsOf(*chosen, path, request.path);
+  setParams(*chosen, path, request);
   for (const auto& rule : rules_) {
-    auto it = chosenParams.find(rule.name);
-    if (it != chosenParams.end() && !rule.valid(it->second)) {
-      return ApiResponse::error(ErrorCode::BadRequest, "\"" + escapeForLog(it->second, 80) +
-                                                           "\" is not " + rule.description);
+    for (const auto& [name, value] : request.pathParams) {
+      if (name == rule.name && !rule.valid(value)) {
+        return ApiResponse::error(ErrorCode::BadRequest,
+                                  "\"" + escapeForLog(value, 80) + "\" is not " + rule.description);
+      }
     }
   }
-  request.pathParams = std::move(chosenParams);
   try {
     return chosen->handler(request);
   } catch (const Poco::Exception& e) {

@@ -15,7 +15,6 @@
 // Set up (add/addParamRule) before serving starts; dispatch() is then safe from any thread.
 
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,9 +60,8 @@ class Router {
   class PathSegments;
 
   Match match(const Route& route, PathSegments& path) const;
-  // The chosen route's parameters (match() has returned Yes for it).
-  std::map<std::string, std::string> paramsOf(const Route& route, PathSegments& path,
-                                              std::string_view rawPath) const;
+  // Sets request.pathParams to the chosen route's parameters (match() has returned Yes).
+  void setParams(const Route& route, PathSegments& path, ApiRequest& request) const;
 
   Poco::Logger& logger_;
   std::vector<Route> routes_;

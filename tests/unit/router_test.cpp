@@ -41,7 +41,7 @@ TEST_CASE("Router: path parameters are decoded and passed", "[router]") {
   auto r = request("GET", "/v1/profiles/work/sites/a%20b");
   auto resp = router.dispatch(r);
   CHECK(resp.status == 200);
-  CHECK(resp.body == "id=a b;p=work;");
+  CHECK(resp.body == "p=work;id=a b;");  // in the route's order
 }
 
 TEST_CASE("Router: a tail parameter keeps the raw rest of the path", "[router]") {
@@ -50,6 +50,32 @@ TEST_CASE("Router: a tail parameter keeps the raw rest of the path", "[router]")
   auto resp = router.dispatch(r);
   CHECK(resp.status == 200);
   CHECK(resp.body == "p=w;rest=sites/1/domains%2Fx;");
+}
+
+TEST_CASE("Router: a path deeper than any route reaches only the passthrough's tail",
+          "[router]") {
+  auto router = makeRouter();
+  // 12 segments: more than the router looks at, all of them still in the tail.
+  auto deep = request("GET", "/v1/profiles/w/api/a/b/c/d/e/f/g%2Fh/i");
+  auto resp = router.dispatch(deep);
+  CHECK(resp.status == 200);
+  CHECK(resp.body == "p=w;rest=a/b/c/d/e/f/g%2Fh/i;");
+  // A route without a tail never matches a longer path, however deep.
+  auto longer = request("GET", "/v1/profiles/w/sites/x/y/z/1/2/3/4/5");
+  CHECK(router.dispatch(longer).status == 404);
+  // A bad escape past the segments any route reads is the passthrough's to forward.
+  auto badTail = request("GET", "/v1/profiles/w/api/1/2/3/4/5/6/%zz");
+  CHECK(router.dispatch(badTail).status == 200);
+}
+
+TEST_CASE("Router: a handler asking for a parameter its route lacks is an internal error",
+          "[router]") {
+  Router router(quietLogger());
+  router.add("GET", "/v1/x/{a}", [](ApiRequest& r) { return ApiResponse::json(200, r.param("b")); });
+  auto r = request("GET", "/v1/x/1");
+  auto resp = router.dispatch(r);
+  CHECK(resp.status == 500);
+  CHECK(r.param("a") == "1");
 }
 
 TEST_CASE("Router: unknown path 404, wrong method 405 with Allow", "[router]") {
@@ -113,5 +139,5 @@ TEST_CASE("Router: a malformed %-escape is refused only where a route decodes it
   auto twice = request("GET", "/v1/profiles/w%6Frk/sites/x");
   auto both = router.dispatch(twice);
   CHECK(both.status == 200);
-  CHECK(both.body == "id=x;p=work;");
+  CHECK(both.body == "p=work;id=x;");
 }

@@ -57,6 +57,22 @@ TEST_CASE("Wire: jsonQuote escapes exactly \", \\ and the control characters, wh
       CHECK(jsonQuote(text) == reference(text));
     }
   }
+  // Runs are scanned 8 bytes at a time: every byte that matters, at every place in and
+  // across those words, in texts of every length up to three words.
+  for (int c : {0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x5c, 0x5b, 0x7e, 0x7f, 0x80, 0xa2, 0xdc, 0xff}) {
+    for (std::size_t length = 1; length <= 24; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string text(length, 'x');
+        text[at] = static_cast<char>(c);
+        INFO("byte " << c << " at " << at << " of " << length);
+        CHECK(jsonQuote(text) == reference(text));
+      }
+    }
+  }
+  std::string mixed;  // several escapes in one word, and words with none between them
+  for (int k = 0; k < 40; ++k) mixed += k % 3 == 0 ? '"' : (k % 5 == 0 ? '\x01' : 'y');
+  mixed += std::string(17, 'z') + "\\";
+  CHECK(jsonQuote(mixed) == reference(mixed));
   CHECK(jsonQuote("") == "\"\"");
   CHECK(jsonQuote("ApiKey abc\xc3\xa9") == "\"ApiKey abc\xc3\xa9\"");
   // appendJsonQuoted (JsonWriter's way) adds the same text after what is there.
