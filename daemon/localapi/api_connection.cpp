@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <memory>
 
 #include "common/http_reason.h"
@@ -40,6 +41,11 @@ class NonBlocking {
   const int flags_;
   bool ok_ = false;
 };
+
+void appendNumber(std::string& out, std::size_t n) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+}
 
 int msUntil(SteadyClock::time_point deadline) {
   auto left =
@@ -192,17 +198,20 @@ bool ApiConnection::sendFile(int fd, std::size_t size) {
 }
 
 bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
-  head_.clear();
-  head_.append("HTTP/1.1 ").append(std::to_string(response.status)).append(" ");
-  head_.append(httpReasonPhrase(response.status)).append("\r\n");
+  // Constant pieces joined and numbers without a string of their own: every append is a
+  // call, and this runs for every request (issue 10).
+  head_.assign("HTTP/1.1 ");
+  appendNumber(head_, static_cast<std::size_t>(response.status));
+  head_.append(1, ' ').append(httpReasonPhrase(response.status));
   const std::size_t length = response.contentLength();
   if (length > 0 || response.status != 204) {
-    head_.append("Content-Type: ").append(response.contentType).append("\r\n");
-    head_.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
+    head_.append("\r\nContent-Type: ").append(response.contentType);
+    head_.append("\r\nContent-Length: ");
+    appendNumber(head_, length);
   }
   for (const auto& [name, value] : response.headers)
-    head_.append(name).append(": ").append(value).append("\r\n");
-  head_.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
+    head_.append("\r\n").append(name).append(": ").append(value);
+  head_.append(keepAlive ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
   if (!writeAll(head_, response.body)) return false;
   if (!response.listBody) return true;
   const ListBody& list = *response.listBody;
