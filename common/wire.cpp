@@ -103,56 +103,64 @@ bool wordNeedsEscape(std::uint64_t word) {
           hasZero(word ^ (kOnes * 0x7f))) != 0;
 }
 
+// How many bytes `text` starts with that need no escape: 8 at a time while a word has none,
+// then one at a time.
+std::size_t plainPrefix(std::string_view text) {
+  const char* const data = text.data();
+  std::size_t i = 0;
+  for (std::uint64_t word; i + 8 <= text.size(); i += 8) {
+    std::memcpy(&word, data + i, sizeof word);
+    if (wordNeedsEscape(word)) break;
+  }
+  while (i < text.size() && kNeedsEscape[static_cast<unsigned char>(data[i])] == 0) ++i;
+  return i;
+}
+
+void appendEscaped(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default: {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    }
+  }
+}
+
 }  // namespace
 
 void appendJsonQuoted(std::string& out, std::string_view text) {
-  out += '"';
-  // Runs of bytes that need no escape are appended whole. The run is found 8 bytes at a time,
-  // then a byte at a time in a word that holds something to escape (a token reply quotes ~360
-  // bytes, almost none escaped; issue 10).
-  const char* const data = text.data();
-  const std::size_t size = text.size();
-  std::size_t run = 0;
-  std::size_t i = 0;
-  for (;;) {
-    while (i + 8 <= size) {
-      std::uint64_t word;
-      std::memcpy(&word, data + i, sizeof word);
-      if (wordNeedsEscape(word)) break;
-      i += 8;
-    }
-    const std::size_t wordEnd = std::min(i + 8, size);
-    for (; i < wordEnd; ++i) {
-      const auto c = static_cast<unsigned char>(data[i]);
-      if (kNeedsEscape[c] == 0) continue;
-      out.append(data + run, i - run);
-      run = i + 1;
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default: {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        }
-      }
-    }
-    if (i >= size) break;
+  std::size_t plain = plainPrefix(text);
+  if (plain == text.size()) {
+    // Nothing to escape (a token reply's ~10 strings, issue 10): one call to make room for
+    // the quotes and the text, then the text copied in between them.
+    const std::size_t at = out.size();
+    out.append(text.size() + 2, '"');
+    std::memcpy(&out[at + 1], text.data(), text.size());
+    return;
   }
-  out.append(data + run, size - run);
+  out += '"';
+  out.append(text.data(), plain);
+  for (std::size_t i = plain; i < text.size();) {
+    appendEscaped(out, static_cast<unsigned char>(text[i++]));  // text[i] needs an escape
+    plain = plainPrefix(text.substr(i));
+    out.append(text.data() + i, plain);
+    i += plain;
+  }
   out += '"';
 }
 
