@@ -222,6 +222,11 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredentia
   }));
 }
 
+Generation::Stamp Profile::credentialStamp() const {
+  LockGuard lock(mutex_);
+  return credentials_.stamp();
+}
+
 void Profile::becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer, std::string user,
                           Secret password, std::optional<Generation::Stamp> unlessChangedSince) {
   LockGuard lock(mutex_);
@@ -337,11 +342,13 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
         auto installed = tokens_->install(grant);
         if (!installed) return installed;
         becomeReady(AuthKind::OAuth, tokens_, "", Secret());
+        services_.logger.information("profile %s: logged in (oauth)", config_.name);
+        // The sync is asked for before the timer is woken: the timer also notices the new
+        // credential, and a look it started first would sync, then this request again.
+        if (services_.requestSync) services_.requestSync(config_.name);
         // install() woke the scheduler before the kind was OAuth: that tick did not reach
         // the TokenManager, so this profile's timer must look again now.
         if (services_.wakeScheduler) services_.wakeScheduler();
-        services_.logger.information("profile %s: logged in (oauth)", config_.name);
-        if (services_.requestSync) services_.requestSync(config_.name);
         return {};
       });
   auto started = session->start();

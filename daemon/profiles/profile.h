@@ -116,6 +116,8 @@ class Profile {
     std::string detail;                  // what is wrong and what to do next
     std::optional<TokenSnapshot> token;  // oauth only
   };
+  // Changes with every login, logout and restore: two equal stamps, the same credential.
+  Generation::Stamp credentialStamp() const EXCLUDES(mutex_);
   Snapshot snapshot() const EXCLUDES(mutex_);
 
  private:

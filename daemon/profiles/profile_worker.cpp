@@ -125,6 +125,12 @@ void ProfileWorker::syncLoop() {
       // Restored or OAuth-logged-in profiles learn whose they are here (a GET /user may wait
       // for the API: this profile's thread, nobody else's).
       profile_->fetchAccountIfUnknown();
+      const Generation::Stamp credentials = profile_->credentialStamp();
+      // Only a login asks for a sync, once its credential is in place. When a sync with that
+      // credential has run since, the request is met: an OAuth login also wakes the timer,
+      // which may notice the new credential first and sync (issue 10's review: every list
+      // fetched twice after such a login).
+      if (requested && syncedWith_ == credentials) requested = false;
       if (requested) {
         synced = true;
         auto result = profile_->catalog().sync();
@@ -134,6 +140,7 @@ void ProfileWorker::syncLoop() {
       } else {
         synced = profile_->catalog().syncIfDue();
       }
+      if (synced && profile_->credentialStamp() == credentials) syncedWith_ = credentials;
     } catch (const std::exception& e) {  // last resort per pass
       logger_.error("profile %s: sync: %s", profile_->name(), std::string(e.what()));
     }

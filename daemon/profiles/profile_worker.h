@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "common/cond_var.h"
@@ -46,6 +47,8 @@ class ProfileWorker {
   void join();
   bool finished() const EXCLUDES(mutex_);
 
+  // A login's request for a sync with its new credential. Met by a sync that starts after
+  // the request, or by one this thread was on its way to with that same credential.
   void requestSync() EXCLUDES(mutex_);
   void wakeTimer() EXCLUDES(mutex_);
 
@@ -70,6 +73,8 @@ class ProfileWorker {
   // the timer thread asks the sync thread to look (see above)
   bool syncCheck_ GUARDED_BY(mutex_) = false;
   int running_ GUARDED_BY(mutex_) = 0;  // threads not yet ended
+  // The credential of the last sync this worker ran (the sync thread's alone).
+  std::optional<Generation::Stamp> syncedWith_;
   // Set by start() and joined by join(), both from the owner's thread (the Scheduler).
   std::thread timer_;
   std::thread sync_;

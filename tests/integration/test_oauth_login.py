@@ -5,6 +5,7 @@ The browser is played by oauth_browser.py; wped is driven over its socket."""
 import json
 import socket
 import subprocess
+import time
 import urllib.parse
 
 import pytest
@@ -336,3 +337,30 @@ def test_wpectl_login_no_browser_prints_the_url_and_a_denied_login_fails(stack):
     assert "\x1b" not in err and "\x07" not in err
     t = stack.ctl("token", "--profile", "oauth")
     assert t.returncode == 4, (t.returncode, t.stderr)
+
+
+def list_requests(stack):
+    """Upstream requests for the three lists so far, by path ("GET /v1/sites?…" → count)."""
+    by_path = stack.sandbox.counters()["by_path"]
+    return {k: v for k, v in by_path.items()
+            if any(f" /v1/{kind}" in k for kind in ("sites", "installs", "accounts"))}
+
+
+def test_a_login_after_the_first_look_syncs_the_lists_once(stack):
+    # From 5 s after the start the profile's timer also notices a credential that became
+    # ready, and an OAuth login wakes it: that wake and the login's own request for a sync
+    # used to run two syncs back to back (every list fetched twice).
+    wait_for(lambda: stack.request_json("GET", "/v1/status")[2]["uptime_seconds"] >= 6,
+             timeout=30, what="the daemon's first look at its profiles (5 s) to pass")
+    before = list_requests(stack)
+    oauth_login(stack)
+    stack.wait_every_list_synced("oauth")
+    first = list_requests(stack)
+    assert first != before
+    # A second sync would start as soon as the first ends: nothing more may come.
+    quiet_until = time.monotonic() + 2.0
+    wait_for(lambda: list_requests(stack) != first or time.monotonic() > quiet_until,
+             timeout=30, what="two quiet seconds after the first sync")
+    assert list_requests(stack) == first, "the lists were fetched again right after the login"
+    fetched = {k: v - before.get(k, 0) for k, v in first.items() if v != before.get(k, 0)}
+    assert fetched and all(n == 1 for n in fetched.values()), fetched
