@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cassert>
+#include <stdexcept>
 
 #include "common/log_escape.h"
 #include "daemon/localapi/http_request_parser.h"
@@ -16,7 +17,8 @@ namespace {
 // can look at (a passthrough's tail starts within them).
 constexpr std::size_t kMaxSegments = 8;
 
-// Calls `each(segment)` for every raw segment of "/a/b/c" ("a", "b", "c"); returns how many.
+// Calls `each(i, segment)` for every raw segment of "/a/b/c" (0 "a", 1 "b", 2 "c"); returns
+// how many there are.
 template <typename Each>
 std::size_t forEachSegment(std::string_view path, Each each) {
   if (path.empty() || path.front() != '/') return 0;
@@ -45,7 +47,12 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
       route.segments.push_back({Segment::Kind::Literal, std::string(part)});
     }
   }
-  assert(!route.segments.empty() && route.segments.size() <= kMaxSegments);
+  assert(!route.segments.empty());
+  if (route.segments.size() > kMaxSegments) {
+    // Routes are set up at start: a longer one is a bug that every test run shows at once.
+    throw std::logic_error("route " + route.pattern + " has more than " +
+                           std::to_string(kMaxSegments) + " segments");
+  }
   routes_.push_back(std::move(route));
 }
 

@@ -126,11 +126,14 @@ void ProfileWorker::syncLoop() {
       // for the API: this profile's thread, nobody else's).
       profile_->fetchAccountIfUnknown();
       const Generation::Stamp credentials = profile_->credentialStamp();
-      // Only a login asks for a sync, once its credential is in place. When a sync with that
-      // credential has run since, the request is met: an OAuth login also wakes the timer,
-      // which may notice the new credential first and sync (issue 10's review: every list
-      // fetched twice after such a login).
-      if (requested && syncedWith_ == credentials) requested = false;
+      // A login asks for a sync once its credential is in place, a write through the
+      // passthrough once it has marked lists stale. When this worker has synced with that
+      // credential since and no list was marked stale since, the request is met: an OAuth
+      // login also wakes the timer, which may notice the new credential first and sync
+      // (every list used to be fetched twice after such a login).
+      if (requested && syncedWith_ == credentials && !profile_->catalog().anyMarkedStale()) {
+        requested = false;
+      }
       if (requested) {
         synced = true;
         auto result = profile_->catalog().sync();

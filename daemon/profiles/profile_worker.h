@@ -47,8 +47,9 @@ class ProfileWorker {
   void join();
   bool finished() const EXCLUDES(mutex_);
 
-  // A login's request for a sync with its new credential. Met by a sync that starts after
-  // the request, or by one this thread was on its way to with that same credential.
+  // A sync, asked for by a login (its new credential) or a write through the passthrough
+  // (lists marked stale). Met by a sync that starts after the request, or by one this
+  // worker ran with the same credential when no list was marked stale since.
   void requestSync() EXCLUDES(mutex_);
   void wakeTimer() EXCLUDES(mutex_);
 

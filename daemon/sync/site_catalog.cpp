@@ -281,6 +281,14 @@ bool SiteCatalog::syncIfDue() {
   return true;
 }
 
+bool SiteCatalog::anyMarkedStale() {
+  LockGuard lock(mutex_);
+  for (ListKind kind : kAllListKinds) {
+    if (!staleMarks_[kind].isCurrent(cleanMarks_[kind])) return true;
+  }
+  return false;
+}
+
 BootTime SiteCatalog::nextSyncDue() {
   LockGuard lock(mutex_);
   return nextDue_ ? *nextDue_ : clock_.boottime();

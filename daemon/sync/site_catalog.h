@@ -93,6 +93,8 @@ class SiteCatalog {
 
   // Runs a sync of all lists when one is due; returns whether it ran.
   bool syncIfDue() EXCLUDES(mutex_);
+  // Whether a list was marked stale (markStale) since the last sync that stored it.
+  bool anyMarkedStale() EXCLUDES(mutex_);
   // When syncIfDue() will run a sync: clock.boottime() or earlier when it is due now (also
   // before its first call, which reads the persisted sync times). For the background timer.
   BootTime nextSyncDue() EXCLUDES(mutex_);

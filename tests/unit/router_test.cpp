@@ -68,6 +68,14 @@ TEST_CASE("Router: a path deeper than any route reaches only the passthrough's t
   CHECK(router.dispatch(badTail).status == 200);
 }
 
+TEST_CASE("Router: a route longer than the router reads is refused when it is added",
+          "[router]") {
+  Router router(quietLogger());
+  auto handler = [](ApiRequest&) { return ApiResponse::json(200, "{}"); };
+  CHECK_NOTHROW(router.add("GET", "/1/2/3/4/5/6/7/8", handler));
+  CHECK_THROWS_AS(router.add("GET", "/1/2/3/4/5/6/7/8/9", handler), std::logic_error);
+}
+
 TEST_CASE("Router: a handler asking for a parameter its route lacks is an internal error",
           "[router]") {
   Router router(quietLogger());

@@ -244,6 +244,20 @@ TEST_CASE("SiteCatalog: a sync requested after a write does not join one begun b
   CHECK_FALSE(f.catalog->snapshot(ListKind::Sites)->stale);
 }
 
+TEST_CASE("SiteCatalog: anyMarkedStale says whether a write came after the last sync",
+          "[site_catalog]") {
+  Fixture f;
+  CHECK_FALSE(f.catalog->anyMarkedStale());
+  REQUIRE(f.catalog->sync());
+  CHECK_FALSE(f.catalog->anyMarkedStale());
+  f.catalog->markStale(ListKind::Installs);  // a write went through the passthrough
+  CHECK(f.catalog->anyMarkedStale());
+  REQUIRE(f.catalog->refresh(ListKind::Sites));  // another list's sync does not clear it
+  CHECK(f.catalog->anyMarkedStale());
+  REQUIRE(f.catalog->sync());
+  CHECK_FALSE(f.catalog->anyMarkedStale());
+}
+
 TEST_CASE("SiteCatalog: an unavailable cache fails the sync without requests, until it opens",
           "[site_catalog]") {
   SyncStack stack;
