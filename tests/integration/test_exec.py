@@ -162,6 +162,24 @@ while True:
 """
 
 
+def signal_state(wpectl, child, marker):
+    """What a stuck SIGTERM forward looks like from /proc: each process's state, wait channel
+    and signal masks, and whether the child's handler ran."""
+    parts = [f"marker written: {marker.exists()}"]
+    for name, pid in (("wpectl", wpectl), ("child", child)):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            with open(f"/proc/{pid}/wchan") as f:
+                wchan = f.read().strip()
+            shown = ("State", "SigPnd", "ShdPnd", "SigBlk", "SigCgt")
+            parts.append(f"{name} {pid}: " + ", ".join(
+                f"{k} {fields[k].strip()}" for k in shown if k in fields) + f", wchan {wchan}")
+        except OSError as e:
+            parts.append(f"{name} {pid}: {e}")
+    return "; ".join(parts)
+
+
 def test_sigterm_reaches_the_child_and_no_secret_outside_it(stack, tmp_path):
     stack.login_api_key()
     ready, marker = tmp_path / "ready", tmp_path / "marker"
@@ -185,7 +203,13 @@ def test_sigterm_reaches_the_child_and_no_secret_outside_it(stack, tmp_path):
                                        skip=(os.path.join(stack.root, "sandbox"),))
                 if not p.startswith("/proc/")] == []
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=10) == 5
+        try:
+            code = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # Seen once in ~35 CI runs, not reproduced: say where it stuck for the next time.
+            raise AssertionError("wpectl exec did not end 10 s after SIGTERM: "
+                                 + signal_state(proc.pid, child, marker))
+        assert code == 5
         assert marker.read_text() == "SIGTERM"
     finally:
         if proc.poll() is None:
