@@ -342,13 +342,12 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
         auto installed = tokens_->install(grant);
         if (!installed) return installed;
         becomeReady(AuthKind::OAuth, tokens_, "", Secret());
-        services_.logger.information("profile %s: logged in (oauth)", config_.name);
-        // The sync is asked for before the timer is woken: the timer also notices the new
-        // credential, and a look it started first would sync, then this request again.
-        if (services_.requestSync) services_.requestSync(config_.name);
         // install() woke the scheduler before the kind was OAuth: that tick did not reach
-        // the TokenManager, so this profile's timer must look again now.
+        // the TokenManager, so this profile's timer must look again now. (The timer may then
+        // sync before the request below arrives; ProfileWorker counts that sync for it.)
         if (services_.wakeScheduler) services_.wakeScheduler();
+        services_.logger.information("profile %s: logged in (oauth)", config_.name);
+        if (services_.requestSync) services_.requestSync(config_.name);
         return {};
       });
   auto started = session->start();
