@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "daemon/auth/oauth_grant.h"
+#include "daemon/auth/token_info.h"
 #include "daemon/time/clock.h"
 
 namespace wpe {
@@ -25,6 +26,7 @@ struct GrantRejected {};
 
 struct GrantHeld {
   OAuthGrant grant;
+  IssuedToken issued;  // `grant` as token() hands it out; made with it, never changed
   BootTime expiryDeadline{};
   BootTime refreshDeadline{};
   BootTime nextAttempt{};           // backoff: no refresh request before this

@@ -38,6 +38,7 @@ GrantHeld& TokenManager::setGrantLocked(OAuthGrant grant) {
   next.refreshDeadline =
       next.expiryDeadline - RefreshPolicy::refreshLead(grant.lifetime, random01_());
   next.grant = std::move(grant);
+  next.issued = issue(next.grant);
   grantVersion_.advance();
   return state_.emplace<GrantHeld>(std::move(next));
 }
@@ -307,20 +308,20 @@ Error TokenManager::unusableError() const {
   return Error(ErrorCode::UpstreamUnreachable, "the access token could not be refreshed");
 }
 
-TokenInfo TokenManager::infoOf(const GrantHeld& held) {
-  TokenInfo info;
-  info.accessToken = held.grant.accessToken;
-  info.tokenType = held.grant.tokenType;
-  info.expiresAt = held.grant.expiresAt;
-  info.authorization = held.grant.authorization();
+IssuedToken TokenManager::issue(const OAuthGrant& grant) {
+  auto info = std::make_shared<TokenInfo>();
+  info->accessToken = grant.accessToken;
+  info->tokenType = grant.tokenType;
+  info->expiresAt = grant.expiresAt;
+  info->authorization = grant.authorization();
   return info;
 }
 
-Result<TokenInfo> TokenManager::token(std::chrono::seconds minValid) {
+Result<IssuedToken> TokenManager::token(std::chrono::seconds minValid) {
   return tokenFor(minValid, false);
 }
 
-Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool capToLead) {
+Result<IssuedToken> TokenManager::tokenFor(std::chrono::seconds minValid, bool capToLead) {
   LockGuard lock(mutex_);
   bool attempted = false;
   for (;;) {
@@ -335,14 +336,14 @@ Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool cap
     if (capToLead) need = std::min(need, lead);
     // Enough validity left: serve it, even past the refresh deadline — tick() refreshes on
     // schedule, and callers need not wait on the network for a token that still works.
-    if (expiry - now >= need) return infoOf(*current);
+    if (expiry - now >= need) return current->issued;
     const bool canRefresh =
         current->grant.refreshToken && !current->refreshRefused && now >= current->nextAttempt;
     if (attempted || !canRefresh) {
       if (capToLead && expiry - now >= std::min<BootTime>(kMinValidFloor, lead / 2)) {
         // The API still accepts this token: a refresh that failed or is backing off (an
         // authorization server outage, a 429) must not turn working requests into errors.
-        return infoOf(*current);
+        return current->issued;
       }
       if (!current->grant.refreshToken) {
         return Error(ErrorCode::LoginRequired,
@@ -368,7 +369,7 @@ Result<TokenInfo> TokenManager::tokenFor(std::chrono::seconds minValid, bool cap
 Result<Secret> TokenManager::authorization(std::chrono::seconds minValid) {
   auto info = tokenFor(minValid, true);
   if (!info) return info.error();
-  return info->authorization;
+  return (*info)->authorization;
 }
 
 Result<Secret> TokenManager::afterUnauthorized(const Secret& rejected) {

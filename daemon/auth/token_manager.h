@@ -93,7 +93,8 @@ class TokenManager final : public Authorizer {
   // LoginRequired: no grant, invalid_grant, or expired without a refresh token.
   // RateLimited / UpstreamUnreachable / UpstreamError: a refresh was needed and failed
   // (or is backing off); Unavailable: the refresh in flight took longer than kMaxWait.
-  Result<TokenInfo> token(std::chrono::seconds minValid) EXCLUDES(mutex_);
+  // The same IssuedToken until the grant changes.
+  Result<IssuedToken> token(std::chrono::seconds minValid) EXCLUDES(mutex_);
 
   // Authorizer
   Result<Secret> authorization(std::chrono::seconds minValid) EXCLUDES(mutex_) override;
@@ -109,7 +110,7 @@ class TokenManager final : public Authorizer {
   // The grant just loaded, installed or refreshed, with its deadlines; a new grant version.
   GrantHeld& setGrantLocked(OAuthGrant grant) REQUIRES(mutex_);
   GrantHeld* held() REQUIRES(mutex_) { return std::get_if<GrantHeld>(&state_); }
-  Result<TokenInfo> tokenFor(std::chrono::seconds minValid, bool capToLead) EXCLUDES(mutex_);
+  Result<IssuedToken> tokenFor(std::chrono::seconds minValid, bool capToLead) EXCLUDES(mutex_);
   void scheduleChanged() EXCLUDES(mutex_);
   // Runs one refresh as the leader, or waits for the one in flight; returns with mutex_ held
   // again once that refresh finished (true) or after kMaxWait (false).
@@ -123,7 +124,7 @@ class TokenManager final : public Authorizer {
   void afterLoginRequired(Generation::Stamp dropped) EXCLUDES(mutex_, persistMutex_);
   Error unusableError() const REQUIRES(mutex_);  // why the current state cannot serve a token
   Status persistPending() EXCLUDES(mutex_, persistMutex_);
-  static TokenInfo infoOf(const GrantHeld& held);
+  static IssuedToken issue(const OAuthGrant& grant);
 
   const std::string profile_;
   const Clock& clock_;

@@ -212,7 +212,8 @@ bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
   for (const auto& [name, value] : response.headers)
     head_.append("\r\n").append(name).append(": ").append(value);
   head_.append(keepAlive ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
-  if (!writeAll(head_, response.body)) return false;
+  if (!writeAll(head_, response.secretBody ? response.secretBody->reveal() : response.body))
+    return false;
   if (!response.listBody) return true;
   const ListBody& list = *response.listBody;
   if (!(list.fd() >= 0 ? sendFile(list.fd(), list.size()) : writeAll(list.text(), std::string())))

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/secret.h"
 #include "common/wire.h"
 #include "daemon/cache/list_body.h"
 
@@ -20,13 +21,17 @@ struct ApiResponse {
   std::string contentType = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Retry-After", "30"}
   std::string body;
+  // Instead of `body`: a body that is a secret kept elsewhere — the token reply, which lives
+  // in its IssuedToken — sent from there and never copied into an ordinary string that would
+  // be freed unwiped. Null otherwise.
+  std::shared_ptr<const Secret> secretBody;
   // A list reply's array, sent after `body` and before `bodyTail` — with sendfile(2) when it
   // is a file — so that a list of 10,000 sites is answered without a copy. Null otherwise.
   std::shared_ptr<const ListBody> listBody;
   std::string bodyTail;
 
   std::size_t contentLength() const {
-    return body.size() + (listBody ? listBody->size() : 0) + bodyTail.size();
+    return (secretBody ? secretBody->reveal().size() : body.size()) + (listBody ? listBody->size() : 0) + bodyTail.size();
   }
 
   static ApiResponse json(int status, std::string body) {

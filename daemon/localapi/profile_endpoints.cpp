@@ -138,15 +138,23 @@ ApiResponse ProfileEndpoints::token(ApiRequest& request) {
   if (!minValid) return ApiResponse::error(minValid.error());
   auto token = (*profile)->token(std::chrono::seconds(*minValid));
   if (!token) return ApiResponse::error(token.error());
-  // Moved, not copied: every copy of a secret is one more buffer to wipe.
-  TokenReply reply{std::move(token->accessToken),
-                   std::move(token->tokenType),
-                   token->expiresAt ? formatRfc3339(*token->expiresAt) : std::string(),
-                   std::move(token->authorization),
-                   (*profile)->config().apiUrl,
-                   std::move(token->user),
-                   std::move(token->password)};
-  return noStore(ApiResponse::json(200, tokenReplyToJson(reply)));
+  const TokenInfo& info = **token;
+  // Serialised once per token, by the first request for it, and kept (and wiped) with it:
+  // no copy of a secret per request. api_url cannot change under it: a changed profile
+  // section makes a new Profile, with tokens of its own.
+  const Secret& body = info.reply.get([&] {
+    TokenReply reply{info.accessToken,
+                     info.tokenType,
+                     info.expiresAt ? formatRfc3339(*info.expiresAt) : std::string(),
+                     info.authorization,
+                     (*profile)->config().apiUrl,
+                     info.user,
+                     info.password};
+    return Secret(tokenReplyToJson(reply));
+  });
+  ApiResponse response;
+  response.secretBody = std::shared_ptr<const Secret>(*token, &body);  // keeps the token alive
+  return noStore(std::move(response));
 }
 
 ApiResponse ProfileEndpoints::list(ApiRequest& request, ListKind kind) {

@@ -127,6 +127,7 @@ Status Profile::restore() {
       detail_ = loaded.error().message;
       if (code == ErrorCode::LoginRequired) {
         authorizer_.reset();
+        issued_.reset();
         catalog_->setAuthorizer(nullptr);
       }
     }
@@ -141,6 +142,7 @@ Status Profile::restore() {
     state_ = CredentialState::LoggedOut;
     kind_.reset();
     authorizer_.reset();
+    issued_.reset();
     detail_ = "not logged in; " + loginHint();
     catalog_->setAuthorizer(nullptr);
     return {};
@@ -229,6 +231,8 @@ Generation::Stamp Profile::credentialStamp() const {
 
 void Profile::becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer, std::string user,
                           Secret password, std::optional<Generation::Stamp> unlessChangedSince) {
+  IssuedToken issued;
+  if (kind != AuthKind::OAuth) issued = issueStatic(kind, *authorizer, user, std::move(password));
   LockGuard lock(mutex_);
   // A restore never replaces a credential that is already in use (a login got there first).
   if (unlessChangedSince &&
@@ -239,7 +243,7 @@ void Profile::becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer,
   state_ = CredentialState::Ready;
   kind_ = kind;
   user_ = std::move(user);
-  password_ = std::move(password);
+  issued_ = std::move(issued);
   detail_.clear();
   account_.reset();  // a new credential may belong to someone else
   accountRetryAt_.reset();
@@ -375,7 +379,7 @@ Status Profile::logout() {
     state_ = CredentialState::LoggedOut;
     kind_.reset();
     user_.clear();
-    password_ = Secret();
+    issued_.reset();
     account_.reset();
     authorizer_.reset();
     detail_ = "not logged in; " + loginHint();
@@ -442,45 +446,49 @@ Result<std::shared_ptr<Authorizer>> Profile::authorizer() {
   }
 }
 
-Result<TokenInfo> Profile::token(std::chrono::seconds minValid) {
-  std::shared_ptr<Authorizer> authorizer;
+Result<IssuedToken> Profile::token(std::chrono::seconds minValid) {
   std::optional<AuthKind> kind;
-  std::string user;
-  Secret password;
+  IssuedToken issued;
   {
-    // Ready (every call but the first after a start or login): one lock for all of it; the
-    // token is the local API's hottest call, served to many clients at once (issue 10).
+    // Ready (every call but the first after a start or login): one lock and no copy of a
+    // secret; the token is the local API's hottest call, served to many clients at once
+    // (issue 10).
     LockGuard lock(mutex_);
     if (state_ == CredentialState::Ready) {
-      authorizer = authorizer_;
       kind = kind_;
-      user = user_;
-      password = password_;
+      issued = issued_;
     }
   }
-  if (!authorizer) {
+  if (!kind) {
     auto settled = this->authorizer();  // restores from the keyring, or says why it cannot
     if (!settled) return settled.error();
-    authorizer = *settled;
     LockGuard lock(mutex_);
     kind = kind_;
-    user = user_;
-    password = password_;
+    issued = issued_;
   }
   if (kind == AuthKind::OAuth) return tokens_->token(minValid);
-  auto value = authorizer->authorization(minValid);
-  if (!value) return value.error();
-  const std::string& header = value->reveal();
-  auto space = header.find(' ');
-  TokenInfo view;
-  view.accessToken = Secret(header.substr(space + 1));
-  view.tokenType = kind == AuthKind::Basic ? "Basic" : "ApiKey";
-  view.authorization = std::move(*value);
-  if (kind == AuthKind::Basic) {
-    view.user = std::move(user);
-    view.password = std::move(password);
+  // A static credential does not expire: minValid always holds. Null only when a logout
+  // came between the two looks above.
+  if (!issued) {
+    return Error(ErrorCode::LoginRequired, "profile " + config_.name + ": not logged in; " + loginHint());
   }
-  return view;
+  return issued;
+}
+
+IssuedToken Profile::issueStatic(AuthKind kind, Authorizer& authorizer, const std::string& user,
+                                 Secret password) {
+  auto value = authorizer.authorization(std::chrono::seconds(0));
+  if (!value) return nullptr;  // a static authorizer always has its value
+  const std::string& header = value->reveal();
+  auto info = std::make_shared<TokenInfo>();
+  info->accessToken = Secret(header.substr(header.find(' ') + 1));
+  info->tokenType = kind == AuthKind::Basic ? "Basic" : "ApiKey";
+  info->authorization = std::move(*value);
+  if (kind == AuthKind::Basic) {
+    info->user = user;
+    info->password = std::move(password);
+  }
+  return info;
 }
 
 BootTime Profile::tick() {

@@ -82,7 +82,8 @@ class Profile {
   // reading the credential from the keyring; try again") when the read outlasts the wait.
   Status awaitRestore() EXCLUDES(mutex_);
 
-  Result<TokenInfo> token(std::chrono::seconds minValid) EXCLUDES(mutex_);
+  // The same IssuedToken until the credential (or for oauth the token) changes.
+  Result<IssuedToken> token(std::chrono::seconds minValid) EXCLUDES(mutex_);
   // The current authorizer (after awaitRestore()), or LoginRequired with what to do.
   Result<std::shared_ptr<Authorizer>> authorizer() EXCLUDES(mutex_);
 
@@ -125,6 +126,9 @@ class Profile {
                                      std::shared_ptr<Authorizer> candidate);
   // unlessChangedSince: restore()'s stamp of credentials_; a login or logout since then wins
   // and this does nothing.
+  // The api_key or basic credential's token: its Authorization value split for the endpoint.
+  static IssuedToken issueStatic(AuthKind kind, Authorizer& authorizer, const std::string& user,
+                                 Secret password);
   void becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer, std::string user,
                    Secret password, std::optional<Generation::Stamp> unlessChangedSince = {})
       EXCLUDES(mutex_);
@@ -150,7 +154,9 @@ class Profile {
   Generation credentials_ GUARDED_BY(mutex_);        // advanced by every login, logout and restore
   std::optional<AuthKind> kind_ GUARDED_BY(mutex_);  // the stored credential's
   std::string user_ GUARDED_BY(mutex_);
-  Secret password_ GUARDED_BY(mutex_);  // basic only: handed out by token() beside the header
+  // api_key and basic: what token() hands out, made when the credential became ready (the
+  // oauth kind's comes from tokens_). Null in every other state.
+  IssuedToken issued_ GUARDED_BY(mutex_);
   std::string detail_ GUARDED_BY(mutex_);
   std::shared_ptr<Authorizer> authorizer_ GUARDED_BY(mutex_);
   std::optional<UserAccount> account_ GUARDED_BY(mutex_);

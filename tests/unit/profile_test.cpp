@@ -85,10 +85,36 @@ TEST_CASE("Profile: a good API key is checked upstream, stored, and served", "[p
 
   auto token = profile->token(std::chrono::seconds(0));
   REQUIRE(token);
-  CHECK(token->tokenType == "ApiKey");
-  CHECK(token->authorization.reveal() == std::string("ApiKey ") + kKey);
-  CHECK(token->accessToken.reveal() == kKey);
-  CHECK_FALSE(token->expiresAt);
+  CHECK((*token)->tokenType == "ApiKey");
+  CHECK((*token)->authorization.reveal() == std::string("ApiKey ") + kKey);
+  CHECK((*token)->accessToken.reveal() == kKey);
+  CHECK_FALSE((*token)->expiresAt);
+}
+
+TEST_CASE("Profile: a token is issued once per credential and let go at logout", "[profile]") {
+  Fixture f;
+  auto profile = f.profile();
+  REQUIRE(profile->restore());
+  REQUIRE(profile->loginWithApiKey(Secret(kKey)));
+  auto first = profile->token(std::chrono::seconds(0));
+  auto again = profile->token(std::chrono::seconds(30));
+  REQUIRE(first);
+  REQUIRE(again);
+  // One shared value: no copy of the key per request (issue 10).
+  CHECK(first->get() == again->get());
+
+  REQUIRE(profile->loginWithApiKey(Secret(kKey)));  // a new login: a new token, same key
+  auto relogged = profile->token(std::chrono::seconds(0));
+  REQUIRE(relogged);
+  CHECK(relogged->get() != first->get());
+  CHECK((*relogged)->authorization.reveal() == std::string("ApiKey ") + kKey);
+  std::weak_ptr<const wpe::TokenInfo> old = *first, current = *relogged;
+  first = again = relogged = Error(ErrorCode::Internal, "dropped");
+  CHECK(old.expired());  // the profile kept only the current one: the old one is wiped
+  CHECK_FALSE(current.expired());
+
+  REQUIRE(profile->logout());
+  CHECK(current.expired());
 }
 
 TEST_CASE("Profile: a rejected API key stores nothing and says so", "[profile]") {
@@ -121,8 +147,8 @@ TEST_CASE("Profile: after a restart the keyring alone makes it ready", "[profile
   CHECK(snap.user == "api-user-1");
   auto token = restarted->token(std::chrono::seconds(0));
   REQUIRE(token);
-  CHECK(token->tokenType == "Basic");
-  CHECK(token->authorization.reveal() == "Basic YXBpLXVzZXItMTpwdy1zZWNyZXQ=");
+  CHECK((*token)->tokenType == "Basic");
+  CHECK((*token)->authorization.reveal() == "Basic YXBpLXVzZXItMTpwdy1zZWNyZXQ=");
   CHECK(static_cast<int>(f.transport.requestCount()) == requestsBefore);
 }
 
@@ -432,7 +458,7 @@ TEST_CASE("Profile: at start a request waits for the keyring read instead of 'no
     f.store.holdLoads(false);
     auto result = token.get();
     REQUIRE(result);
-    CHECK(result->authorization.reveal() == std::string("ApiKey ") + kKey);
+    CHECK((*result)->authorization.reveal() == std::string("ApiKey ") + kKey);
   }
   ticking.get();
   CHECK(restarted->snapshot().state == CredentialState::Ready);

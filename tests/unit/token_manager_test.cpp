@@ -137,6 +137,34 @@ TEST_CASE("TokenManager: refresh schedule", "[token_manager]") {
   }
 }
 
+TEST_CASE("TokenManager: a token is one shared value until the grant changes",
+          "[token_manager]") {
+  Fixture f;
+  f.transport.setHandler([](const wpe::HttpRequest&) {
+    return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-1", 300)));
+  });
+  REQUIRE(f.manager.install(f.grant(300s)));
+  auto first = f.manager.token(0s);
+  auto again = f.manager.token(60s);
+  REQUIRE(first);
+  REQUIRE(again);
+  CHECK(first->get() == again->get());
+  CHECK((*first)->authorization.reveal() == "Bearer canary-AT-0");
+
+  f.clock.advance(240s);
+  f.manager.tick();  // the refresh
+  REQUIRE(f.transport.requestCount() == 1);
+  auto refreshed = f.manager.token(0s);
+  REQUIRE(refreshed);
+  CHECK(refreshed->get() != first->get());
+  CHECK((*refreshed)->accessToken.reveal() == "canary-AT-1");
+  std::weak_ptr<const wpe::TokenInfo> old = *first, current = *refreshed;
+  first = again = refreshed = wpe::Error(wpe::ErrorCode::Internal, "dropped");
+  CHECK(old.expired());  // nothing in the manager kept the replaced token
+  REQUIRE(f.manager.logout());
+  CHECK(current.expired());
+}
+
 TEST_CASE("TokenManager: 50 concurrent callers at the deadline share one refresh",
           "[token_manager]") {
   Fixture f;
@@ -467,7 +495,7 @@ TEST_CASE("TokenManager: short-lived tokens are not refreshed on every request",
   });
   // The passthrough asks for 60 s; a 6 s token is refreshed only once past half its life.
   for (int i = 0; i < 5; ++i) REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-0");
-  REQUIRE(manager.token(0s)->accessToken.reveal() == "canary-AT-0");
+  REQUIRE((*manager.token(0s))->accessToken.reveal() == "canary-AT-0");
   f.clock.advance(3500ms);
   REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-12");
   REQUIRE(manager.authorization(60s)->reveal() == "Bearer canary-AT-12");
