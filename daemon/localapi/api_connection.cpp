@@ -209,6 +209,7 @@ bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
     head_.append("\r\nContent-Length: ");
     appendNumber(head_, length);
   }
+  if (response.noStore) head_.append("\r\nCache-Control: no-store");
   for (const auto& [name, value] : response.headers)
     head_.append("\r\n").append(name).append(": ").append(value);
   head_.append(keepAlive ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\nConnection: close\r\n\r\n");

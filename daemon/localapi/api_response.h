@@ -20,6 +20,10 @@ struct ApiResponse {
   int status = 200;
   std::string contentType = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Retry-After", "30"}
+  // "Cache-Control: no-store": the body holds a secret or a login's state. A flag, not one
+  // more entry in `headers`: the token reply has it, and that vector would be an allocation
+  // per request (issue 10).
+  bool noStore = false;
   std::string body;
   // Instead of `body`: a body that is a secret kept elsewhere — the token reply, which lives
   // in its IssuedToken — sent from there and never copied into an ordinary string that would

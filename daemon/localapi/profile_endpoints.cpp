@@ -39,7 +39,7 @@ Error unknownLogin() {
 }
 
 ApiResponse noStore(ApiResponse response) {
-  response.headers.emplace_back("Cache-Control", "no-store");
+  response.noStore = true;
   return response;
 }
 
@@ -154,7 +154,8 @@ ApiResponse ProfileEndpoints::token(ApiRequest& request) {
   });
   ApiResponse response;
   response.secretBody = std::shared_ptr<const Secret>(*token, &body);  // keeps the token alive
-  return noStore(std::move(response));
+  response.noStore = true;
+  return response;
 }
 
 ApiResponse ProfileEndpoints::list(ApiRequest& request, ListKind kind) {

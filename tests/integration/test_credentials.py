@@ -89,9 +89,10 @@ def test_good_api_key_login_stores_it_and_runs_the_first_sync(stack):
     assert p["sites_count"] == "25"
     status, _, sites = call(stack, "GET", "/v1/profiles/default/sites")
     assert status == 200 and sites["count"] == 25 and len(sites["results"]) == 25
-    status, _, token = call(stack, "GET", "/v1/profiles/default/token")
+    status, headers, token = call(stack, "GET", "/v1/profiles/default/token")
     assert status == 200 and token["token_type"] == "ApiKey"
     assert token["authorization"] == "ApiKey " + stack.info["api_key"]
+    assert headers["Cache-Control"] == "no-store"  # docs/local-api.md: never kept by a cache
 
 
 def test_bad_api_key_is_refused_and_nothing_is_stored(stack):
