@@ -205,7 +205,10 @@ bool ApiConnection::respond(const ApiResponse& response, bool keepAlive) {
   head_.append(1, ' ').append(httpReasonPhrase(response.status));
   const std::size_t length = response.contentLength();
   if (length > 0 || response.status != 204) {
-    head_.append("\r\nContent-Type: ").append(response.contentType);
+    // Empty for a passthrough answer the API sent without one: no Content-Type then, rather
+    // than an empty (invalid) one or one made up.
+    if (!response.contentType.empty())
+      head_.append("\r\nContent-Type: ").append(response.contentType);
     head_.append("\r\nContent-Length: ");
     appendNumber(head_, length);
   }

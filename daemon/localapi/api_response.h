@@ -18,7 +18,7 @@ namespace wpe {
 
 struct ApiResponse {
   int status = 200;
-  std::string contentType = "application/json";
+  std::string contentType = "application/json";  // empty: no Content-Type is sent
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Retry-After", "30"}
   // "Cache-Control: no-store": the body holds a secret or a login's state. A flag, not one
   // more entry in `headers`: the token reply has it, and that vector would be an allocation

@@ -56,6 +56,19 @@ def test_get_returns_the_api_body_unchanged(stack):
     assert len(json.loads(body)["results"]) == 2
 
 
+def test_an_answer_without_a_content_type_gets_none_from_wped(stack):
+    # The API's answer is handed back as it came: a body the API gave no media type is not
+    # given an empty (invalid) Content-Type line, nor one wped made up.
+    login_and_sync(stack)
+    stack.sandbox.fault(path="/v1/sites", status=202, body="queued", content_type="", count=1)
+    answer = stack.daemon.raw(b"GET /v1/profiles/default/api/sites?limit=1 HTTP/1.1\r\n"
+                              b"Host: wped\r\nConnection: close\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 202 "), answer
+    assert b"content-type" not in head.lower(), head
+    assert b"\r\nContent-Length: 6" in head and body == b"queued"
+
+
 def test_not_found_passes_through_with_its_body(stack):
     login_and_sync(stack)
     status, _, body = raw(stack, "GET", "/v1/profiles/default/api/sites/no-such-site")
