@@ -18,7 +18,7 @@ namespace wpe {
 
 struct ApiResponse {
   int status = 200;
-  std::string contentType = "application/json";  // empty: no Content-Type is sent
+  std::string contentType = "application/json";              // empty: no Content-Type is sent
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Retry-After", "30"}
   // "Cache-Control: no-store": the body holds a secret or a login's state. A flag, not one
   // more entry in `headers`: the token reply has it, and that vector would be an allocation
@@ -35,7 +35,8 @@ struct ApiResponse {
   std::string bodyTail;
 
   std::size_t contentLength() const {
-    return (secretBody ? secretBody->reveal().size() : body.size()) + (listBody ? listBody->size() : 0) + bodyTail.size();
+    return (secretBody ? secretBody->reveal().size() : body.size()) +
+           (listBody ? listBody->size() : 0) + bodyTail.size();
   }
 
   static ApiResponse json(int status, std::string body) {

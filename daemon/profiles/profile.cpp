@@ -470,7 +470,8 @@ Result<IssuedToken> Profile::token(std::chrono::seconds minValid) {
   // A static credential does not expire: minValid always holds. Null only when a logout
   // came between the two looks above.
   if (!issued) {
-    return Error(ErrorCode::LoginRequired, "profile " + config_.name + ": not logged in; " + loginHint());
+    return Error(ErrorCode::LoginRequired,
+                 "profile " + config_.name + ": not logged in; " + loginHint());
   }
   return issued;
 }

@@ -34,7 +34,11 @@ TEST_CASE("SecretMemo: readers arriving together make it once and share it", "[s
     CHECK(s->reveal() == "canary-reply-1");
   }
   // Later readers get the kept value; their make() is not called.
-  CHECK(memo.get([&] { ++made; return Secret("other"); }).reveal() == "canary-reply-1");
+  auto other = [&] {
+    ++made;
+    return Secret("other");
+  };
+  CHECK(memo.get(other).reveal() == "canary-reply-1");
   CHECK(made == 1);
 }
 

@@ -137,8 +137,7 @@ TEST_CASE("TokenManager: refresh schedule", "[token_manager]") {
   }
 }
 
-TEST_CASE("TokenManager: a token is one shared value until the grant changes",
-          "[token_manager]") {
+TEST_CASE("TokenManager: a token is one shared value until the grant changes", "[token_manager]") {
   Fixture f;
   f.transport.setHandler([](const wpe::HttpRequest&) {
     return wpe::Result<wpe::HttpResponse>(FakeTransport::json(200, tokenBody("canary-AT-1", 300)));
