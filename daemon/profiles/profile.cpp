@@ -7,10 +7,10 @@
 #include "daemon/auth/basic_credential.h"
 #include "daemon/auth/refresh_policy.h"
 #include "daemon/cache/cache_store.h"
-#include "daemon/time/rfc3339.h"
 #include "daemon/credentials/credential_store.h"
+#include "daemon/profiles/static_credential.h"
+#include "daemon/time/rfc3339.h"
 #include "daemon/upstream/rejection_watcher.h"
-#include "daemon/upstream/static_authorizer.h"
 #include "daemon/upstream/upstream_client.h"
 
 namespace wpe {
@@ -50,12 +50,6 @@ std::string refusedLogin(const std::string& profile, const std::string& flags,
                          const std::string& from) {
   return "nothing was sent or stored. Copy it again from " + from +
          ", without extra characters, and run `wpectl login --profile " + profile + flags + "`";
-}
-
-// The same for an item read back from the keyring: an older wped stored it unchecked.
-std::string refusedStored(const std::string& loginHint) {
-  return "it was stored by an older wped and is not used; nothing was sent. To replace it, " +
-         loginHint;
 }
 
 }  // namespace
@@ -161,67 +155,35 @@ Status Profile::restore() {
       detail_ = st.error().message;
       return st;
     }
-    becomeReady(AuthKind::OAuth, tokens_, "", Secret(), seen);
+    becomeReady(AuthKind::OAuth, tokens_, "", nullptr, seen);
     return {};
   }
-  std::string user;
-  Secret password;
-  auto authorizer = authorizerFor(credential, &user, &password);
-  if (!authorizer) {
+  auto ready = StaticCredential::fromStored(credential, config_.name, loginHint());
+  if (!ready) {
     LockGuard lock(mutex_);
     if (!credentials_.isCurrent(seen)) return {};
     state_ = CredentialState::LoginRequired;
-    detail_ = authorizer.error().message;
-    return authorizer.error();
+    detail_ = ready.error().message;
+    return ready.error();
   }
-  becomeReady(credential.kind, *authorizer, user, std::move(password), seen);
+  becomeReady(ready->kind(), watchRejections(ready->authorizer()), ready->user(), ready->token(),
+              seen);
   return {};
 }
 
-Result<std::shared_ptr<Authorizer>> Profile::authorizerFor(const StoredCredential& credential,
-                                                           std::string* user, Secret* password) {
-  std::shared_ptr<Authorizer> inner;
-  const AuthKind kind = credential.kind;
-  if (kind == AuthKind::ApiKey) {
-    if (auto bad = checkCredentialText(credential.value.reveal(), "the stored API key",
-                                       refusedStored(loginHint()));
-        !bad) {
-      return bad.error();
-    }
-    inner = std::make_shared<StaticAuthorizer>(
-        StaticAuthorizer::apiKey(config_.name, credential.value));
-  } else if (kind == AuthKind::Basic) {
-    auto parsed = BasicCredential::fromJson(credential.value);
-    if (!parsed) return parsed.error();
-    if (auto bad = checkCredentialText(parsed->user, "the stored API user id",
-                                       refusedStored(loginHint()), CredentialPart::BasicUserId);
-        !bad) {
-      return bad.error();
-    }
-    if (auto bad = checkCredentialText(parsed->password.reveal(), "the stored API password",
-                                       refusedStored(loginHint()));
-        !bad) {
-      return bad.error();
-    }
-    *user = parsed->user;
-    *password = parsed->password;
-    inner = std::make_shared<StaticAuthorizer>(
-        StaticAuthorizer::basic(config_.name, parsed->user, parsed->password));
-  } else {
-    // An oauth credential is TokenManager's (restore() hands it there, never here).
-    return Error(ErrorCode::Internal, "an oauth credential has no static authorizer");
-  }
+std::shared_ptr<Authorizer> Profile::watchRejections(std::shared_ptr<Authorizer> inner) {
   const std::string name = config_.name;
-  return std::shared_ptr<Authorizer>(std::make_shared<RejectionWatcher>(inner, [this, name] {
-    bool transition = false;
-    {
-      LockGuard lock(mutex_);
-      transition = state_ != CredentialState::LoginRequired;
-      state_ = CredentialState::LoginRequired;
-      detail_ = "the WP Engine API rejected the stored credential; " + loginHint();
-    }
-    if (transition && services_.onLoginRequired) services_.onLoginRequired(name);
-  }));
+  return std::shared_ptr<Authorizer>(
+      std::make_shared<RejectionWatcher>(std::move(inner), [this, name] {
+        bool transition = false;
+        {
+          LockGuard lock(mutex_);
+          transition = state_ != CredentialState::LoginRequired;
+          state_ = CredentialState::LoginRequired;
+          detail_ = "the WP Engine API rejected the stored credential; " + loginHint();
+        }
+        if (transition && services_.onLoginRequired) services_.onLoginRequired(name);
+      }));
 }
 
 Generation::Stamp Profile::credentialStamp() const {
@@ -230,9 +192,7 @@ Generation::Stamp Profile::credentialStamp() const {
 }
 
 void Profile::becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer, std::string user,
-                          Secret password, std::optional<Generation::Stamp> unlessChangedSince) {
-  IssuedToken issued;
-  if (kind != AuthKind::OAuth) issued = issueStatic(kind, *authorizer, user, std::move(password));
+                          IssuedToken issued, std::optional<Generation::Stamp> unlessChangedSince) {
   LockGuard lock(mutex_);
   // A restore never replaces a credential that is already in use (a login got there first).
   if (unlessChangedSince &&
@@ -259,9 +219,7 @@ Result<std::string> Profile::loginWithApiKey(Secret key) {
       !bad) {
     return bad.error();
   }
-  StoredCredential credential{AuthKind::ApiKey, key};
-  return verifyAndStore(
-      credential, std::make_shared<StaticAuthorizer>(StaticAuthorizer::apiKey(config_.name, key)));
+  return verifyAndStore(StoredCredential{AuthKind::ApiKey, key});
 }
 
 Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
@@ -277,19 +235,18 @@ Result<std::string> Profile::loginWithBasic(std::string user, Secret password) {
   if (auto bad = checkCredentialText(password.reveal(), "the API password", retry); !bad) {
     return bad.error();
   }
-  StoredCredential credential{AuthKind::Basic, BasicCredential{user, password}.toJson()};
-  return verifyAndStore(credential, std::make_shared<StaticAuthorizer>(
-                                        StaticAuthorizer::basic(config_.name, user, password)));
+  return verifyAndStore(
+      StoredCredential{AuthKind::Basic, BasicCredential{user, password}.toJson()});
 }
 
-Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
-                                            std::shared_ptr<Authorizer> candidate) {
+Result<std::string> Profile::verifyAndStore(const StoredCredential& credential) {
   const char* what =
       credential.kind == AuthKind::Basic ? "API user id and password" : "API key";
-  auto value = candidate->authorization(std::chrono::seconds(0));
-  if (!value) return value.error();
-  auto response = services_.upstream.exchange(userRequest(config_, *value),
-                                              transportFor(config_, services_.upstreamTimeout));
+  auto candidate = StaticCredential::fromStored(credential, config_.name, loginHint());
+  if (!candidate) return candidate.error();
+  auto response =
+      services_.upstream.exchange(userRequest(config_, candidate->token()->authorization),
+                                  transportFor(config_, services_.upstreamTimeout));
   if (!response) return response.error();
   if (response->status == 401 || response->status == 403) {
     Error error(ErrorCode::UpstreamError,
@@ -310,11 +267,8 @@ Result<std::string> Profile::verifyAndStore(const StoredCredential& credential,
                     "stored: " + error.message;
     return error;
   }
-  std::string user;
-  Secret password;
-  auto authorizer = authorizerFor(credential, &user, &password);
-  if (!authorizer) return authorizer.error();
-  becomeReady(credential.kind, *authorizer, user, std::move(password));
+  becomeReady(candidate->kind(), watchRejections(candidate->authorizer()), candidate->user(),
+              candidate->token());
   if (auto account = UserAccount::fromUserJson(response->body)) {
     LockGuard lock(mutex_);
     account_ = std::move(account);
@@ -345,7 +299,7 @@ Result<StartedLogin> Profile::beginOAuthLogin(std::optional<Secret> clientSecret
       [this](const OAuthGrant& grant) -> Status {
         auto installed = tokens_->install(grant);
         if (!installed) return installed;
-        becomeReady(AuthKind::OAuth, tokens_, "", Secret());
+        becomeReady(AuthKind::OAuth, tokens_, "", nullptr);
         // install() woke the scheduler before the kind was OAuth: that tick did not reach
         // the TokenManager, so this profile's timer must look again now. (The timer may then
         // sync before the request below arrives; ProfileWorker counts that sync for it.)
@@ -474,22 +428,6 @@ Result<IssuedToken> Profile::token(std::chrono::seconds minValid) {
                  "profile " + config_.name + ": not logged in; " + loginHint());
   }
   return issued;
-}
-
-IssuedToken Profile::issueStatic(AuthKind kind, Authorizer& authorizer, const std::string& user,
-                                 Secret password) {
-  auto value = authorizer.authorization(std::chrono::seconds(0));
-  if (!value) return nullptr;  // a static authorizer always has its value
-  const std::string& header = value->reveal();
-  auto info = std::make_shared<TokenInfo>();
-  info->accessToken = Secret(header.substr(header.find(' ') + 1));
-  info->tokenType = kind == AuthKind::Basic ? "Basic" : "ApiKey";
-  info->authorization = std::move(*value);
-  if (kind == AuthKind::Basic) {
-    info->user = user;
-    info->password = std::move(password);
-  }
-  return info;
 }
 
 BootTime Profile::tick() {

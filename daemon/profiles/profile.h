@@ -122,19 +122,17 @@ class Profile {
   Snapshot snapshot() const EXCLUDES(mutex_);
 
  private:
-  Result<std::string> verifyAndStore(const StoredCredential& credential,
-                                     std::shared_ptr<Authorizer> candidate);
+  // An api_key or basic login: checks the credential with GET /user, stores it, becomes ready.
+  Result<std::string> verifyAndStore(const StoredCredential& credential);
+  // issued: the api_key or basic credential's token (null for oauth: TokenManager's).
   // unlessChangedSince: restore()'s stamp of credentials_; a login or logout since then wins
   // and this does nothing.
-  // The api_key or basic credential's token: its Authorization value split for the endpoint.
-  static IssuedToken issueStatic(AuthKind kind, Authorizer& authorizer, const std::string& user,
-                                 Secret password);
   void becomeReady(AuthKind kind, std::shared_ptr<Authorizer> authorizer, std::string user,
-                   Secret password, std::optional<Generation::Stamp> unlessChangedSince = {})
+                   IssuedToken issued, std::optional<Generation::Stamp> unlessChangedSince = {})
       EXCLUDES(mutex_);
-  // user, password: filled for a basic credential.
-  Result<std::shared_ptr<Authorizer>> authorizerFor(const StoredCredential& credential,
-                                                    std::string* user, Secret* password);
+  // `inner` wrapped so that the API rejecting the static credential (a revoked key, a changed
+  // password) makes the profile login_required.
+  std::shared_ptr<Authorizer> watchRejections(std::shared_ptr<Authorizer> inner);
   std::string loginHint() const;
   // restore(), single flight: one keyring read at a time per profile. A caller that finds one
   // running waits up to `wait` for it (0: returns at once) instead of reading again.
