@@ -1,34 +1,18 @@
 #include "daemon/cache/cache_store.h"
 
 #include <Poco/Logger.h>
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <ctime>
 
 #include "common/log_escape.h"
-#include "daemon/cache/cache_files.h"
+#include "daemon/cache/cache_database.h"
 #include "daemon/cache/position_diff.h"
+#include "daemon/cache/sqlite_error.h"
 #include "daemon/cache/sqlite_statement.h"
 #include "daemon/time/unix_millis.h"
 
 namespace wpe {
 namespace {
 
-// Bump when the tables change: an older or newer file is rebuilt (it is only a cache).
-constexpr int kSchemaVersion = 1;
-// 5 s: long enough for the other writer's transaction (10,000 rows take ~25 ms), short enough
-// that a wedged lock surfaces as an error instead of a hung request.
-constexpr int kBusyTimeoutMs = 5000;
-// 64 MiB: after a checkpoint the WAL is truncated back to this, so one big list write does
-// not leave its size behind on disk (a 256 MiB list once left a 755 MB WAL).
-constexpr long long kJournalSizeLimit = 64ll << 20;
 // 64 MiB of page cache during a list's write transaction, SQLite's default (2 MiB) otherwise:
 // replacing 10,000 sites touches ~15 MB of pages (old rows deleted, new ones and three indexes
 // written); with 2 MiB they were spilled and read back over and over (pread and pwrite were
@@ -36,205 +20,14 @@ constexpr long long kJournalSizeLimit = 64ll << 20;
 constexpr int kWriteCacheKiB = 64 << 10;
 constexpr int kDefaultCacheKiB = 2000;
 
-const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS sync_state (
-  profile TEXT NOT NULL, kind TEXT NOT NULL, synced_at INTEGER, last_attempt_at INTEGER,
-  last_error TEXT NOT NULL DEFAULT '', PRIMARY KEY (profile, kind));
-)sql";
-
-std::string tableSchema(const char* table) {
-  const std::string t = table;
-  return "CREATE TABLE IF NOT EXISTS " + t +
-         " (profile TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,"
-         " account_id TEXT, site_id TEXT, json TEXT NOT NULL, PRIMARY KEY (profile, pos));"
-         "CREATE UNIQUE INDEX IF NOT EXISTS " +
-         t + "_id ON " + t +
-         " (profile, id);"
-         "CREATE INDEX IF NOT EXISTS " +
-         t + "_name ON " + t + " (profile, name);";
-}
-
 const char* singular(ListKind kind) { return enumName(kListKindSingulars, kind); }
-
-// A disk (or the size cap) full is CacheFull, also when SQLite reports it as an I/O error
-// with errno ENOSPC; I/O errors, refused or unreadable files and a lock held past the busy
-// timeout are CacheUnavailable (not bugs); anything else is Internal.
-ErrorCode classify(int rc, int systemErrno) {
-  if ((rc & 0xff) == SQLITE_FULL || systemErrno == ENOSPC || systemErrno == EDQUOT) {
-    return ErrorCode::CacheFull;
-  }
-  switch (rc & 0xff) {
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_NOMEM:
-      return ErrorCode::CacheUnavailable;
-    default:
-      return ErrorCode::Internal;
-  }
-}
-
-std::string fullAdvice(ErrorCode code) {
-  return code == ErrorCode::CacheFull
-             ? " (the cache's filesystem is full: free space there or set cache_dir elsewhere;"
-               " tokens and the passthrough work meanwhile)"
-             : "";
-}
-
-Error sqlError(sqlite3* db, const std::string& what) {
-  if (!db)
-    return Error(ErrorCode::CacheUnavailable, "site cache: " + what + " failed: out of memory");
-  const ErrorCode code = classify(sqlite3_extended_errcode(db), sqlite3_system_errno(db));
-  return Error(code, "site cache: " + what + " failed: " + sqlite3_errmsg(db) + fullAdvice(code));
-}
-
-bool exec(sqlite3* db, const std::string& sql) {
-  return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
-}
-
-bool isCorruption(int rc) {
-  rc &= 0xff;
-  return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
-}
-
-std::string utcStamp(WallTime t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
-// Opens and checks the file. rc and systemErrno report SQLite's codes so the caller can tell
-// corruption (move aside and rebuild) from a full disk or anything else (report).
-sqlite3* openChecked(const std::string& path, int& rc, int& systemErrno, std::string& message) {
-  sqlite3* db = nullptr;
-  const mode_t oldMask = ::umask(077);  // belt and braces: the daemon already runs with 077
-  // NOFOLLOW: SQLite refuses a symlinked database itself (checkCacheFiles() looked first; this
-  // closes the window between the two).
-  rc = sqlite3_open_v2(path.c_str(), &db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, nullptr);
-  systemErrno = 0;
-  auto fail = [&](int code) {
-    rc = code;
-    if (db) {
-      systemErrno = sqlite3_system_errno(db);
-      if (message.empty()) message = sqlite3_errmsg(db);
-    } else if (message.empty()) {
-      message = "out of memory";
-    }
-    sqlite3_close(db);
-    ::umask(oldMask);
-    return nullptr;
-  };
-  if (rc != SQLITE_OK) return fail(rc);
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  if (!exec(db, "PRAGMA journal_mode=WAL")) return fail(sqlite3_extended_errcode(db));
-  exec(db, "PRAGMA journal_size_limit=" + std::to_string(kJournalSizeLimit));
-  // NORMAL, not FULL: in WAL mode a commit then skips the fsync of the WAL (the checkpoint
-  // still syncs). A transaction stays atomic either way, and one committed before a kill -9
-  // survives it (it is in the OS's cache); only a power cut may lose the last commits, which
-  // leaves the previous whole list — all or nothing holds (docs/security.md rule 16), and a
-  // cache can be synced again.
-  exec(db, "PRAGMA synchronous=NORMAL");
-  // No checkpoint at commit: it copied a big list's pages into the file right after writing
-  // them to the WAL (~35 ms of 20,000 installs), at the very end of a sync. checkpoint() runs
-  // at the start of the next sync instead, beside its first requests (issue 10).
-  exec(db, "PRAGMA wal_autocheckpoint=0");
-  {
-    SqliteStatement check(db, "PRAGMA quick_check");
-    if (!check.ok()) return fail(sqlite3_extended_errcode(db));
-    int step = check.step();
-    if (step != SQLITE_ROW) return fail(step == SQLITE_DONE ? SQLITE_CORRUPT : step);
-    if (check.text(0) != "ok") {
-      message = "quick_check: " + escapeForLog(check.text(0));
-      return fail(SQLITE_CORRUPT);
-    }
-  }
-  int version = 0;
-  {
-    SqliteStatement v(db, "PRAGMA user_version");
-    if (v.ok() && v.step() == SQLITE_ROW) version = static_cast<int>(v.integer(0));
-  }
-  std::string schema;
-  if (version != kSchemaVersion) {
-    schema =
-        "DROP TABLE IF EXISTS sites; DROP TABLE IF EXISTS installs;"
-        "DROP TABLE IF EXISTS accounts; DROP TABLE IF EXISTS sync_state;";
-  }
-  schema += std::string(kSchema) + tableSchema("sites") + tableSchema("installs") +
-            tableSchema("accounts") + "PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
-  if (!exec(db, "BEGIN IMMEDIATE;" + schema + "COMMIT;")) {
-    // The first error is the one to report: read it before a ROLLBACK can replace it, and
-    // roll back only if SQLite has not already (after SQLITE_FULL it may have).
-    const int code = sqlite3_extended_errcode(db);
-    systemErrno = sqlite3_system_errno(db);
-    message = sqlite3_errmsg(db);
-    const int savedErrno = systemErrno;
-    if (!sqlite3_get_autocommit(db)) exec(db, "ROLLBACK");
-    fail(code);
-    systemErrno = savedErrno;
-    return nullptr;
-  }
-  ::umask(oldMask);
-  rc = SQLITE_OK;
-  return db;
-}
-
-// Checks and opens cacheDir/cache.db (moving a corrupt one aside once), or the reason not.
-Result<sqlite3*> openDatabase(const std::string& cacheDir, const Clock& clock, Poco::Logger& logger,
-                              std::int64_t maxDatabaseBytes) {
-  if (auto made = makeCacheDirectory(cacheDir); !made) return made.error();
-  const std::string path = cacheDir + "/cache.db";
-  if (auto checked = checkCacheFiles(path); !checked) return checked.error();
-  int rc = SQLITE_OK;
-  int systemErrno = 0;
-  std::string message;
-  sqlite3* db = openChecked(path, rc, systemErrno, message);
-  if (!db && isCorruption(rc)) {
-    // Moved aside, not deleted: someone may want to look at it. Renamed once per open, so
-    // a file that keeps coming back corrupt cannot make us loop.
-    const std::string aside = path + ".corrupt-" + utcStamp(clock.now());
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      const std::string from = path + suffix;
-      if (std::rename(from.c_str(), (aside + suffix).c_str()) != 0 && errno != ENOENT) {
-        return Error(ErrorCode::CacheUnavailable, "the site cache " + path +
-                                                      " is corrupt and could not be"
-                                                      " moved aside: " +
-                                                      std::strerror(errno));
-      }
-    }
-    logger.error("the site cache " + path + " is corrupt (" + message + "); moved it to " + aside +
-                 " and started a new one");
-    message.clear();
-    if (auto checked = checkCacheFiles(path); !checked) return checked.error();
-    db = openChecked(path, rc, systemErrno, message);
-  }
-  if (!db) {
-    const ErrorCode code = classify(rc, systemErrno);
-    return Error(code, "cannot open the site cache " + path + ": " + message + fullAdvice(code));
-  }
-  if (maxDatabaseBytes > 0) {
-    SqliteStatement pageSize(db, "PRAGMA page_size");
-    const long long page =
-        pageSize.ok() && pageSize.step() == SQLITE_ROW ? pageSize.integer(0) : 4096;
-    exec(db, "PRAGMA max_page_count=" +
-                 std::to_string(std::max<long long>(1, maxDatabaseBytes / page)));
-  }
-  return db;
-}
 
 }  // namespace
 
 Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir,
                                                      const Clock& clock, Poco::Logger& logger,
                                                      std::int64_t maxDatabaseBytes) {
-  auto db = openDatabase(cacheDir, clock, logger, maxDatabaseBytes);
+  auto db = openCacheDatabase(cacheDir, clock, logger, maxDatabaseBytes);
   if (!db) return db.error();
   return std::unique_ptr<CacheStore>(
       new CacheStore(cacheDir, *db, clock, logger, maxDatabaseBytes));
@@ -243,7 +36,7 @@ Result<std::unique_ptr<CacheStore>> CacheStore::open(const std::string& cacheDir
 std::unique_ptr<CacheStore> CacheStore::openOrUnavailable(const std::string& cacheDir,
                                                           const Clock& clock, Poco::Logger& logger,
                                                           std::int64_t maxDatabaseBytes) {
-  auto db = openDatabase(cacheDir, clock, logger, maxDatabaseBytes);
+  auto db = openCacheDatabase(cacheDir, clock, logger, maxDatabaseBytes);
   std::unique_ptr<CacheStore> store(
       new CacheStore(cacheDir, db ? *db : nullptr, clock, logger, maxDatabaseBytes));
   if (!db) {
@@ -287,7 +80,7 @@ Status CacheStore::checkpoint() {
   // PASSIVE: copies what it can without waiting for readers; the rest goes at the next one.
   if (sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) !=
       SQLITE_OK) {
-    return sqlError(db_, "checkpointing the write-ahead log");
+    return sqliteError(db_, "checkpointing the write-ahead log");
   }
   return {};
 }
@@ -295,7 +88,7 @@ Status CacheStore::checkpoint() {
 Status CacheStore::reopen() {
   LockGuard lock(mutex_);
   if (db_) return {};
-  auto db = openDatabase(dir_, clock_, logger_, maxDatabaseBytes_);
+  auto db = openCacheDatabase(dir_, clock_, logger_, maxDatabaseBytes_);
   if (!db) {
     setUnavailable(db.error());
     return db.error();
@@ -326,11 +119,11 @@ Result<std::size_t> CacheStore::replaceList(const std::string& profile, ListKind
   const std::string table = listKindName(kind);
   std::optional<Error> firstError;
   auto failed = [&](const std::string& what) REQUIRES(mutex_) {
-    if (!firstError) firstError = sqlError(db_, what);
+    if (!firstError) firstError = sqliteError(db_, what);
   };
   std::size_t changed = 0;
-  exec(db_, "PRAGMA cache_size=-" + std::to_string(kWriteCacheKiB));
-  if (!exec(db_, "BEGIN IMMEDIATE")) {
+  sqliteExec(db_, "PRAGMA cache_size=-" + std::to_string(kWriteCacheKiB));
+  if (!sqliteExec(db_, "BEGIN IMMEDIATE")) {
     failed("starting the transaction");
   } else {
     // Only the rows that differ are rewritten: most syncs bring a list back as it was, and
@@ -395,14 +188,14 @@ Result<std::size_t> CacheStore::replaceList(const std::string& profile, ListKind
       st.bind(4, now);
       if (!st.ok() || st.step() != SQLITE_DONE) failed("recording the sync");
     }
-    if (!firstError && !exec(db_, "COMMIT")) failed("committing the new " + table);
+    if (!firstError && !sqliteExec(db_, "COMMIT")) failed("committing the new " + table);
   }
   if (firstError) {
     // After SQLITE_FULL/IOERR SQLite may already have rolled back on its own; a second
     // ROLLBACK would only add a confusing error, so ask first (docs/security.md rule 16).
-    if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+    if (!sqlite3_get_autocommit(db_)) sqliteExec(db_, "ROLLBACK");
   }
-  exec(db_, "PRAGMA cache_size=-" + std::to_string(kDefaultCacheKiB));
+  sqliteExec(db_, "PRAGMA cache_size=-" + std::to_string(kDefaultCacheKiB));
   sqlite3_db_release_memory(db_);
   if (firstError) {
     logger_.error(firstError->message);
@@ -432,7 +225,7 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
   if (!db_) return unavailableError();
   CachedList out;
   // One read transaction: the rows and the sync state come from the same snapshot.
-  if (!exec(db_, "BEGIN")) return sqlError(db_, "reading the cache");
+  if (!sqliteExec(db_, "BEGIN")) return sqliteError(db_, "reading the cache");
   int rc = SQLITE_DONE;
   auto cached = withJson ? bodies_.find({profile, kind}) : bodies_.end();
   if (cached != bodies_.end()) {
@@ -467,8 +260,8 @@ Result<CachedList> CacheStore::list(const std::string& profile, ListKind kind, b
     }
   }
   auto state = syncStateLocked(profile, kind);
-  exec(db_, "COMMIT");
-  if (rc != SQLITE_DONE) return sqlError(db_, std::string("reading ") + listKindName(kind));
+  sqliteExec(db_, "COMMIT");
+  if (rc != SQLITE_DONE) return sqliteError(db_, std::string("reading ") + listKindName(kind));
   if (!state) return state.error();
   out.state = std::move(*state);
   if (withJson && cached == bodies_.end() && out.state.syncedAt) {
@@ -487,14 +280,14 @@ Result<std::string> CacheStore::get(const std::string& profile, ListKind kind,
   byId.bind(2, idOrName);
   int rc = byId.step();
   if (rc == SQLITE_ROW) return byId.text(0);
-  if (rc != SQLITE_DONE) return sqlError(db_, "looking up a " + std::string(singular(kind)));
+  if (rc != SQLITE_DONE) return sqliteError(db_, "looking up a " + std::string(singular(kind)));
   SqliteStatement byName(db_,
                          "SELECT json FROM " + table + " WHERE profile = ? AND name = ? LIMIT 2");
   byName.bind(1, profile);
   byName.bind(2, idOrName);
   std::vector<std::string> found;
   while ((rc = byName.step()) == SQLITE_ROW) found.push_back(byName.text(0));
-  if (rc != SQLITE_DONE) return sqlError(db_, "looking up a " + std::string(singular(kind)));
+  if (rc != SQLITE_DONE) return sqliteError(db_, "looking up a " + std::string(singular(kind)));
   if (found.size() == 1) return found.front();
   if (found.size() > 1) {
     return Error(ErrorCode::Conflict, std::string("several ") + table + " are named '" +
@@ -518,7 +311,7 @@ Status CacheStore::recordSyncError(const std::string& profile, ListKind kind,
   st.bind(2, std::string(listKindName(kind)));
   st.bind(3, toUnixMillis(clock_.now()));
   st.bind(4, message);
-  if (!st.ok() || st.step() != SQLITE_DONE) return sqlError(db_, "recording a sync error");
+  if (!st.ok() || st.step() != SQLITE_DONE) return sqliteError(db_, "recording a sync error");
   return {};
 }
 
@@ -541,7 +334,7 @@ Result<SyncState> CacheStore::syncStateLocked(const std::string& profile, ListKi
     if (!st.isNull(1)) state.lastAttemptAt = fromUnixMillis(st.integer(1));
     state.lastError = st.text(2);
   } else if (rc != SQLITE_DONE) {
-    return sqlError(db_, "reading the sync state");
+    return sqliteError(db_, "reading the sync state");
   }
   return state;
 }
@@ -558,18 +351,18 @@ Status CacheStore::dropProfile(const std::string& profile) {
 }
 
 Status CacheStore::dropProfileLocked(const std::string& profile) {
-  bool ok = exec(db_, "BEGIN IMMEDIATE");
+  bool ok = sqliteExec(db_, "BEGIN IMMEDIATE");
   for (const char* table : {"sites", "installs", "accounts", "sync_state"}) {
     if (!ok) break;
     SqliteStatement del(db_, std::string("DELETE FROM ") + table + " WHERE profile = ?");
     del.bind(1, profile);
     ok = del.ok() && del.step() == SQLITE_DONE;
   }
-  if (ok) ok = exec(db_, "COMMIT");
+  if (ok) ok = sqliteExec(db_, "COMMIT");
   for (ListKind kind : kAllListKinds) bodies_.erase({profile, kind});
   if (!ok) {
-    Error error = sqlError(db_, "dropping profile " + profile);
-    if (!sqlite3_get_autocommit(db_)) exec(db_, "ROLLBACK");
+    Error error = sqliteError(db_, "dropping profile " + profile);
+    if (!sqlite3_get_autocommit(db_)) sqliteExec(db_, "ROLLBACK");
     return error;
   }
   return {};
