@@ -15,17 +15,17 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
-#include <sys/socket.h>
 
 #include <exception>
 #include <istream>
 #include <ostream>
 #include <thread>
 
-#include "common/cond_var.h"
 #include "common/credential_text.h"
 #include "common/log_escape.h"
 #include "daemon/upstream/deadline_watch.h"
+#include "daemon/upstream/host_lookup.h"
+#include "daemon/upstream/socket_cutter.h"
 #include "daemon/upstream/system_trust_store.h"
 #include "daemon/upstream/upstream_url.h"
 #include "version.h"
@@ -145,11 +145,6 @@ std::string seconds(std::chrono::milliseconds d) {
 
 // What an exchange that the DeadlineWatch cut short reports instead of the socket error the
 // cut caused (a reset, a truncated body: not what happened).
-// Thrown by a host lookup the exchange stopped waiting for.
-struct HostLookupAbandoned : Poco::TimeoutException {
-  using Poco::TimeoutException::TimeoutException;
-};
-
 // lookingUp: the exchange was still waiting for the host's address.
 SendOutcome abandoned(AbortReason reason, const UpstreamUrl& url, const TransportOptions& options,
                       SendPhase phase, bool lookingUp = false) {
@@ -171,83 +166,6 @@ SendOutcome abandoned(AbortReason reason, const UpstreamUrl& url, const Transpor
 }
 
 }  // namespace
-
-// One host-name lookup, run on a thread of its own and waited for by the exchange until it
-// answers or is abandoned (the exchange's deadline passed, or wped is stopping). The lookup's
-// thread holds it too, so an abandoned lookup can finish (by the resolver's own timeout)
-// after the exchange is gone; its answer is then dropped.
-class HostLookup {
- public:
-  void succeed(const Poco::Net::SocketAddress& address) EXCLUDES(mutex_) {
-    {
-      LockGuard lock(mutex_);
-      address_ = address;
-      done_ = true;
-    }
-    changed_.notifyAll();
-  }
-  void fail(std::exception_ptr failure) EXCLUDES(mutex_) {
-    {
-      LockGuard lock(mutex_);
-      failure_ = std::move(failure);
-      done_ = true;
-    }
-    changed_.notifyAll();
-  }
-  void abandon() EXCLUDES(mutex_) {
-    {
-      LockGuard lock(mutex_);
-      abandoned_ = true;
-    }
-    changed_.notifyAll();
-  }
-  // The address, or the lookup's own exception; Poco::TimeoutException once abandoned.
-  Poco::Net::SocketAddress wait(const std::string& host) EXCLUDES(mutex_) {
-    LockGuard lock(mutex_);
-    while (!done_ && !abandoned_) changed_.wait(mutex_);
-    if (done_ && failure_) std::rethrow_exception(failure_);
-    if (done_) return *address_;
-    throw HostLookupAbandoned("looking up " + host + " was abandoned");
-  }
-
- private:
-  Mutex mutex_;
-  CondVar changed_;
-  bool done_ GUARDED_BY(mutex_) = false;
-  bool abandoned_ GUARDED_BY(mutex_) = false;
-  std::optional<Poco::Net::SocketAddress> address_ GUARDED_BY(mutex_);
-  std::exception_ptr failure_ GUARDED_BY(mutex_);
-};
-
-// The socket a deadline or a shutdown cuts. shutdown(2) from the watch's thread wakes the
-// exchange's blocked call; the fd stays open, and the exchange's, until the exchange closes it
-// — after its Ticket was disarmed, so a cut never reaches a reused fd number. Before there is a
-// socket, a cut abandons the host lookup the exchange waits for.
-class SocketCutter {
- public:
-  void watchLookup(std::shared_ptr<HostLookup> lookup) EXCLUDES(mutex_) {
-    LockGuard lock(mutex_);
-    lookup_ = std::move(lookup);
-    if (cut_) lookup_->abandon();
-  }
-  void setFd(int fd) EXCLUDES(mutex_) {
-    LockGuard lock(mutex_);
-    fd_ = fd;
-    if (cut_ && fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
-  }
-  void cut() EXCLUDES(mutex_) {
-    LockGuard lock(mutex_);
-    cut_ = true;
-    if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
-    if (lookup_) lookup_->abandon();
-  }
-
- private:
-  Mutex mutex_;
-  std::shared_ptr<HostLookup> lookup_ GUARDED_BY(mutex_);
-  int fd_ GUARDED_BY(mutex_) = -1;
-  bool cut_ GUARDED_BY(mutex_) = false;
-};
 
 PocoHttpTransport::PocoHttpTransport(Poco::Logger& logger, DeadlineWatch& watch,
                                      std::size_t maxIdlePerHost, HostResolver resolver)
