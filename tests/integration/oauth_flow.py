@@ -19,9 +19,11 @@ def begin_login(stack, profile="oauth", client_secret=None):
     body = {"method": "oauth"}
     if client_secret is not None:
         body["client_secret"] = client_secret
-    status, _, data = stack.request_json("POST", f"/v1/profiles/{profile}/login", json.dumps(body))
+    status, headers, data = stack.request_json("POST", f"/v1/profiles/{profile}/login",
+                                                json.dumps(body))
     assert status == 202, f"login start → {status} {data}"
     assert {"login_id", "authorize_url", "expires_at"} <= set(data), data
+    assert headers.get("Cache-Control") == "no-store", headers  # docs/local-api.md
     return data
 
 
