@@ -23,7 +23,8 @@ struct ApiRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in order
   std::string body;
   // Decoded {name}s, {name...} tails raw, in the route's order. A vector, not a map: it keeps
-  // its capacity from one kept-alive request to the next (no allocation a request).
+  // its capacity from one kept-alive request to the next, so a request whose names and values
+  // are short (a profile name: the token request) allocates nothing for them.
   std::vector<std::pair<std::string, std::string>> pathParams;
   int minorVersion = 1;                           // HTTP/1.x
   // The connection's peer (SO_PEERCRED, and its identity once resolved); null when the

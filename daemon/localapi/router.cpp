@@ -35,9 +35,7 @@ std::size_t forEachSegment(std::string_view path, Each each) {
 
 void Router::add(std::string method, std::string_view pattern, Handler handler) {
   Route route{std::move(method), std::string(pattern), {}, std::move(handler)};
-  std::vector<std::string_view> parts;
-  forEachSegment(pattern, [&](std::size_t, std::string_view part) { parts.push_back(part); });
-  for (auto part : parts) {
+  forEachSegment(pattern, [&](std::size_t, std::string_view part) {
     if (part.size() > 5 && part.front() == '{' && part.substr(part.size() - 4) == "...}") {
       route.segments.push_back({Segment::Kind::Tail, std::string(part.substr(1, part.size() - 5))});
     } else if (part.size() > 2 && part.front() == '{' && part.back() == '}') {
@@ -46,7 +44,7 @@ void Router::add(std::string method, std::string_view pattern, Handler handler) 
     } else {
       route.segments.push_back({Segment::Kind::Literal, std::string(part)});
     }
-  }
+  });
   assert(!route.segments.empty());
   if (route.segments.size() > kMaxSegments) {
     // Routes are set up at start: a longer one is a bug that every test run shows at once.
